@@ -34,6 +34,11 @@ export default tseslint.config(
         { allowNumber: true, allowBoolean: true, allowNullish: true },
       ],
 
+      // A stream library forwards whatever its sources throw: user errors are `unknown`
+      // and must reach the consumer unchanged (C5), never wrapped to please a linter.
+      '@typescript-eslint/prefer-promise-reject-errors': ['error', { allowThrowingUnknown: true }],
+      '@typescript-eslint/only-throw-error': ['error', { allowThrowingUnknown: true }],
+
       // Unused parameters of protocol methods (e.g. `return(value)`) are part
       // of the signature; prefix them with `_` to mark them intentionally unused.
       '@typescript-eslint/no-unused-vars': [

@@ -1,0 +1,97 @@
+/**
+ * C7: the safety net for abandoned stages. JavaScript never runs an abandoned async
+ * generator's `finally`; iterscope registers each of its stages with a FinalizationRegistry
+ * and, when one is collected unfinished, runs its synchronous finalizers and reports it.
+ *
+ * The held value (an {@link AbandonRecord}) must never reference the stage, directly or
+ * through a closure that shares the stage's scope: the registry holds it strongly, so such
+ * a reference would keep the stage alive forever and nothing would ever be reported.
+ */
+import { ABANDONED, type Exit } from './exit.js';
+import { report } from './report.js';
+import { runtime } from './runtime.js';
+
+export interface AbandonRecord {
+  /** The stage's name for reports. */
+  readonly stage: string;
+  /** Where the stage was created, when leak tracking is on. */
+  readonly createdAt: string | undefined;
+  /** True once the stage finished or began closing: nothing to do on collection. */
+  settled: boolean;
+  /** True when another iterscope stage reads this one: only the outermost reports a leak. */
+  owned: boolean;
+  /** True when the stage holds an open source (an iterator it was given or opened). */
+  holdsOpen: boolean;
+  /**
+   * A source that is not an iterscope stage, owned by this stage. Closed (best effort) on
+   * abandonment; an iterscope source has its own record.
+   */
+  foreignSource: AsyncIterator<unknown> | undefined;
+  /** Sync finalizers: ending a span, releasing a handle. Must not capture the stage. */
+  finalizers: ((exit: Exit) => unknown)[] | undefined;
+}
+
+const registry = new FinalizationRegistry<AbandonRecord>(collected);
+
+function collected(record: AbandonRecord): void {
+  if (record.settled) return;
+  record.settled = true;
+  if (record.finalizers !== undefined) {
+    for (const finalize of record.finalizers) {
+      try {
+        const result = finalize(ABANDONED);
+        if (result instanceof Promise) {
+          result.catch((error: unknown) => {
+            report({ type: 'cleanup-error', stage: record.stage, error });
+          });
+        }
+      } catch (error) {
+        report({ type: 'cleanup-error', stage: record.stage, error });
+      }
+    }
+  }
+  const source = record.foreignSource;
+  record.foreignSource = undefined;
+  if (source !== undefined && typeof source.return === 'function') {
+    // Best effort: a parked async generator queues this behind its pending next().
+    try {
+      Promise.resolve(source.return()).catch((error: unknown) => {
+        report({ type: 'cleanup-error', stage: record.stage, error });
+      });
+    } catch (error) {
+      report({ type: 'cleanup-error', stage: record.stage, error });
+    }
+  }
+  if (!record.owned && record.holdsOpen) {
+    report({ type: 'abandoned', stage: record.stage, createdAt: record.createdAt });
+  }
+}
+
+export function track(stage: object, name: string): AbandonRecord {
+  const record: AbandonRecord = {
+    stage: name,
+    createdAt: runtime.settings.leakTracking ? creationStack() : undefined,
+    settled: false,
+    owned: false,
+    holdsOpen: false,
+    foreignSource: undefined,
+    finalizers: undefined,
+  };
+  registry.register(stage, record, record);
+  return record;
+}
+
+export function untrack(record: AbandonRecord): void {
+  if (record.settled) return;
+  record.settled = true;
+  record.foreignSource = undefined;
+  record.finalizers = undefined;
+  registry.unregister(record);
+}
+
+function creationStack(): string | undefined {
+  // The first frames are iterscope's own (this function, the stage constructor, the
+  // operator); the caller's frames follow. Kept whole: trimming by path guesses wrong
+  // under bundlers.
+  return new Error('stage created here').stack?.split('\n').slice(2).join('\n');
+}

@@ -1,0 +1,107 @@
+/**
+ * C5: no error lost. The error types iterscope throws and the rules for combining a
+ * cleanup error with the error that was already on its way to the consumer.
+ */
+
+interface SuppressedErrorLike extends Error {
+  readonly error: unknown;
+  readonly suppressed: unknown;
+}
+
+interface SuppressedErrorConstructorLike {
+  new (error: unknown, suppressed: unknown, message?: string): SuppressedErrorLike;
+  readonly prototype: SuppressedErrorLike;
+}
+
+/**
+ * The ponyfill used where the runtime has no `SuppressedError` (Node 20). It matches the
+ * shape of the native one (`name`, `error`, `suppressed`) so `err.name === 'SuppressedError'`
+ * works everywhere, and it never touches `globalThis`.
+ */
+class SuppressedErrorPonyfill extends Error {
+  readonly error: unknown;
+  readonly suppressed: unknown;
+  constructor(error: unknown, suppressed: unknown, message = 'An error was suppressed during cleanup.') {
+    super(message);
+    this.error = error;
+    this.suppressed = suppressed;
+  }
+}
+Object.defineProperty(SuppressedErrorPonyfill.prototype, 'name', {
+  value: 'SuppressedError',
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});
+
+const nativeSuppressedError = (globalThis as { SuppressedError?: SuppressedErrorConstructorLike })
+  .SuppressedError;
+
+/**
+ * The runtime's `SuppressedError` where it has one (Node 24, Bun, Deno), else a ponyfill
+ * with the same shape. iterscope throws it when a cleanup error happens while another
+ * error is already on its way to the consumer, the way `await using` does: `error` is the
+ * cleanup error (the later one), `suppressed` the earlier one.
+ *
+ * Test for it with `err.name === 'SuppressedError'` or `err instanceof SuppressedError`
+ * (with this export); the global is never patched.
+ *
+ * @example
+ * ```ts
+ * import { pipe, map, withCleanup, SuppressedError } from 'iterscope';
+ *
+ * const stream = pipe(
+ *   [1, 2, 3],
+ *   withCleanup(() => { throw new Error('cleanup failed'); }),
+ *   map((x) => { if (x === 2) throw new Error('bad item'); return x; }),
+ * );
+ * try {
+ *   for await (const x of stream) console.log(x);
+ * } catch (err) {
+ *   if (err instanceof SuppressedError) {
+ *     console.log((err.error as Error).message);      // 'cleanup failed'
+ *     console.log((err.suppressed as Error).message); // 'bad item'
+ *   }
+ * }
+ * ```
+ */
+export const SuppressedError: SuppressedErrorConstructorLike =
+  nativeSuppressedError ?? (SuppressedErrorPonyfill);
+
+/**
+ * An instance of {@link SuppressedError}: `error` is the later (cleanup) error,
+ * `suppressed` the earlier one.
+ *
+ * @example
+ * ```ts
+ * import { SuppressedError } from 'iterscope';
+ * const err: SuppressedError = new SuppressedError(new Error('later'), new Error('earlier'));
+ * console.log(err.name); // 'SuppressedError'
+ * ```
+ */
+export type SuppressedError = SuppressedErrorLike;
+
+/** Marks "no error" in places where `undefined` could itself be a thrown value. */
+export const NO_ERROR: unique symbol = Symbol('iterscope.noError');
+export type MaybeError = unknown;
+
+/**
+ * Attach a cleanup error to the error the consumer would have seen without cleanup
+ * (`await using` semantics). Either side may be {@link NO_ERROR}.
+ */
+export function suppress(later: unknown, earlier: unknown): unknown {
+  if (later === NO_ERROR) return earlier;
+  if (earlier === NO_ERROR) return later;
+  return new SuppressedError(later, earlier);
+}
+
+/**
+ * Several siblings failed to close at the same time (merge, zip, flatMap inners): one
+ * `AggregateError`, in the order the siblings were given. One failure stays itself.
+ */
+export function aggregate(errors: readonly unknown[], message = 'Several sources failed to close.'): unknown {
+  const failed = errors.filter((e) => e !== NO_ERROR);
+  if (failed.length === 0) return NO_ERROR;
+  if (failed.length === 1) return failed[0];
+  return new AggregateError(failed, message);
+}

@@ -1,0 +1,54 @@
+/**
+ * How a stream ended, as seen by one stage. `withCleanup` receives it, `traced`
+ * records it as `iterscope.outcome`.
+ *
+ * - `completed`: the source reported `done`, or the stage finished early on its own
+ *   terms (`take` reached its count).
+ * - `error`: the source's `next()` rejected, the stage's own callback threw, or the
+ *   consumer called `throw(error)`.
+ * - `cancelled`: the consumer closed the stream (`return()`, `break`) or a stage
+ *   downstream stopped reading.
+ * - `aborted`: an `AbortSignal` fired; `reason` is `signal.reason`, the same object.
+ * - `abandoned`: the stage was garbage-collected without finishing or being closed.
+ *
+ * @example
+ * ```ts
+ * import { pipe, withCleanup, type Exit } from 'iterscope';
+ *
+ * const seen: Exit[] = [];
+ * for await (const x of pipe([1, 2, 3], withCleanup((exit) => { seen.push(exit); }))) {
+ *   if (x === 2) break;
+ * }
+ * console.log(seen); // [{ outcome: 'cancelled' }]
+ * ```
+ */
+export type Exit =
+  | { readonly outcome: 'completed' }
+  | { readonly outcome: 'error'; readonly error: unknown }
+  | { readonly outcome: 'cancelled' }
+  | { readonly outcome: 'aborted'; readonly reason: unknown }
+  | { readonly outcome: 'abandoned' };
+
+/**
+ * The name of an {@link Exit}: `completed`, `error`, `cancelled`, `aborted` or `abandoned`.
+ *
+ * @example
+ * ```ts
+ * import type { Outcome } from 'iterscope';
+ * const outcome: Outcome = 'cancelled';
+ * ```
+ */
+export type Outcome = Exit['outcome'];
+
+export const COMPLETED: Exit = Object.freeze({ outcome: 'completed' });
+export const CANCELLED: Exit = Object.freeze({ outcome: 'cancelled' });
+export const ABANDONED: Exit = Object.freeze({ outcome: 'abandoned' });
+
+/**
+ * The exit a stage passes to its own source when it stops reading early. The source did
+ * nothing wrong, so it is `cancelled`, unless the whole chain is being aborted: then the
+ * abort (and its reason) travels down so that every stage reports `aborted`.
+ */
+export function exitForSource(exit: Exit): Exit {
+  return exit.outcome === 'aborted' ? exit : CANCELLED;
+}

@@ -1,0 +1,47 @@
+import type { Operator } from '../operator.js';
+import type { Source } from '../source.js';
+import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { isThenable } from '../source.js';
+import { checkFunction } from '../validate.js';
+
+class FilterStage<T> extends StageBase<T, T> {
+  private index = 0;
+  constructor(
+    source: Source<T>,
+    private readonly predicate: (value: T, index: number) => unknown,
+    options: StageOptions | undefined,
+  ) {
+    super('filter', source, options);
+  }
+  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+    const keep = this.predicate(value, this.index++);
+    if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
+    return keep ? value : SKIP;
+  }
+}
+
+/**
+ * Keep the items for which `predicate` returns a truthy value (or a promise of one).
+ * A type-guard predicate narrows the item type.
+ *
+ * @param predicate - `(value, index) => boolean`, sync or async.
+ * @param options - `signal` and `closeTimeout`, as for `aclosing`.
+ * @returns An operator for {@link pipe}.
+ * @throws TypeError at the call when `predicate` is not a function.
+ * @example
+ * ```ts
+ * import { pipe, filter } from 'iterscope';
+ *
+ * const words = pipe(['a', '', 'b'], filter((s) => s.length > 0));
+ * for await (const w of words) console.log(w); // 'a', 'b'
+ * ```
+ */
+export function filter<T, S extends T>(
+  predicate: (value: T, index: number) => value is S,
+  options?: StageOptions,
+): Operator<T, S>;
+export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T>;
+export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
+  checkFunction('filter', 'predicate', predicate);
+  return (source) => new FilterStage<T>(source, predicate, options);
+}

@@ -1,0 +1,597 @@
+/**
+ * The one mechanism every iterscope stage is built on. An operator supplies `step()` (what
+ * to do with one item) and, if it needs them, `closeChildren()` and `cleanup()`; closing
+ * (C1), prompt settlement (C2), abort (C3), order (C4), error attachment (C5), disposal
+ * (C6) and the safety net (C7) come from here, so a new operator inherits the contract
+ * instead of re-implementing it.
+ *
+ * Stages are hand-written iterator objects, not `async function*`: a generator queues
+ * `return()` behind a pending `next()` and cannot be settled from outside.
+ */
+import { track, untrack, type AbandonRecord } from './abandonment.js';
+import { capture, settleByDeadline } from './deadline.js';
+import { NO_ERROR, suppress } from './errors.js';
+import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
+import { report } from './report.js';
+import { runtime } from './runtime.js';
+import { classify, isThenable } from './source.js';
+import { checkDuration, checkOptions, checkSignal, describe } from './validate.js';
+
+/**
+ * An async iterator returned by iterscope: closes what it opened (C1), settles promptly
+ * (C2), honours abort signals (C3) and is disposable (C6).
+ *
+ * @example
+ * ```ts
+ * import { aclosing, type Stage } from 'iterscope';
+ *
+ * async function* numbers() { yield 1; yield 2; }
+ * const stage: Stage<number> = aclosing(numbers());
+ * console.log(await stage.next()); // { done: false, value: 1 }
+ * await stage.return();             // numbers() is closed
+ * ```
+ */
+export interface Stage<T> extends AsyncIterableIterator<T, undefined, unknown>, AsyncDisposable {
+  /** Read the next item. Concurrent calls are answered in order. */
+  next(): Promise<IteratorResult<T, undefined>>;
+  /**
+   * Close the stream: a pending `next()` settles with `{ done: true }` at once, the close
+   * travels down to every source, and the returned promise settles when they have
+   * finished closing (or at the close deadline). Rejects with the cleanup error, if any.
+   */
+  return(value?: unknown): Promise<IteratorResult<T, undefined>>;
+  /** Close the stream because of `error`, and reject with it (cleanup errors attached). */
+  throw(error?: unknown): Promise<IteratorResult<T, undefined>>;
+  /** The same iterator: a stage is its own iterable, like a generator object. */
+  [Symbol.asyncIterator](): Stage<T>;
+}
+
+/**
+ * Options every stage accepts.
+ *
+ * @example
+ * ```ts
+ * import { aclosing, type StageOptions } from 'iterscope';
+ * const options: StageOptions = { signal: AbortSignal.timeout(1_000), closeTimeout: 500 };
+ * const stage = aclosing([1, 2, 3], options);
+ * await stage.return();
+ * ```
+ */
+export interface StageOptions {
+  /**
+   * C3: aborting rejects a pending `next()` with `signal.reason` at once and closes the
+   * chain. An already-aborted signal rejects the first `next()` without opening the source.
+   */
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * C2: how long `return()` waits for the sources below to finish closing, in ms. Default:
+   * the process-wide setting (5000 unless changed with `configure`).
+   */
+  readonly closeTimeout?: number | undefined;
+}
+
+/** Internal protocol between stages; registered symbols so two copies of iterscope agree. */
+export const kClose = Symbol.for('iterscope.stage.close');
+export const kAdopt = Symbol.for('iterscope.stage.adopt');
+const kAbort = Symbol('iterscope.stage.abort');
+
+/** `step()` result: read another item without answering the consumer (filter). */
+export const SKIP: unique symbol = Symbol('iterscope.skip');
+/** `step()` result: the stage is finished; close the source and report done (take). */
+export const STOP: unique symbol = Symbol('iterscope.stop');
+export type StepResult<T> = T | typeof SKIP | typeof STOP;
+
+interface InternalStage {
+  [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
+  [kAdopt](signal: AbortSignal | undefined): void;
+}
+
+function isStage(value: unknown): value is InternalStage {
+  return typeof value === 'object' && value !== null && kClose in value;
+}
+
+const IDLE = 0; // created, not yet pulled
+const OPEN = 1; // pulled at least once, not finished
+const CLOSING = 2; // stopping: closing sources, running cleanup
+const DONE = 3; // finished and closed
+
+type Resolve<T> = (result: IteratorResult<T, undefined>) => void;
+type Reject = (error: unknown) => void;
+
+/** Options the base takes from its subclasses (not public). */
+export interface BaseOptions extends StageOptions {
+  /** False for `borrow`: closing the stage leaves the source open (C1). */
+  readonly owns?: boolean;
+}
+
+export abstract class StageBase<T, S = unknown> implements Stage<T> {
+  /** The name used in reports and error messages (`map`, `aclosing`, ...). */
+  protected readonly stageName: string;
+  /** The open source, once opened (or given open). */
+  private source: AsyncIterator<S> | undefined;
+  private opener: ((signal: AbortSignal | undefined) => AsyncIterator<unknown>) | undefined;
+  /** The source reported done or rejected: it is finished and never closed again (C1). */
+  private sourceFinished = false;
+  private readonly owns: boolean;
+  private state = IDLE;
+  private readonly signal: AbortSignal | undefined;
+  private inheritedSignal: AbortSignal | undefined;
+  private removeAbortListener: (() => void) | undefined;
+  private readonly closeTimeout: number;
+  protected readonly record: AbandonRecord;
+
+  // Pending next() calls: the head is being answered; the rest wait in order (C2).
+  private headResolve: Resolve<T> | undefined;
+  private headReject: Reject | undefined;
+  private queue: (Resolve<T> | Reject)[] | undefined;
+
+  /** Resolves to the close's error (or NO_ERROR) once everything below has closed. */
+  private closing: Promise<unknown> | undefined;
+  /** True while a stop of the stage's own is to be answered through the pending next(). */
+  private headAwaitsClose = false;
+  /** The error the pending next() gets when the stage stops on its own (C5 primary). */
+  private primary: unknown = NO_ERROR;
+  /** C3: an abort that no pending next() received goes to the first next() after it. */
+  private undeliveredAbort = false;
+  private abortReason: unknown;
+
+  /** Set by operators that know before pulling that they are finished (take). */
+  protected stopBeforePull = false;
+
+  constructor(where: string, source: unknown, options: BaseOptions | undefined) {
+    checkOptions(where, options);
+    const signal = options?.signal;
+    const closeTimeout = options?.closeTimeout;
+    if (signal !== undefined) checkSignal(where, 'options.signal', signal);
+    if (closeTimeout !== undefined) checkDuration(where, 'options.closeTimeout', closeTimeout);
+    const classified = classify(where, source);
+
+    this.stageName = where;
+    this.owns = options?.owns ?? true;
+    this.signal = signal;
+    this.closeTimeout = closeTimeout ?? runtime.settings.closeTimeout;
+    this.record = track(this, where);
+    if (classified.open) {
+      // C1: an iterator handed in is already open; the stage owns it from now on, and
+      // closes it even if the stage is never pulled.
+      this.source = classified.iterator as AsyncIterator<S>;
+      this.adoptSource(this.source);
+    } else {
+      this.opener = classified.opener;
+    }
+    if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this);
+  }
+
+  /** Turn one source item into what the consumer gets, or SKIP / STOP, maybe async. */
+  protected abstract step(value: S): StepResult<T> | PromiseLike<StepResult<T>>;
+
+  /** C4: close nested or sibling iterators; runs before the source is closed. */
+  protected closeChildren(_exit: Exit, _deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    return NO_ERROR;
+  }
+
+  /** The stage's own cleanup (withCleanup); runs after the source finished closing (C4). */
+  protected cleanup(_exit: Exit): unknown {
+    return undefined;
+  }
+
+  /** True when the stage defines a cleanup of its own worth waiting for. */
+  protected hasCleanup = false;
+
+  /**
+   * C8 hooks: every call into the source goes through these two, so a stage that must
+   * run the source's steps inside a context (bindContext, traced) overrides them instead
+   * of re-implementing reading. `readSource` is the per-item path and takes no closure;
+   * `inSourceContext` wraps opening and closing.
+   */
+  protected readSource(source: AsyncIterator<S>): unknown {
+    return source.next();
+  }
+  protected inSourceContext<R>(fn: () => R): R {
+    return fn();
+  }
+
+  /** The signal handed to sources that accept one: the stage's own, or its owner's (C3). */
+  protected get sourceSignal(): AbortSignal | undefined {
+    return this.signal ?? this.inheritedSignal;
+  }
+
+  /** True while the stage is reading (pulled at least once, not stopping). */
+  protected get isOpen(): boolean {
+    return this.state === OPEN;
+  }
+
+  /** The stage finished on its own terms: close the source if asked, then answer done. */
+  protected finish(closeSource: boolean): void {
+    this.stop(COMPLETED, NO_ERROR, closeSource);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T, undefined>> {
+    if (this.state >= CLOSING) return this.nextAfterEnd();
+    if (this.state === IDLE) {
+      const signal = this.signal;
+      if (signal?.aborted === true) {
+        // C3: an already-aborted signal rejects the first next() without opening the source.
+        this[kAbort](signal.reason);
+        return this.nextAfterEnd();
+      }
+      this.state = OPEN;
+    }
+    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+      if (this.headResolve === undefined) {
+        this.headResolve = resolve;
+        this.headReject = reject;
+        this.pull();
+      } else {
+        (this.queue ??= []).push(resolve, reject);
+      }
+    });
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T, undefined>> {
+    return this.closeFromOutside(CANCELLED, this.deadline()).then((error) => {
+      if (error !== NO_ERROR) {
+        // C5: `for await` discards this rejection when the loop body threw, and a stage
+        // cannot tell whether it did, so the error is reported as well as thrown.
+        report({ type: 'cleanup-error', stage: this.stageName, error });
+        throw error;
+      }
+      return { done: true, value: value as undefined };
+    });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T, undefined>> {
+    return this.closeFromOutside({ outcome: 'error', error }, this.deadline()).then((cleanupError) => {
+      throw suppress(cleanupError, error);
+    });
+  }
+
+  /** C6: `await using` closes the stream like `return()`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.return().then(() => undefined);
+  }
+
+  /** An owner stage closes this one with its own exit and deadline; never reports. */
+  [kClose](exit: Exit, deadlineAt: number): Promise<unknown> {
+    return this.closeFromOutside(exitForSource(exit), Math.min(deadlineAt, this.deadline()));
+  }
+
+  /** Another stage now reads this one: it is not a leak of its own (C7), and it hears of
+   * the owner's signal so that sources that take a signal get it (C3). */
+  [kAdopt](signal: AbortSignal | undefined): void {
+    this.record.owned = true;
+    if (signal !== undefined && this.signal === undefined && this.inheritedSignal === undefined) {
+      this.inheritedSignal = signal;
+      const source = this.source;
+      if (isStage(source)) source[kAdopt](signal);
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  /**
+   * Read one item for the pending next(). The default reads the single source and passes
+   * the item through `step()`; stages with several sources (merge, zip) override it and
+   * answer through `emit()`, `fail()` and `finish()`.
+   */
+  protected pull(): void {
+    if (this.stopBeforePull) {
+      this.stop(COMPLETED, NO_ERROR, true);
+      return;
+    }
+    let source = this.source;
+    if (source === undefined) {
+      try {
+        source = this.openSource();
+      } catch (error) {
+        this.sourceFinished = true;
+        this.stop({ outcome: 'error', error }, error, false);
+        return;
+      }
+    }
+    let pending: unknown;
+    try {
+      pending = this.readSource(source);
+    } catch (error) {
+      this.sourceFailed(error);
+      return;
+    }
+    Promise.resolve(pending).then(this.onSourceResult, this.onSourceError);
+  }
+
+  private openSource(): AsyncIterator<S> {
+    const opener = this.opener;
+    this.opener = undefined;
+    if (opener === undefined) throw new TypeError(`${this.stageName}: the source is missing.`);
+    const signal = this.sourceSignal;
+    const source = this.inSourceContext(() => opener(signal)) as AsyncIterator<S>;
+    this.source = source;
+    this.adoptSource(source);
+    return source;
+  }
+
+  private adoptSource(source: AsyncIterator<S>): void {
+    if (!this.owns) return;
+    this.record.holdsOpen = true;
+    if (!adoptIterator(source as AsyncIterator<unknown>, this.signal ?? this.inheritedSignal)) {
+      this.record.foreignSource = source as AsyncIterator<unknown>;
+    }
+  }
+
+  private readonly onSourceResult = (result: unknown): void => {
+    if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
+    if (typeof result !== 'object' || result === null) {
+      this.sourceFailed(
+        new TypeError(`${this.stageName}: the source's next() resolved to ${describe(result)}, not an iterator result.`),
+      );
+      return;
+    }
+    if ((result as IteratorResult<S>).done === true) {
+      this.sourceFinished = true;
+      this.stop(COMPLETED, NO_ERROR, false);
+      return;
+    }
+    let out: StepResult<T> | PromiseLike<StepResult<T>>;
+    try {
+      out = this.step((result as IteratorYieldResult<S>).value);
+    } catch (error) {
+      this.callbackFailed(error);
+      return;
+    }
+    this.deliver(out);
+  };
+
+  private readonly onSourceError = (error: unknown): void => {
+    if (this.state !== OPEN) {
+      this.lateError(error);
+      return;
+    }
+    this.sourceFailed(error);
+  };
+
+  private deliver(out: StepResult<T> | PromiseLike<StepResult<T>>): void {
+    if (out === SKIP) {
+      this.pull();
+    } else if (out === STOP) {
+      this.stop(COMPLETED, NO_ERROR, true);
+    } else if (isThenable(out)) {
+      out.then(this.onStepSettled, this.onStepFailed);
+    } else {
+      this.emit(out);
+    }
+  }
+
+  private readonly onStepSettled = (out: StepResult<T>): void => {
+    if (this.state !== OPEN) return;
+    if (out === SKIP) this.pull();
+    else if (out === STOP) this.stop(COMPLETED, NO_ERROR, true);
+    else this.emit(out);
+  };
+
+  private readonly onStepFailed = (error: unknown): void => {
+    if (this.state !== OPEN) {
+      this.lateError(error);
+      return;
+    }
+    this.callbackFailed(error);
+  };
+
+  /** Answer the oldest pending next() with an item, then start on the next one. */
+  protected emit(value: T): void {
+    const resolve = this.headResolve;
+    const queue = this.queue;
+    if (queue !== undefined && queue.length > 0) {
+      this.headResolve = queue.shift();
+      this.headReject = queue.shift() as Reject;
+      resolve?.({ done: false, value });
+      this.pull();
+    } else {
+      this.headResolve = undefined;
+      this.headReject = undefined;
+      resolve?.({ done: false, value });
+    }
+  }
+
+  // ---------------------------------------------------------------- stopping
+
+  /** The source's next() rejected: the source is finished, not closed again (C1). */
+  protected sourceFailed(error: unknown): void {
+    this.sourceFinished = true;
+    this.stop({ outcome: 'error', error }, error, false);
+  }
+
+  /** C1: an error thrown by the stage's own callback closes the source. */
+  protected callbackFailed(error: unknown): void {
+    this.stop({ outcome: 'error', error }, error, true);
+  }
+
+  /**
+   * Stop for a reason of the stage's own (source finished or failed, callback failed,
+   * take reached its count); the pending next() receives the outcome after the close.
+   */
+  private stop(exit: Exit, primary: unknown, closeSource: boolean): void {
+    this.state = CLOSING;
+    this.primary = primary;
+    this.headAwaitsClose = true;
+    const closing = this.shutdown(exit, closeSource, this.deadline());
+    this.closing = closing;
+    void closing.then((cleanupError) => {
+      if (!this.headAwaitsClose) return; // a return() took over: it receives cleanupError
+      this.headAwaitsClose = false;
+      this.settlePending(suppress(cleanupError, primary));
+    });
+  }
+
+  /** return(), throw() or an owner's close: C2, settle every pending next() at once. */
+  private closeFromOutside(exit: Exit, deadlineAt: number): Promise<unknown> {
+    const state = this.state;
+    if (state === DONE) return Promise.resolve(NO_ERROR);
+    if (state === CLOSING) {
+      const closing = this.closing ?? Promise.resolve(NO_ERROR);
+      if (!this.headAwaitsClose) return closing.then(() => NO_ERROR); // its error went elsewhere
+      // The stage was stopping on its own and the pending next() waited for its cleanup:
+      // answer it now with what it would have seen without cleanup; the cleanup's error
+      // goes to this caller instead.
+      this.headAwaitsClose = false;
+      this.settlePending(this.primary);
+      return closing;
+    }
+    this.state = CLOSING;
+    this.settlePending(NO_ERROR);
+    const closing = this.shutdown(exit, true, deadlineAt);
+    this.closing = closing;
+    return closing;
+  }
+
+  /** C3: reject every pending next() with the reason, that exact object, then close. */
+  [kAbort](reason: unknown): void {
+    if (this.state >= CLOSING) return;
+    this.state = CLOSING;
+    this.abortReason = reason;
+    if (this.headReject !== undefined) this.rejectPending(reason);
+    else this.undeliveredAbort = true;
+    const closing = this.shutdown({ outcome: 'aborted', reason }, true, this.deadline());
+    this.closing = closing;
+    void closing.then((error) => {
+      // Nobody waits for an abort's close: its errors can only be reported.
+      if (error !== NO_ERROR) report({ type: 'cleanup-error', stage: this.stageName, error });
+    });
+  }
+
+  /**
+   * C4: children first, then the source, then the stage's own cleanup, each after the one
+   * before has settled (or its deadline passed). Resolves to the combined error (C5).
+   */
+  private async shutdown(exit: Exit, closeSource: boolean, deadlineAt: number): Promise<unknown> {
+    untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
+    this.removeAbortListener?.();
+    this.removeAbortListener = undefined;
+    let error: unknown = NO_ERROR;
+    const children = this.closeChildren(exit, deadlineAt);
+    if (children !== NO_ERROR) error = await children;
+    if (closeSource) error = suppress(await this.closeSource(exitForSource(exit), deadlineAt), error);
+    this.source = undefined;
+    this.opener = undefined;
+    if (this.hasCleanup) {
+      const own = await settleByDeadline(
+        capture(() => this.cleanup(exit)),
+        deadlineAt,
+        this.stageName,
+      );
+      error = suppress(own, error);
+    }
+    this.state = DONE;
+    return error;
+  }
+
+  /** C1: close the source exactly once, unless it finished or is borrowed. */
+  private closeSource(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    const source = this.source;
+    if (source === undefined || !this.owns || this.sourceFinished) return NO_ERROR;
+    this.sourceFinished = true;
+    return this.inSourceContext(() => closeIterator(source, exit, deadlineAt, this.stageName));
+  }
+
+  private settlePending(error: unknown): void {
+    if (error !== NO_ERROR && this.headReject !== undefined) {
+      const reject = this.headReject;
+      this.headResolve = undefined;
+      this.headReject = undefined;
+      reject(error);
+    }
+    const resolve = this.headResolve;
+    this.headResolve = undefined;
+    this.headReject = undefined;
+    resolve?.({ done: true, value: undefined });
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue !== undefined) {
+      for (let i = 0; i < queue.length; i += 2) (queue[i] as Resolve<T>)({ done: true, value: undefined });
+    }
+  }
+
+  private rejectPending(reason: unknown): void {
+    const reject = this.headReject;
+    this.headResolve = undefined;
+    this.headReject = undefined;
+    reject?.(reason);
+    const queue = this.queue;
+    this.queue = undefined;
+    if (queue !== undefined) {
+      for (let i = 1; i < queue.length; i += 2) (queue[i] as Reject)(reason);
+    }
+  }
+
+  private nextAfterEnd(): Promise<IteratorResult<T, undefined>> {
+    if (this.undeliveredAbort) {
+      this.undeliveredAbort = false;
+      return Promise.reject(this.abortReason);
+    }
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /**
+   * The source produced an error after the stage stopped reading from it. An error that
+   * is the abort itself is expected; anything else is reported, never lost (C5).
+   */
+  private lateError(error: unknown): void {
+    if (error === this.abortReason || (error instanceof Error && error.name === 'AbortError')) return;
+    report({ type: 'late-error', stage: this.stageName, error });
+  }
+
+  /** The absolute close deadline for a close starting now (`performance.now()` time). */
+  protected deadline(): number {
+    return performance.now() + this.closeTimeout;
+  }
+}
+
+/**
+ * C1/C2: close one iterator a stage owns and resolve to its error (or NO_ERROR), never
+ * later than `deadlineAt` (a `performance.now()` time). An iterscope stage is closed
+ * through the internal protocol (it keeps its own deadline and passes the exit down); any
+ * other iterator through `return()`, raced against the deadline. Stages with several
+ * sources (merge, zip, flatMap) close each of them with this, concurrently.
+ */
+export function closeIterator(
+  iterator: AsyncIterator<unknown>,
+  exit: Exit,
+  deadlineAt: number,
+  stageName: string,
+): Promise<unknown> | typeof NO_ERROR {
+  if (isStage(iterator)) return iterator[kClose](exit, deadlineAt);
+  if (typeof iterator.return !== 'function') return NO_ERROR;
+  return settleByDeadline(
+    capture(() => iterator.return?.()),
+    deadlineAt,
+    stageName,
+  );
+}
+
+/**
+ * C7/C3: tell an iterscope stage that another stage now owns it (so only the outermost
+ * stage reports a leak) and hand it the owner's signal. Foreign iterators are left alone.
+ */
+export function adoptIterator(iterator: AsyncIterator<unknown>, signal: AbortSignal | undefined): boolean {
+  if (!isStage(iterator)) return false;
+  iterator[kAdopt](signal);
+  return true;
+}
+
+/**
+ * The abort listener holds the stage weakly: a long-lived signal must not keep an
+ * abandoned stage alive (C7). Module-level so the closure cannot capture the stage.
+ */
+function listenForAbort(signal: AbortSignal, stage: { [kAbort](reason: unknown): void }): () => void {
+  const ref = new WeakRef(stage);
+  const onAbort = (): void => {
+    ref.deref()?.[kAbort](signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+  };
+}
