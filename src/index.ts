@@ -18,3 +18,6 @@ export { filter } from './core/operators/filter.js';
 export { map } from './core/operators/map.js';
 export { take } from './core/operators/take.js';
 export { withCleanup } from './core/operators/with-cleanup.js';
+
+// Internal building blocks for iterscope's own entry points; see core/internal.ts.
+export * from './core/internal.js';

@@ -81,13 +81,15 @@ export const SuppressedError: SuppressedErrorConstructorLike =
  */
 export type SuppressedError = SuppressedErrorLike;
 
-/** Marks "no error" in places where `undefined` could itself be a thrown value. */
+/** Marks "no error" in places where `undefined` could itself be a thrown value. @internal */
 export const NO_ERROR: unique symbol = Symbol('iterscope.noError');
+/** @internal */
 export type MaybeError = unknown;
 
 /**
  * Attach a cleanup error to the error the consumer would have seen without cleanup
  * (`await using` semantics). Either side may be {@link NO_ERROR}.
+ * @internal
  */
 export function suppress(later: unknown, earlier: unknown): unknown {
   if (later === NO_ERROR) return earlier;
@@ -98,6 +100,7 @@ export function suppress(later: unknown, earlier: unknown): unknown {
 /**
  * Several siblings failed to close at the same time (merge, zip, flatMap inners): one
  * `AggregateError`, in the order the siblings were given. One failure stays itself.
+ * @internal
  */
 export function aggregate(errors: readonly unknown[], message = 'Several sources failed to close.'): unknown {
   const failed = errors.filter((e) => e !== NO_ERROR);

@@ -40,14 +40,18 @@ export type Exit =
  */
 export type Outcome = Exit['outcome'];
 
+/** @internal */
 export const COMPLETED: Exit = Object.freeze({ outcome: 'completed' });
+/** @internal */
 export const CANCELLED: Exit = Object.freeze({ outcome: 'cancelled' });
+/** @internal */
 export const ABANDONED: Exit = Object.freeze({ outcome: 'abandoned' });
 
 /**
  * The exit a stage passes to its own source when it stops reading early. The source did
  * nothing wrong, so it is `cancelled`, unless the whole chain is being aborted: then the
  * abort (and its reason) travels down so that every stage reports `aborted`.
+ * @internal
  */
 export function exitForSource(exit: Exit): Exit {
   return exit.outcome === 'aborted' ? exit : CANCELLED;

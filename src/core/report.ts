@@ -64,7 +64,7 @@ export function onReport(listener: (report: Report) => void): () => void {
   };
 }
 
-/** Deliver a report to every listener, or print it when nobody listens. */
+/** Deliver a report to every listener, or print it when nobody listens. @internal */
 export function report(entry: Report): void {
   if (runtime.listeners.size === 0) {
     warn(entry);

@@ -32,7 +32,7 @@ export type SourceItem<S> = S extends AsyncIterable<infer T>
 
 type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
 
-/** A classified source: either already open, or a way to open it later. */
+/** A classified source: either already open, or a way to open it later. @internal */
 export type Classified =
   | { readonly open: true; readonly iterator: AsyncIterator<unknown> }
   | { readonly open: false; readonly opener: Opener };
@@ -51,6 +51,7 @@ function isObjectLike(value: unknown): value is Probe {
 /**
  * C10: classify at the call site, so a wrong source is a `TypeError` at once, naming what
  * was passed, not a failure at the first `next()`.
+ * @internal
  */
 export function classify(where: string, source: unknown): Classified {
   if (isObjectLike(source)) {
@@ -104,7 +105,8 @@ function checkSyncIterator(where: string, value: unknown): Iterator<unknown> {
   return value as unknown as Iterator<unknown>;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
+/** @internal */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
   return isObjectLike(value) && typeof value.then === 'function';
 }
 
@@ -160,4 +162,3 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
   }
 }
 
-export { isThenable };

@@ -70,15 +70,17 @@ export interface StageOptions {
   readonly closeTimeout?: number | undefined;
 }
 
-/** Internal protocol between stages; registered symbols so two copies of iterscope agree. */
+/** Internal protocol between stages; registered symbols so two copies of iterscope agree. @internal */
 export const kClose = Symbol.for('iterscope.stage.close');
+/** @internal */
 export const kAdopt = Symbol.for('iterscope.stage.adopt');
 const kAbort = Symbol('iterscope.stage.abort');
 
-/** `step()` result: read another item without answering the consumer (filter). */
+/** `step()` result: read another item without answering the consumer (filter). @internal */
 export const SKIP: unique symbol = Symbol('iterscope.skip');
-/** `step()` result: the stage is finished; close the source and report done (take). */
+/** `step()` result: the stage is finished; close the source and report done (take). @internal */
 export const STOP: unique symbol = Symbol('iterscope.stop');
+/** @internal */
 export type StepResult<T> = T | typeof SKIP | typeof STOP;
 
 interface InternalStage {
@@ -98,12 +100,13 @@ const DONE = 3; // finished and closed
 type Resolve<T> = (result: IteratorResult<T, undefined>) => void;
 type Reject = (error: unknown) => void;
 
-/** Options the base takes from its subclasses (not public). */
+/** Options the base takes from its subclasses (not public). @internal */
 export interface BaseOptions extends StageOptions {
   /** False for `borrow`: closing the stage leaves the source open (C1). */
   readonly owns?: boolean;
 }
 
+/** @internal */
 export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** The name used in reports and error messages (`map`, `aclosing`, ...). */
   protected readonly stageName: string;
@@ -555,6 +558,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  * through the internal protocol (it keeps its own deadline and passes the exit down); any
  * other iterator through `return()`, raced against the deadline. Stages with several
  * sources (merge, zip, flatMap) close each of them with this, concurrently.
+ * @internal
  */
 export function closeIterator(
   iterator: AsyncIterator<unknown>,
@@ -574,6 +578,7 @@ export function closeIterator(
 /**
  * C7/C3: tell an iterscope stage that another stage now owns it (so only the outermost
  * stage reports a leak) and hand it the owner's signal. Foreign iterators are left alone.
+ * @internal
  */
 export function adoptIterator(iterator: AsyncIterator<unknown>, signal: AbortSignal | undefined): boolean {
   if (!isStage(iterator)) return false;

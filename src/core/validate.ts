@@ -3,7 +3,7 @@
  * was passed. Every public function checks its arguments with these before doing anything.
  */
 
-/** A short, safe description of any value for error messages. */
+/** A short, safe description of any value for error messages. @internal */
 export function describe(value: unknown): string {
   if (value === null) return '`null`';
   if (value === undefined) return '`undefined`';
@@ -26,13 +26,14 @@ export function describe(value: unknown): string {
   }
 }
 
+/** @internal */
 export function checkFunction(where: string, name: string, value: unknown): void {
   if (typeof value !== 'function') {
     throw new TypeError(`${where}: expected \`${name}\` to be a function, got ${describe(value)}.`);
   }
 }
 
-/** A whole number from 0 up, or `Infinity`. */
+/** A whole number from 0 up, or `Infinity`. @internal */
 export function checkCount(where: string, name: string, value: unknown): void {
   if (typeof value !== 'number') {
     throw new TypeError(`${where}: expected \`${name}\` to be a number, got ${describe(value)}.`);
@@ -44,7 +45,7 @@ export function checkCount(where: string, name: string, value: unknown): void {
   }
 }
 
-/** A duration in milliseconds: a number from 0 up (fractions allowed), or `Infinity`. */
+/** A duration in milliseconds: a number from 0 up (fractions allowed), or `Infinity`. @internal */
 export function checkDuration(where: string, name: string, value: unknown): void {
   if (typeof value !== 'number') {
     throw new TypeError(`${where}: expected \`${name}\` to be a number of milliseconds, got ${describe(value)}.`);
@@ -56,6 +57,7 @@ export function checkDuration(where: string, name: string, value: unknown): void
   }
 }
 
+/** @internal */
 export function checkSignal(where: string, name: string, value: unknown): void {
   if (
     typeof value !== 'object' ||
@@ -67,6 +69,7 @@ export function checkSignal(where: string, name: string, value: unknown): void {
   }
 }
 
+/** @internal */
 export function checkOptions(where: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new TypeError(`${where}: expected \`options\` to be an object or undefined, got ${describe(value)}.`);
