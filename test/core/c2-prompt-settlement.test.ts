@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aclosing, filter, map, pipe, withCleanup, type Report } from 'iterscope';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
+
+// C2: nobody waits on a parked source.
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+function settledFlag(p: Promise<unknown>): { readonly settled: boolean; readonly value: unknown } {
+  const state = { settled: false, value: undefined as unknown };
+  p.then(
+    (v) => {
+      state.settled = true;
+      state.value = v;
+    },
+    (e: unknown) => {
+      state.settled = true;
+      state.value = e;
+    },
+  );
+  return state;
+}
+
+describe('C2 return() while next() is pending', () => {
+  it.each([1, 2, 4, 8])('settles the pending next() with done within a tick, at depth %i', async (depth) => {
+    const src = probe({ parkAt: 0 });
+    let stage = aclosing(src);
+    for (let i = 1; i < depth; i++) stage = pipe(stage, map((x: number) => x));
+    const pending = settledFlag(stage.next());
+    await ticks(3);
+    expect(pending.settled).toBe(false);
+    const closing = stage.return();
+    await ticks(1);
+    expect(pending.settled).toBe(true);
+    expect(pending.value).toEqual({ done: true, value: undefined });
+    await closing;
+    // ... and the close was sent to the parked source at once.
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('sends the close to the source at once, before return() resolves', async () => {
+    const src = probe({ parkAt: 0, returnTicks: 5 });
+    const stage = pipe(src, map((x: number) => x), filter(() => true));
+    void stage.next();
+    const closing = settledFlag(stage.return());
+    await ticks(1);
+    expect(src.log).toContain('src:return:start');
+    expect(closing.settled).toBe(false);
+    await ticks(20);
+    expect(src.log).toContain('src:return:end');
+    expect(closing.settled).toBe(true);
+  });
+
+  it('return() resolves only after every stage below has finished closing', async () => {
+    const log: string[] = [];
+    const src = probe({ log, returnTicks: 10 });
+    const stage = pipe(
+      src,
+      withCleanup(() => log.push('cleanup')),
+      map((x: number) => x),
+    );
+    await stage.next();
+    await stage.return();
+    log.push('returned');
+    expect(log.slice(-4)).toEqual(['src:return:start', 'src:return:end', 'cleanup', 'returned']);
+  });
+
+  it('answers concurrent next() calls in order, and a close settles all of them', async () => {
+    const src = probe({ parkAt: 2 });
+    const stage = pipe(src, map((x: number) => x * 10));
+    const results = [stage.next(), stage.next(), stage.next(), stage.next()];
+    const flags = results.map(settledFlag);
+    await ticks(10);
+    expect(await results[0]).toEqual({ done: false, value: 0 });
+    expect(await results[1]).toEqual({ done: false, value: 10 });
+    expect(flags[2]!.settled).toBe(false);
+    expect(flags[3]!.settled).toBe(false);
+    await stage.return();
+    expect(await results[2]).toEqual({ done: true, value: undefined });
+    expect(await results[3]).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('C2 close deadline', () => {
+  it('resolves return() at the deadline when the source never finishes closing, and reports the straggler', async () => {
+    const src = probe({ returnParks: true });
+    const direct = aclosing(src, { closeTimeout: 20 });
+    await direct.next();
+    await direct.return();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler', stage: 'aclosing' })]);
+  });
+
+  it('never waits on an async generator parked in an await: next settles at once, return() by the deadline', async () => {
+    const log: string[] = [];
+    async function* parked() {
+      try {
+        await new Promise(() => undefined);
+        yield 1;
+      } finally {
+        log.push('finally'); // JavaScript cannot run this: return() is queued behind next()
+      }
+    }
+    const stage = pipe(aclosing(parked(), { closeTimeout: 15 }), map((x: number) => x));
+    const pending = settledFlag(stage.next());
+    const closing = stage.return();
+    await ticks(2);
+    expect(pending.settled).toBe(true);
+    await closing;
+    expect(log).toEqual([]);
+    expect(recorded.reports.map((r: Report) => r.type)).toEqual(['straggler']);
+  });
+
+  it('reports a straggler that fails after the deadline as a late error', async () => {
+    let fail: (e: unknown) => void = () => undefined;
+    const src: AsyncIterator<number> = {
+      next: () => Promise.resolve({ done: false, value: 1 }),
+      return: () =>
+        new Promise((_resolve, reject) => {
+          fail = reject;
+        }),
+    };
+    const stage = aclosing(src, { closeTimeout: 5 });
+    await stage.next();
+    await stage.return();
+    const late = new Error('closed too late');
+    fail(late);
+    await ticks(3);
+    expect(recorded.reports).toEqual([
+      expect.objectContaining({ type: 'straggler' }),
+      { type: 'late-error', stage: 'aclosing', error: late },
+    ]);
+  });
+
+  it('uses one deadline for the whole chain: only the stage next to the stuck source reports', async () => {
+    const src = probe({ returnParks: true });
+    const stage = pipe(aclosing(src, { closeTimeout: 10 }), map((x: number) => x), filter(() => true));
+    await stage.next();
+    await stage.return();
+    expect(recorded.reports).toHaveLength(1);
+  });
+});

@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aclosing, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { probe, recordReports } from '../helpers/probe.js';
+
+// C5: no error lost.
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+describe('C5 SuppressedError', () => {
+  it('is a ponyfill on Node 20 that never patches the global', () => {
+    const native = (globalThis as { SuppressedError?: unknown }).SuppressedError;
+    if (native === undefined) {
+      expect(SuppressedError).not.toBe(undefined);
+      expect((globalThis as { SuppressedError?: unknown }).SuppressedError).toBe(undefined);
+    } else {
+      expect(SuppressedError).toBe(native);
+    }
+    const err = new SuppressedError(new Error('later'), new Error('earlier'), 'msg');
+    expect(err.name).toBe('SuppressedError');
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(SuppressedError);
+    expect((err.error as Error).message).toBe('later');
+    expect((err.suppressed as Error).message).toBe('earlier');
+  });
+});
+
+describe('C5 errors', () => {
+  it('a callback error with a failing close: SuppressedError(error = cleanup error, suppressed = callback error)', async () => {
+    const callbackError = new Error('callback');
+    const cleanupError = new Error('cleanup');
+    const stage = pipe(
+      probe({ returnError: cleanupError }),
+      map(() => {
+        throw callbackError;
+      }),
+    );
+    const err = await stage.next().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(SuppressedError);
+    expect((err as SuppressedError).error).toBe(cleanupError);
+    expect((err as SuppressedError).suppressed).toBe(callbackError);
+  });
+
+  it('a source error with a failing cleanup: SuppressedError(cleanup error, source error)', async () => {
+    const sourceError = new Error('source');
+    const cleanupError = new Error('cleanup');
+    const stage = pipe(
+      probe({ throwAt: 0, error: sourceError }),
+      withCleanup(() => {
+        throw cleanupError;
+      }),
+    );
+    const err = (await stage.next().catch((e: unknown) => e)) as SuppressedError;
+    expect(err.name).toBe('SuppressedError');
+    expect(err.error).toBe(cleanupError);
+    expect(err.suppressed).toBe(sourceError);
+  });
+
+  it('no cleanup error: the consumer sees the primary error itself', async () => {
+    const sourceError = new Error('source');
+    const stage = pipe(probe({ throwAt: 0, error: sourceError }), withCleanup(() => undefined));
+    await expect(stage.next()).rejects.toBe(sourceError);
+  });
+
+  it('after break, a close error becomes the loop\'s error (as in plain JavaScript) and is reported', async () => {
+    const cleanupError = new Error('cleanup');
+    const stage = aclosing(probe({ returnError: cleanupError }));
+    await expect((async () => {
+      for await (const _ of stage) break;
+    })()).rejects.toBe(cleanupError);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'aclosing', error: cleanupError }]);
+  });
+
+  it('when the loop body threw, JavaScript drops the close error: iterscope reports it', async () => {
+    const bodyError = new Error('body');
+    const cleanupError = new Error('cleanup');
+    const stage = pipe(probe({ returnError: cleanupError }), map((x: number) => x));
+    await expect((async () => {
+      for await (const _ of stage) throw bodyError;
+    })()).rejects.toBe(bodyError);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'map', error: cleanupError }]);
+  });
+
+  it('throw(error) with a failing close rejects with SuppressedError(cleanup, error)', async () => {
+    const injected = new Error('injected');
+    const cleanupError = new Error('cleanup');
+    const stage = aclosing(probe({ returnError: cleanupError }));
+    await stage.next();
+    const err = (await stage.throw(injected).catch((e: unknown) => e)) as SuppressedError;
+    expect(err.name).toBe('SuppressedError');
+    expect(err.error).toBe(cleanupError);
+    expect(err.suppressed).toBe(injected);
+  });
+
+  it('errors from several levels of a chain nest, latest outermost', async () => {
+    const innerError = new Error('inner close');
+    const outerError = new Error('outer cleanup');
+    const stage = pipe(
+      probe({ returnError: innerError }),
+      map((x: number) => x),
+      withCleanup(() => {
+        throw outerError;
+      }),
+    );
+    await stage.next();
+    const err = (await stage.return().catch((e: unknown) => e)) as SuppressedError;
+    expect(err.name).toBe('SuppressedError');
+    expect(err.error).toBe(outerError);
+    expect(err.suppressed).toBe(innerError);
+  });
+
+  it('a source that produces an error after the stream was closed is reported, not lost', async () => {
+    let fail: (e: unknown) => void = () => undefined;
+    const src: AsyncIterator<number> = {
+      next: () =>
+        new Promise((_resolve, reject) => {
+          fail = reject;
+        }),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
+    const stage = aclosing(src);
+    const pending = stage.next();
+    await stage.return();
+    await pending;
+    const late = new Error('network reset');
+    fail(late);
+    await new Promise((r) => setImmediate(r));
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'aclosing', error: late }]);
+  });
+
+  it('reports print as process warnings when nobody listens', async () => {
+    recorded.stop();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w);
+    };
+    process.on('warning', onWarning);
+    try {
+      const stage = aclosing(probe({ returnError: new Error('cleanup') }));
+      await stage.next();
+      await stage.return().catch(() => undefined);
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.off('warning', onWarning);
+      recorded = recordReports();
+    }
+    expect(warnings.map((w) => w.name)).toEqual(['IterscopeWarning']);
+    expect(warnings[0]!.message).toMatch(/aclosing: closing failed: Error: cleanup/);
+  });
+});

@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aclosing, configure, map, pipe, withCleanup, type Exit, type Report } from 'iterscope';
+import { probe, recordReports } from '../helpers/probe.js';
+
+// C7: the safety net. These tests need --expose-gc (set for every test worker).
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function collectUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 30 && !done(); i++) {
+    gc?.();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+const abandonedReports = (): Report[] => recorded.reports.filter((r) => r.type === 'abandoned');
+
+// Each scenario builds and drops its stream inside a function of its own, so no local of
+// the test keeps it reachable.
+async function abandonChain(exits: Exit[], log: string[]): Promise<void> {
+  async function* source() {
+    try {
+      yield 1;
+      yield 2;
+    } finally {
+      log.push('source finally');
+    }
+  }
+  const stream = pipe(
+    source(),
+    withCleanup((exit) => exits.push(exit)),
+    map((x: number) => x * 2),
+  );
+  await stream.next();
+}
+
+describe('C7 abandonment', () => {
+  it('runs the finalizers of an abandoned chain, closes its generator source and reports the leak once', async () => {
+    expect(typeof gc).toBe('function');
+    const exits: Exit[] = [];
+    const log: string[] = [];
+    await abandonChain(exits, log);
+    await collectUntil(() => exits.length > 0 && abandonedReports().length > 0 && log.length > 0);
+    expect(exits).toEqual([{ outcome: 'abandoned' }]);
+    // The generator was suspended at a yield: the safety net's return() runs its finally,
+    // which plain JavaScript never does for an abandoned generator.
+    expect(log).toEqual(['source finally']);
+    expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: 'map', createdAt: undefined }]);
+  });
+
+  it('records where the stage was created when leak tracking is on', async () => {
+    const previous = configure({ leakTracking: true });
+    try {
+      await abandonChain([], []);
+    } finally {
+      configure(previous);
+    }
+    await collectUntil(() => abandonedReports().length > 0);
+    const report = abandonedReports()[0];
+    expect(report?.type).toBe('abandoned');
+    expect(report?.type === 'abandoned' ? report.createdAt : '').toMatch(/c7-abandonment\.test\.ts/);
+  });
+
+  it('reports nothing for streams that finished or were closed, and never calls their cleanup twice', async () => {
+    const exits: Exit[] = [];
+    await (async () => {
+      const finished = pipe([1, 2], withCleanup((e) => exits.push(e)));
+      for await (const _ of finished) { /* drain */ }
+      const closed = pipe(probe(), withCleanup((e) => exits.push(e)));
+      await closed.next();
+      await closed.return();
+    })();
+    for (let i = 0; i < 10; i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(exits).toEqual([{ outcome: 'completed' }, { outcome: 'cancelled' }]);
+    expect(abandonedReports()).toEqual([]);
+  });
+
+  it('a stream over an iterable that was never opened ends its cleanups but reports no leak', async () => {
+    const exits: Exit[] = [];
+    (() => {
+      pipe([1, 2, 3], withCleanup((e) => exits.push(e)));
+    })();
+    await collectUntil(() => exits.length > 0);
+    expect(exits).toEqual([{ outcome: 'abandoned' }]);
+    expect(abandonedReports()).toEqual([]);
+  });
+
+  it('never keeps a stage alive: a stage listening to a long-lived signal is still collected', async () => {
+    const controller = new AbortController();
+    let collected = false;
+    const registry = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    await (async () => {
+      const stage = aclosing(probe(), { signal: controller.signal });
+      registry.register(stage, undefined);
+      await stage.next();
+    })();
+    await collectUntil(() => collected && abandonedReports().length > 0);
+    expect(collected).toBe(true);
+    expect(abandonedReports()).toHaveLength(1);
+    controller.abort(); // the dead listener does nothing
+  });
+});

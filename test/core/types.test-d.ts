@@ -1,0 +1,58 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import { aclosing, borrow, filter, map, pipe, take, withCleanup, type Exit, type Operator, type Source, type Stage } from 'iterscope';
+
+describe('public types', () => {
+  it('pipe infers item types through curried operators', () => {
+    const out = pipe(
+      [1, 2, 3],
+      map((x) => String(x)),
+      filter((s) => s.length > 0),
+      map(async (s) => s.length),
+      take(2),
+    );
+    expectTypeOf(out).toEqualTypeOf<Stage<number>>();
+  });
+
+  it('pipe(source) is a stage of the source items', () => {
+    async function* gen(): AsyncGenerator<string> {
+      yield 'a';
+    }
+    expectTypeOf(pipe(gen())).toEqualTypeOf<Stage<string>>();
+    expectTypeOf(aclosing([Promise.resolve(1), 2])).toEqualTypeOf<Stage<number>>();
+  });
+
+  it('a type-guard filter narrows', () => {
+    const out = pipe([1, 'a', 2] as (number | string)[], filter((x): x is number => typeof x === 'number'));
+    expectTypeOf(out).toEqualTypeOf<Stage<number>>();
+  });
+
+  it('operators are values that can be stored and reused', () => {
+    const double: Operator<number, number> = map((x: number) => x * 2);
+    expectTypeOf(double([1])).toEqualTypeOf<Stage<number>>();
+    expectTypeOf(withCleanup<number>).parameter(0).toEqualTypeOf<(exit: Exit) => unknown>();
+  });
+
+  it('stages are async iterators and async disposables', () => {
+    const stage = aclosing([1]);
+    expectTypeOf(stage).toExtend<AsyncIterableIterator<number>>();
+    expectTypeOf(stage).toExtend<AsyncDisposable>();
+    expectTypeOf(stage.next()).resolves.toEqualTypeOf<IteratorResult<number, undefined>>();
+  });
+
+  it('borrow takes iterators, not iterables', () => {
+    async function* gen(): AsyncGenerator<number> {
+      yield 1;
+    }
+    expectTypeOf(borrow(gen())).toEqualTypeOf<Stage<number>>();
+    // @ts-expect-error an array has nothing to share
+    borrow([1, 2]);
+  });
+
+  it('sources accept what for await accepts', () => {
+    expectTypeOf<number[]>().toExtend<Source<number>>();
+    expectTypeOf<Promise<number>[]>().toExtend<Source<number>>();
+    expectTypeOf<AsyncGenerator<number>>().toExtend<Source<number>>();
+    // @ts-expect-error a number is not a source
+    aclosing(42);
+  });
+});
