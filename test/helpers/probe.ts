@@ -78,7 +78,8 @@ export function probe(options: ProbeOptions = {}): Probe {
       if (options.returnParks === true) await new Promise<never>(() => undefined);
       await ticks(options.returnTicks ?? 0);
       log.push(`${name}:return:end`);
-      if (options.returnError !== undefined) return Promise.reject(options.returnError);
+      // `in`, not `!== undefined`: a probe may be told to reject with any value.
+      if ('returnError' in options) return Promise.reject(options.returnError);
       return { done: true, value: undefined };
     },
     [Symbol.asyncIterator]() {
