@@ -1,0 +1,67 @@
+import { context as contextApi, type Context } from '@opentelemetry/api';
+import { StageBase, type Operator, type Source, type StageOptions } from 'iterscope';
+import { checkContext, checkStageOptions } from './checks.js';
+
+class BoundStage<T> extends StageBase<T, T> {
+  private readonly context: Context;
+  constructor(source: Source<T>, context: Context, options: StageOptions | undefined) {
+    super('bindContext', source, options);
+    this.context = context;
+  }
+  protected step(value: T): T {
+    return value;
+  }
+  // C8: each call into the source runs inside the bound context; `context.with` takes the
+  // method and its receiver, so no closure is made per item.
+  protected override readSource(source: AsyncIterator<T>): unknown {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the receiver is passed as thisArg
+    return contextApi.with(this.context, source.next, source);
+  }
+  protected override inSourceContext<R>(fn: () => R): R {
+    return contextApi.with(this.context, fn);
+  }
+}
+
+/**
+ * Run each step of the source inside `context` (C8): its opening, every `next()` and its
+ * `return()` (which is how iterscope closes a source, also after a consumer's `throw()`).
+ * A plain `async function*` upstream, and the libraries it calls, then see `context` after
+ * every resume instead of the context of whoever happens to call `next()`; the consumer's
+ * active context is never changed. Nothing is carried across a `yield` implicitly: no
+ * `enterWith`, no `context.attach`.
+ *
+ * @param context - The OpenTelemetry context the source's steps run in.
+ * @param options - `signal` and `closeTimeout`, as for `aclosing`.
+ * @returns An operator for `pipe`.
+ * @throws TypeError at the call when `context` is not a Context (C10).
+ * @example
+ * ```ts
+ * import { context, trace, ROOT_CONTEXT } from '@opentelemetry/api';
+ * import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+ * import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+ * import { pipe } from 'iterscope';
+ * import { bindContext } from 'iterscope/otel';
+ *
+ * context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+ * const tracer = new BasicTracerProvider().getTracer('example');
+ * const request = tracer.startSpan('request');
+ * const requestContext = trace.setSpan(ROOT_CONTEXT, request);
+ *
+ * async function* rows() {
+ *   for (let i = 0; i < 2; i++) {
+ *     await new Promise((resolve) => setTimeout(resolve, 1));
+ *     // After every resume this generator sees the request's context, not its consumer's.
+ *     console.log(trace.getActiveSpan() === request); // true
+ *     yield i;
+ *   }
+ * }
+ * for await (const row of pipe(rows(), bindContext(requestContext))) console.log(row);
+ * request.end();
+ * context.disable();
+ * ```
+ */
+export function bindContext<T>(context: Context, options?: StageOptions): Operator<T, T> {
+  checkContext('bindContext', 'context', context);
+  checkStageOptions('bindContext', options);
+  return (source) => new BoundStage<T>(source, context, options);
+}

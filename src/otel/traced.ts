@@ -1,0 +1,192 @@
+import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
+import { StageBase, isThenable, type Exit, type Operator, type Source, type StageOptions } from 'iterscope';
+import { checkTracedOptions } from './checks.js';
+import { defaultTracer } from './default-tracer.js';
+import { StreamSpan } from './stream-span.js';
+import { kTraceParent, type TraceParentHolder } from './trace-parent.js';
+
+/**
+ * Options of {@link traced}.
+ *
+ * @example
+ * ```ts
+ * import { pipe } from 'iterscope';
+ * import { traced, type TracedOptions } from 'iterscope/otel';
+ *
+ * const options: TracedOptions<string> = {
+ *   name: 'llm.stream',
+ *   attributes: { 'gen_ai.request.stream': true },
+ *   itemEvent: (chunk) => ({ 'chunk.length': chunk.length }),
+ *   maxItemEvents: 16,
+ * };
+ * for await (const chunk of pipe(['a', 'bc'], traced(options))) console.log(chunk);
+ * ```
+ */
+export interface TracedOptions<T = unknown> extends StageOptions {
+  /** The span's name. */
+  readonly name: string;
+  /** The tracer; default: the global tracer provider's `iterscope` tracer. */
+  readonly tracer?: Tracer | undefined;
+  /**
+   * The parent context. Default: the context active when the operator is applied to its
+   * source (captured then, synchronously, and never read again).
+   */
+  readonly context?: Context | undefined;
+  /** Attributes set when the span starts. */
+  readonly attributes?: Attributes | undefined;
+  /** The span's kind; default `SpanKind.INTERNAL`. */
+  readonly kind?: SpanKind | undefined;
+  /**
+   * Called for each item while the span records; the attributes it returns become an
+   * `iterscope.item` event (with `iterscope.item.index`), `undefined` adds none. Bounded
+   * by `maxItemEvents`.
+   */
+  readonly itemEvent?: ((value: T, index: number) => Attributes | undefined) | undefined;
+  /**
+   * At most this many `iterscope.item` events per stream (default 128). Once reached,
+   * `itemEvent` is no longer called and `iterscope.item_events_dropped` counts the items
+   * it was not offered.
+   */
+  readonly maxItemEvents?: number | undefined;
+}
+
+/** Settings shared by every stage one `traced(...)` call creates. */
+interface TracedSettings<T> {
+  readonly tracer: Tracer;
+  readonly options: TracedOptions<T>;
+  readonly spanOptions: { attributes?: Attributes; kind?: SpanKind };
+  /** `tracedStream`: a signal the stage does not act on, consulted only for the outcome. */
+  readonly outcomeSignal: AbortSignal | undefined;
+}
+
+const DEFAULT_MAX_ITEM_EVENTS = 128;
+
+/** @internal */
+export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder {
+  private readonly trace: StreamSpan<T>;
+  private readonly outcomeSignal: AbortSignal | undefined;
+
+  constructor(source: Source<T>, parent: Context, settings: TracedSettings<T>) {
+    // The source is checked first (C10): a bad source must not leave a started span.
+    super('traced', source, settings.options);
+    const { options, tracer } = settings;
+    const span = tracer.startSpan(options.name, settings.spanOptions, parent);
+    this.trace = new StreamSpan<T>(span, parent, options.itemEvent, options.maxItemEvents ?? DEFAULT_MAX_ITEM_EVENTS);
+    this.outcomeSignal = settings.outcomeSignal;
+    this.hasCleanup = true;
+    // C7: an abandoned stream ends its span as `abandoned`. The finalizer is bound to the
+    // span holder, never to this stage.
+    this.record.finalizers = [this.trace.abandon];
+  }
+
+  get [kTraceParent](): Context {
+    return this.trace.context;
+  }
+
+  protected step(value: T): T {
+    const trace = this.trace;
+    if (trace.recording) trace.onItem(value);
+    return value;
+  }
+
+  // C8/C9: the source's steps run with the stream span active; `context.with` takes the
+  // method and its receiver, so no closure is made per item. The consumer's context is
+  // untouched: only the call into the source is wrapped.
+  protected override readSource(source: AsyncIterator<T>): unknown {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the receiver is passed as thisArg
+    return contextApi.with(this.trace.context, source.next, source);
+  }
+
+  protected override inSourceContext<R>(fn: () => R): R {
+    const result = contextApi.with(this.trace.context, fn);
+    // Opening happens while the stage is open, closing while it is not: a close resolves
+    // to the source's close error, which goes on the span (C5) even when `for await`
+    // drops it.
+    if (!this.isOpen && isThenable(result)) void result.then(this.onSourceClosed);
+    return result;
+  }
+
+  private readonly onSourceClosed = (error: unknown): void => {
+    this.trace.closeError = error;
+  };
+
+  protected override cleanup(exit: Exit): undefined {
+    let final = exit;
+    if (exit.outcome === 'completed') {
+      // Some SDKs turn an abort into a normal end of the stream: a `done` that comes after
+      // the signal fired is an abort.
+      const aborted = firstAborted(this.sourceSignal, this.outcomeSignal);
+      if (aborted !== undefined) final = { outcome: 'aborted', reason: aborted.reason };
+    }
+    this.trace.end(final);
+    return undefined;
+  }
+}
+
+function firstAborted(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  if (a?.aborted === true) return a;
+  if (b?.aborted === true) return b;
+  return undefined;
+}
+
+/** @internal */
+export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: AbortSignal | undefined): Operator<T, T> {
+  checkTracedOptions('traced', options);
+  const spanOptions: { attributes?: Attributes; kind?: SpanKind } = {};
+  if (options.attributes !== undefined) spanOptions.attributes = options.attributes;
+  if (options.kind !== undefined) spanOptions.kind = options.kind;
+  const settings: TracedSettings<T> = {
+    tracer: options.tracer ?? defaultTracer(),
+    options,
+    spanOptions,
+    outcomeSignal,
+  };
+  const explicit = options.context;
+  // The parent is captured when the operator is applied to its source, synchronously.
+  return (source) => new TracedStage<T>(source, explicit ?? contextApi.active(), settings);
+}
+
+/**
+ * One span per stream (C9). The span starts when the operator is applied to its source,
+ * so it covers the wait for the first item, and ends exactly once however the stream ends,
+ * with `iterscope.outcome` = `completed` | `error` | `cancelled` | `aborted` |
+ * `abandoned` (status ERROR and the exception only for `error`). It records
+ * `iterscope.items`, `iterscope.time_to_first_item` (seconds) and an
+ * `iterscope.first_item` event.
+ *
+ * The source's `next()`, `return()` and its opening run with the span active (C8), so
+ * spans the source creates are children of the stream span after every resume; the
+ * consumer's context never changes. A `mapTraced` placed right after uses the stream span
+ * as its items' parent.
+ *
+ * A span that does not record (no SDK, sampled out) is checked once; nothing is done per
+ * item then.
+ *
+ * @param options - `name` (required), `tracer`, `context` (the parent), `attributes`,
+ *   `kind`, `itemEvent`, `maxItemEvents`, `signal`, `closeTimeout`.
+ * @returns An operator for `pipe`.
+ * @throws TypeError / RangeError at the call when an option is invalid (C10).
+ * @example
+ * ```ts
+ * import { trace } from '@opentelemetry/api';
+ * import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ * import { pipe, map } from 'iterscope';
+ * import { traced } from 'iterscope/otel';
+ *
+ * const exporter = new InMemorySpanExporter();
+ * const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+ * trace.setGlobalTracerProvider(provider);
+ *
+ * async function* tokens() { yield 'Hel'; yield 'lo'; }
+ * for await (const t of pipe(tokens(), traced({ name: 'llm.stream' }), map((s: string) => s.toUpperCase()))) {
+ *   console.log(t);
+ *   break;
+ * }
+ * const [span] = exporter.getFinishedSpans();
+ * console.log(span?.attributes['iterscope.outcome']); // 'cancelled'
+ * trace.disable();
+ * ```
+ */
+export function traced<T>(options: TracedOptions<T>): Operator<T, T> {
+  return tracedOperator(options, undefined);
+}

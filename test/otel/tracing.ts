@@ -1,0 +1,127 @@
+/**
+ * A real SDK for the otel tests: an in-memory exporter, optionally the AsyncLocalStorage
+ * context manager, and a diag logger that records every warning and error so a test can
+ * fail on "You can only call end() on a span once" and its kind.
+ */
+import { context, diag, DiagLogLevel, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { onReport, type Report } from 'iterscope';
+
+export interface Tracing {
+  readonly exporter: InMemorySpanExporter;
+  readonly tracer: Tracer;
+  /** Every diag warning or error, and every iterscope report, while installed. */
+  readonly diagProblems: string[];
+  readonly reports: Report[];
+  spans(): ReadableSpan[];
+  span(name: string): ReadableSpan;
+  uninstall(): void;
+}
+
+export function installTracing(options: { contextManager: boolean }): Tracing {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  trace.setGlobalTracerProvider(provider);
+  let manager: AsyncLocalStorageContextManager | undefined;
+  if (options.contextManager) {
+    manager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(manager);
+  }
+  const diagProblems: string[] = [];
+  const record = (...args: unknown[]): void => {
+    diagProblems.push(args.map(String).join(' '));
+  };
+  diag.setLogger(
+    { error: record, warn: record, info: () => undefined, debug: () => undefined, verbose: () => undefined },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  const reports: Report[] = [];
+  const stopReports = onReport((r) => reports.push(r));
+  const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
+  return {
+    exporter,
+    tracer: provider.getTracer('test'),
+    diagProblems,
+    reports,
+    spans,
+    span(name) {
+      const found = spans().filter((s) => s.name === name);
+      if (found.length !== 1) throw new Error(`expected one span named ${name}, found ${String(found.length)}`);
+      return found[0]!;
+    },
+    uninstall() {
+      stopReports();
+      manager?.disable();
+      context.disable();
+      trace.disable();
+      diag.disable();
+    },
+  };
+}
+
+/** The id of a span's parent, as the SDK 2.x records it. */
+export function parentId(span: ReadableSpan): string | undefined {
+  return span.parentSpanContext?.spanId;
+}
+
+export function idOf(span: ReadableSpan | Span): string {
+  return span.spanContext().spanId;
+}
+
+export function withSpan(parent: Span, base: Context = context.active()): Context {
+  return trace.setSpan(base, parent);
+}
+
+export async function ticks(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await Promise.resolve();
+}
+
+/** Run the collector until `done()` or give up after a few rounds. */
+export async function collectUntil(done: () => boolean): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  for (let i = 0; i < 30 && !done(); i++) {
+    gc();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** A hand-written source: yields 0..items-1 (or forever), each after a macrotask if asked. */
+export interface TestSource extends AsyncIterableIterator<number> {
+  readonly calls: { next: number; return: number };
+}
+
+export function source(
+  options: { items?: number; parkAt?: number; throwAt?: number; error?: unknown; returnError?: unknown } = {},
+): TestSource {
+  // Tests throw non-errors on purpose: whatever the source throws must reach the consumer.
+  /* eslint-disable @typescript-eslint/prefer-promise-reject-errors */
+  let index = 0;
+  const calls = { next: 0, return: 0 };
+  const it: TestSource = {
+    calls,
+    next() {
+      const n = calls.next++;
+      if (options.parkAt === n) return new Promise(() => undefined);
+      if (options.throwAt === n) return Promise.reject(options.error ?? new Error('source failed'));
+      if (options.items !== undefined && index >= options.items) return Promise.resolve({ done: true, value: undefined });
+      return Promise.resolve({ done: false, value: index++ });
+    },
+    return() {
+      calls.return++;
+      if (options.returnError !== undefined) return Promise.reject(options.returnError);
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+  };
+  /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
+  return it;
+}
