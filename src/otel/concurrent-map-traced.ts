@@ -3,7 +3,7 @@
  * order. Closing follows flatMap's rules: the items in flight are closed (spans ended,
  * signals fired) before the source is closed (C4), and the first failure closes the rest.
  */
-import { context as contextApi, type Context } from '@opentelemetry/api';
+import { context as contextApi } from '@opentelemetry/api';
 import {
   NO_ERROR,
   STOP,
@@ -18,7 +18,7 @@ import {
 import type { ItemSpan } from './item-scope.js';
 import type { ItemSpans } from './item-spans.js';
 import type { TracedItemFn } from './map-traced.js';
-import { kTraceParent, type TraceParentHolder } from './trace-parent.js';
+import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
 /**
  * The source as a stage of its own, read directly by the concurrent stage. Handing it to the
@@ -58,7 +58,7 @@ export class ConcurrentMapTracedStage<T, U> extends StageBase<U, T> implements T
     this.record.finalizers = [spans.abandon];
   }
 
-  get [kTraceParent](): Context {
+  get [kTraceParent](): TraceParent {
     return this.spans.parent;
   }
 

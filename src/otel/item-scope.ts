@@ -5,6 +5,7 @@
 import type { Context, Span } from '@opentelemetry/api';
 import { COMPLETED, type Exit } from 'iterscope';
 import { endSpan } from './end-span.js';
+import type { TraceParent } from './trace-parent.js';
 
 /**
  * What `mapTraced` hands to `fn` with each item.
@@ -54,11 +55,16 @@ export class ItemSpan implements ItemScope {
   private controller: AbortController | undefined;
   private closeReason: unknown = NOT_CLOSED;
 
-  constructor(span: Span, context: Context, index: number, recording: boolean) {
+  private readonly parent: TraceParent;
+
+  constructor(span: Span, context: Context, index: number, recording: boolean, parent: TraceParent) {
     this.span = span;
     this.context = context;
     this.index = index;
     this.recording = recording;
+    // C9: the parent's span waits for this one (children end before parents).
+    this.parent = parent;
+    parent.hold();
   }
 
   get signal(): AbortSignal {
@@ -74,6 +80,7 @@ export class ItemSpan implements ItemScope {
     if (this.ended) return;
     this.ended = true;
     endSpan(this.span, this.recording, COMPLETED);
+    this.parent.release();
   }
 
   /** `fn` threw or rejected. */
@@ -81,6 +88,7 @@ export class ItemSpan implements ItemScope {
     if (this.ended) return;
     this.ended = true;
     endSpan(this.span, this.recording, { outcome: 'error', error });
+    this.parent.release();
   }
 
   /**
@@ -95,6 +103,7 @@ export class ItemSpan implements ItemScope {
         ? exit.reason
         : new DOMException(`The stream was ${exit.outcome === 'abandoned' ? 'abandoned' : 'closed'} while this item was running.`, 'AbortError');
     endSpan(this.span, this.recording, exit);
+    this.parent.release();
     this.controller?.abort(this.closeReason);
   }
 

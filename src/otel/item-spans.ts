@@ -7,6 +7,7 @@ import type { Exit } from 'iterscope';
 import { ITEM_INDEX } from './attributes.js';
 import { ItemSpan } from './item-scope.js';
 import { contextWithSpan } from './span-context.js';
+import type { TraceParent } from './trace-parent.js';
 
 export interface ItemSpanSettings {
   readonly tracer: Tracer;
@@ -16,25 +17,28 @@ export interface ItemSpanSettings {
 
 export class ItemSpans {
   private readonly settings: ItemSpanSettings;
-  readonly parent: Context;
+  readonly parent: TraceParent;
+  private readonly parentContext: Context;
   private readonly parentSpanContext: SpanContext | undefined;
   /** The item in flight in a serial stage. */
   current: ItemSpan | undefined;
   /** A concurrent stage's items in source order: running, or finished and not yet delivered. */
   readonly queue: ItemSpan[] = [];
 
-  constructor(settings: ItemSpanSettings, parent: Context) {
+  constructor(settings: ItemSpanSettings, parent: TraceParent) {
     this.settings = settings;
     this.parent = parent;
-    this.parentSpanContext = trace.getSpanContext(parent);
+    this.parentContext = parent.context;
+    this.parentSpanContext = trace.getSpanContext(parent.context);
   }
 
   start(index: number): ItemSpan {
     const { tracer, name, spanOptions } = this.settings;
-    const span = tracer.startSpan(name, spanOptions, this.parent);
+    const parent = this.parentContext;
+    const span = tracer.startSpan(name, spanOptions, parent);
     const recording = span.isRecording();
     if (recording) span.setAttribute(ITEM_INDEX, index);
-    return new ItemSpan(span, contextWithSpan(this.parent, this.parentSpanContext, span, recording), index, recording);
+    return new ItemSpan(span, contextWithSpan(parent, this.parentSpanContext, span, recording), index, recording, this.parent);
   }
 
   /** C9: the pipeline closed (or, C7, was collected) with items in flight. */

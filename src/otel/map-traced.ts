@@ -16,7 +16,7 @@ import { ConcurrentMapTracedStage } from './concurrent-map-traced.js';
 import { defaultTracer } from './default-tracer.js';
 import type { ItemScope } from './item-scope.js';
 import { ItemSpans, type ItemSpanSettings } from './item-spans.js';
-import { kTraceParent, upstreamParent, type TraceParentHolder } from './trace-parent.js';
+import { ContextParent, kTraceParent, upstreamParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
 /**
  * Options of {@link mapTraced}.
@@ -81,7 +81,7 @@ class MapTracedStage<T, U> extends StageBase<U, T> implements TraceParentHolder 
     this.record.finalizers = [spans.abandon];
   }
 
-  get [kTraceParent](): Context {
+  get [kTraceParent](): TraceParent {
     return this.spans.parent;
   }
 
@@ -181,7 +181,7 @@ export function mapTraced<T, U>(fn: TracedItemFn<T, U>, options: MapTracedOption
   const explicit = options.context;
   return (source) => {
     // Captured synchronously when applied to the source.
-    const parent = upstreamParent(source) ?? explicit ?? contextApi.active();
+    const parent = upstreamParent(source) ?? new ContextParent(explicit ?? contextApi.active());
     const spans = new ItemSpans(settings, parent);
     return concurrency === 1
       ? new MapTracedStage<T, Awaited<U>>(source, fn as TracedItemFn<T, Awaited<U>>, spans, options)

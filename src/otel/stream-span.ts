@@ -9,10 +9,11 @@ import { NO_ERROR, type Exit } from 'iterscope';
 import { FIRST_ITEM_EVENT, ITEMS, ITEM_EVENT, ITEM_EVENTS_DROPPED, ITEM_INDEX, CLOSE_ERROR_EVENT, TIME_TO_FIRST_ITEM } from './attributes.js';
 import { asException, endSpan } from './end-span.js';
 import { contextWithSpan } from './span-context.js';
+import type { TraceParent } from './trace-parent.js';
 
 export type ItemEvent<T> = (value: T, index: number) => Attributes | undefined;
 
-export class StreamSpan<T> {
+export class StreamSpan<T> implements TraceParent {
   readonly span: Span;
   /** The context the source's steps run in (C8): the parent with this span set. */
   readonly context: Context;
@@ -22,6 +23,9 @@ export class StreamSpan<T> {
   /** An error from closing the source, recorded on the span when it ends (C5). */
   closeError: unknown = NO_ERROR;
   private ended = false;
+  /** Item spans still running under this span, and the exit waiting for them. */
+  private holds = 0;
+  private pendingExit: Exit | undefined;
   private readonly startedAt: number;
   private readonly itemEvent: ItemEvent<T> | undefined;
   private eventsLeft: number;
@@ -56,8 +60,28 @@ export class StreamSpan<T> {
     }
   }
 
-  /** C9: end the span exactly once, whichever path gets here first. */
+  hold(): void {
+    this.holds++;
+  }
+
+  release(): void {
+    if (--this.holds === 0 && this.pendingExit !== undefined) this.finish(this.pendingExit);
+  }
+
+  /**
+   * C9: end the span exactly once, whichever path gets here first (the first exit wins);
+   * after the item spans still running under it, so children end before their parent.
+   */
   end(exit: Exit): void {
+    if (this.ended || this.pendingExit !== undefined) return;
+    if (this.holds > 0) {
+      this.pendingExit = exit;
+      return;
+    }
+    this.finish(exit);
+  }
+
+  private finish(exit: Exit): void {
     if (this.ended) return;
     this.ended = true;
     if (this.recording) {

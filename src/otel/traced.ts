@@ -3,7 +3,7 @@ import { StageBase, isThenable, type Exit, type Operator, type Source, type Stag
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
 import { StreamSpan } from './stream-span.js';
-import { kTraceParent, type TraceParentHolder } from './trace-parent.js';
+import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
 /**
  * Options of {@link traced}.
@@ -79,8 +79,8 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     this.record.finalizers = [this.trace.abandon];
   }
 
-  get [kTraceParent](): Context {
-    return this.trace.context;
+  get [kTraceParent](): TraceParent {
+    return this.trace;
   }
 
   protected step(value: T): T {

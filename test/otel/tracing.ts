@@ -95,6 +95,7 @@ export async function collectUntil(done: () => boolean): Promise<void> {
 /** A hand-written source: yields 0..items-1 (or forever), each after a macrotask if asked. */
 export interface TestSource extends AsyncIterableIterator<number> {
   readonly calls: { next: number; return: number };
+  return(): Promise<IteratorResult<number>>;
 }
 
 export function source(
