@@ -6,7 +6,7 @@
  */
 export { aclosing, borrow } from './core/aclosing.js';
 export { configure, type Configuration } from './core/config.js';
-export { SuppressedError } from './core/errors.js';
+export { SuppressedError, TimeoutError } from './core/errors.js';
 export type { Exit, Outcome } from './core/exit.js';
 export type { Operator } from './core/operator.js';
 export { pipe } from './core/pipe.js';
@@ -18,6 +18,24 @@ export { filter } from './core/operators/filter.js';
 export { map } from './core/operators/map.js';
 export { take } from './core/operators/take.js';
 export { withCleanup } from './core/operators/with-cleanup.js';
+export { buffered } from './core/operators/buffered.js';
+export { concat } from './core/operators/concat.js';
+export { drop } from './core/operators/drop.js';
+export { flatMap, type FlatMapOptions } from './core/operators/flat-map.js';
+export { merge } from './core/operators/merge.js';
+export { race } from './core/operators/race.js';
+export { scan } from './core/operators/scan.js';
+export { takeWhile } from './core/operators/take-while.js';
+export { tap } from './core/operators/tap.js';
+export { timeout } from './core/operators/timeout.js';
+export { zip } from './core/operators/zip.js';
+export { first } from './core/terminals/first.js';
+export { forEach } from './core/terminals/for-each.js';
+export { reduce } from './core/terminals/reduce.js';
+export { toArray } from './core/terminals/to-array.js';
+export { fromNodeReadable } from './core/adapters/from-node-readable.js';
+export { fromReadableStream } from './core/adapters/from-readable-stream.js';
+export { toReadableStream } from './core/adapters/to-readable-stream.js';
 
 // Internal building blocks for iterscope's own entry points; see core/internal.ts.
 export * from './core/internal.js';

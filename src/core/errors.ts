@@ -108,3 +108,41 @@ export function aggregate(errors: readonly unknown[], message = 'Several sources
   if (failed.length === 1) return failed[0];
   return new AggregateError(failed, message);
 }
+
+/**
+ * The error `timeout(ms)` rejects with when an item takes longer than `ms` to arrive. Its
+ * `name` is `'TimeoutError'` (as for `AbortSignal.timeout()`) and its `code` is
+ * `'ITERSCOPE_TIMEOUT'`; both are stable, so test with either.
+ *
+ * @example
+ * ```ts
+ * import { pipe, timeout, TimeoutError } from 'iterscope';
+ *
+ * async function* slow() { yield 1; await new Promise((r) => setTimeout(r, 200)); yield 2; }
+ * try {
+ *   for await (const x of pipe(slow(), timeout(50, { closeTimeout: 10 }))) console.log(x); // 1
+ * } catch (err) {
+ *   if (err instanceof TimeoutError) console.log(err.code, err.ms); // 'ITERSCOPE_TIMEOUT' 50
+ * }
+ * ```
+ */
+export class TimeoutError extends Error {
+  /** Stable machine-readable code. */
+  readonly code = 'ITERSCOPE_TIMEOUT';
+  /** The limit that was exceeded, in milliseconds. */
+  readonly ms: number;
+  /**
+   * @param ms - The limit that was exceeded.
+   * @param message - Defaults to a message naming the limit.
+   */
+  constructor(ms: number, message = `No item arrived within ${String(ms)} ms.`) {
+    super(message);
+    this.ms = ms;
+  }
+}
+Object.defineProperty(TimeoutError.prototype, 'name', {
+  value: 'TimeoutError',
+  writable: true,
+  configurable: true,
+  enumerable: false,
+});

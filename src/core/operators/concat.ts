@@ -1,0 +1,79 @@
+import type { Exit } from '../exit.js';
+import type { Classified, Source, SourceItem } from '../source.js';
+import { StageBase, type Stage } from '../stage.js';
+import { describe } from '../validate.js';
+import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+
+class ConcatStage<T> extends StageBase<T, never> implements ChildSink<T> {
+  private readonly children: Child<T>[];
+  private current = 0;
+
+  constructor(sources: readonly Classified[]) {
+    super('concat', NO_SOURCE, undefined);
+    const owner = new Owner(this.record, 'concat');
+    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
+  }
+
+  protected step(): never {
+    throw new TypeError('concat reads its sources itself');
+  }
+
+  protected override pull(): void {
+    const child = this.children[this.current];
+    if (child === undefined) {
+      this.finish(false);
+      return;
+    }
+    // An iterable opens only when its turn comes (C1); an iterator given open was owned
+    // from the call.
+    child.read(this.sourceSignal);
+  }
+
+  childResult(child: Child<T>, result: unknown): void {
+    if (!this.isOpen) return;
+    if (typeof result !== 'object' || result === null) {
+      child.onError(new TypeError(`concat: a source's next() resolved to ${describe(result)}, not an iterator result.`));
+      return;
+    }
+    if ((result as IteratorResult<T>).done === true) {
+      child.finished = true;
+      this.current++;
+      this.pull();
+      return;
+    }
+    this.emit((result as IteratorYieldResult<T>).value);
+  }
+
+  childError(_child: Child<T>, error: unknown): void {
+    if (!this.isOpen) return;
+    this.sourceFailed(error);
+  }
+
+  // C1/C4: the current source and any later one handed in open, concurrently.
+  protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
+    return closeAll(this.children, exit, deadlineAt, this.stageName);
+  }
+}
+
+/**
+ * Read the sources one after the other: all of the first, then all of the second, and so
+ * on. An iterable opens only when its turn comes; an iterator passed in (already open) is
+ * owned from the call, so a stop closes it even if its turn never came (C1).
+ *
+ * A function of its sources, not a curried operator; for a signal or a close deadline,
+ * wrap the result: `aclosing(concat(a, b), { signal })`.
+ *
+ * @param sources - Any number of sources (none gives an empty stream).
+ * @returns A stage reading them in order.
+ * @throws TypeError at the call when a source is not iterable (naming it).
+ * @example
+ * ```ts
+ * import { concat } from 'iterscope';
+ *
+ * async function* tail() { yield 3; }
+ * for await (const x of concat([1, 2], tail())) console.log(x); // 1, 2, 3
+ * ```
+ */
+export function concat<S extends readonly Source<unknown>[]>(...sources: S): Stage<SourceItem<S[number]>> {
+  return new ConcatStage<SourceItem<S[number]>>(classifyAll('concat', sources));
+}

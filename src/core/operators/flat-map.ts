@@ -1,0 +1,202 @@
+import { NO_ERROR, suppress } from '../errors.js';
+import type { Exit } from '../exit.js';
+import type { Operator } from '../operator.js';
+import { classify, type Source } from '../source.js';
+import { StageBase, type Stage, type StageOptions } from '../stage.js';
+import { checkCount, checkFunction, checkOptions, describe } from '../validate.js';
+import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+
+interface Ready {
+  readonly child: Child<unknown>;
+  readonly failed: boolean;
+  readonly value: unknown;
+}
+
+class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknown> {
+  private readonly outer: Child<unknown>;
+  private outerDone = false;
+  private readonly inners = new Set<Child<unknown>>();
+  private readonly ready: Ready[] = [];
+  private wanted = false;
+  private index = 0;
+  private readonly owner: Owner;
+
+  constructor(
+    source: Source<T>,
+    private readonly fn: (value: T, index: number) => Source<U>,
+    private readonly concurrency: number,
+    options: StageOptions | undefined,
+  ) {
+    super('flatMap', NO_SOURCE, options);
+    this.owner = new Owner(this.record, 'flatMap');
+    this.outer = new Child<unknown>(classify('flatMap', source), -1, this, this.owner, options?.signal);
+  }
+
+  protected step(): never {
+    throw new TypeError('flatMap reads its sources itself');
+  }
+
+  protected override pull(): void {
+    const ready = this.ready.shift();
+    if (ready !== undefined) {
+      if (ready.failed) this.sourceFailed(ready.value);
+      else this.emit(ready.value as U);
+      return;
+    }
+    if (this.outerDone && this.inners.size === 0) {
+      this.finish(false);
+      return;
+    }
+    this.wanted = true;
+    const signal = this.sourceSignal;
+    for (const inner of this.inners) {
+      if (!inner.reading && !this.holdsResultOf(inner)) inner.read(signal);
+      if (!this.isOpen) return;
+    }
+    this.readOuter();
+  }
+
+  /** Open another inner while there is room for one (concurrency) and someone waits. */
+  private readOuter(): void {
+    if (this.wanted && !this.outerDone && !this.outer.reading && this.inners.size < this.concurrency) {
+      this.outer.read(this.sourceSignal);
+    }
+  }
+
+  private holdsResultOf(child: Child<unknown>): boolean {
+    for (const r of this.ready) if (r.child === child) return true;
+    return false;
+  }
+
+  childResult(child: Child<unknown>, result: unknown): void {
+    if (!this.isOpen) return;
+    if (typeof result !== 'object' || result === null) {
+      child.onError(new TypeError(`flatMap: a source's next() resolved to ${describe(result)}, not an iterator result.`));
+      return;
+    }
+    const done = (result as IteratorResult<unknown>).done === true;
+    if (child === this.outer) {
+      if (done) {
+        child.finished = true;
+        this.outerDone = true;
+        this.finishIfDrained();
+      } else {
+        this.openInner((result as IteratorYieldResult<T>).value);
+      }
+      return;
+    }
+    if (done) {
+      child.finished = true;
+      this.inners.delete(child);
+      if (!this.finishIfDrained()) this.readOuter();
+      return;
+    }
+    const value = (result as IteratorYieldResult<unknown>).value;
+    if (this.wanted) {
+      this.wanted = false;
+      this.emit(value as U);
+    } else {
+      this.ready.push({ child, failed: false, value });
+    }
+  }
+
+  private openInner(value: T): void {
+    let inner: Child<unknown>;
+    try {
+      const source = this.fn(value, this.index++);
+      inner = new Child<unknown>(classify('flatMap: the result of `fn`', source), this.index, this, this.owner, undefined);
+    } catch (error) {
+      // C1: the callback failed: inners and the outer source are closed.
+      this.callbackFailed(error);
+      return;
+    }
+    this.inners.add(inner);
+    if (this.wanted) {
+      inner.read(this.sourceSignal);
+      if (this.isOpen) this.readOuter();
+    }
+  }
+
+  /** Finish if the outer source and every inner are done; true if it did. */
+  private finishIfDrained(): boolean {
+    if (this.wanted && this.outerDone && this.inners.size === 0) {
+      this.wanted = false;
+      this.finish(false);
+      return true;
+    }
+    return false;
+  }
+
+  childError(child: Child<unknown>, error: unknown): void {
+    if (!this.isOpen) return;
+    if (child === this.outer) this.outerDone = true;
+    else this.inners.delete(child);
+    if (this.wanted) {
+      this.wanted = false;
+      this.sourceFailed(error);
+    } else {
+      this.ready.push({ child, failed: true, value: error });
+    }
+  }
+
+  /**
+   * C4: the inner iterators close first, concurrently and all awaited, then the outer
+   * source; errors: several inners as one AggregateError, the outer's attached after (C5).
+   */
+  protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    this.ready.length = 0;
+    const inners = closeAll(this.inners, exit, deadlineAt, this.stageName);
+    if (inners === NO_ERROR) return closeAll([this.outer], exit, deadlineAt, this.stageName);
+    return inners.then((innerError) => {
+      const outer = closeAll([this.outer], exit, deadlineAt, this.stageName);
+      if (outer === NO_ERROR) return innerError;
+      return outer.then((outerError) => suppress(outerError, innerError));
+    });
+  }
+}
+
+/** Options of {@link flatMap}: the stage options plus `concurrency`. */
+export interface FlatMapOptions extends StageOptions {
+  /**
+   * How many inner sources are read at once. `1` (the default) reads them one after the
+   * other, in order; more interleaves their items as they arrive. `Infinity` is allowed.
+   */
+  readonly concurrency?: number | undefined;
+}
+
+/**
+ * Map each item to a source and flatten: `fn(value, index)` returns a source (an array, a
+ * generator, a stage...) whose items are passed on. With `concurrency` above 1, up to that
+ * many inner sources are read at once and their items interleave.
+ *
+ * Closing goes inside out (C4): on any stop the open inner iterators are closed first,
+ * concurrently and all awaited, then the outer source; several inner close errors arrive
+ * as one `AggregateError` (C5).
+ *
+ * @param fn - `(value, index) => source`; it must return the source itself, not a promise.
+ * @param options - `concurrency`, `signal` and `closeTimeout`.
+ * @returns An operator for {@link pipe}.
+ * @throws TypeError at the call when `fn` is not a function; RangeError when `concurrency`
+ * is not a whole number from 1 up (or Infinity).
+ * @example
+ * ```ts
+ * import { pipe, flatMap } from 'iterscope';
+ *
+ * async function* pages(n: number) { yield `${n}a`; yield `${n}b`; }
+ * for await (const x of pipe([1, 2], flatMap(pages))) console.log(x); // 1a, 1b, 2a, 2b
+ * for await (const x of pipe([1, 2], flatMap(pages, { concurrency: 2 }))) console.log(x); // interleaved
+ * ```
+ */
+export function flatMap<T, U>(fn: (value: T, index: number) => Source<U>, options?: FlatMapOptions): Operator<T, U> {
+  checkFunction('flatMap', 'fn', fn);
+  checkOptions('flatMap', options);
+  const concurrency = options?.concurrency ?? 1;
+  checkCount('flatMap', 'options.concurrency', concurrency);
+  if (concurrency < 1) {
+    throw new RangeError(
+      `flatMap: expected \`options.concurrency\` to be a whole number from 1 up, or Infinity, got ${describe(concurrency)}.`,
+    );
+  }
+  const stageOptions = options === undefined ? undefined : { signal: options.signal, closeTimeout: options.closeTimeout };
+  return (source): Stage<U> => new FlatMapStage<T, U>(source, fn, concurrency, stageOptions);
+}

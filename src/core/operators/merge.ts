@@ -1,0 +1,129 @@
+import type { Exit } from '../exit.js';
+import type { Classified, Source, SourceItem } from '../source.js';
+import { StageBase, type Stage } from '../stage.js';
+import { describe } from '../validate.js';
+import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+
+/** A result that arrived while nobody was waiting: delivered in arrival order. */
+interface Ready<T> {
+  readonly child: Child<T>;
+  readonly failed: boolean;
+  readonly value: unknown;
+}
+
+class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
+  private readonly children: Child<T>[];
+  private readonly ready: Ready<T>[] = [];
+  /** Children that have not finished. */
+  private active: number;
+  /** The pending next() waits for whichever child answers first. */
+  private wanted = false;
+
+  constructor(sources: readonly Classified[]) {
+    super('merge', NO_SOURCE, undefined);
+    const owner = new Owner(this.record, 'merge');
+    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
+    this.active = this.children.length;
+  }
+
+  protected step(): never {
+    throw new TypeError('merge reads its sources itself');
+  }
+
+  protected override pull(): void {
+    const ready = this.ready.shift();
+    if (ready !== undefined) {
+      if (ready.failed) this.sourceFailed(ready.value);
+      else this.emit(ready.value as T);
+      return;
+    }
+    if (this.active === 0) {
+      this.finish(false);
+      return;
+    }
+    this.wanted = true;
+    // Demand-driven: each child has at most one read in flight or one result waiting.
+    const signal = this.sourceSignal;
+    for (const child of this.children) {
+      if (!child.finished && !child.reading && !this.holdsResultOf(child)) child.read(signal);
+      if (!this.isOpen) return; // a child failed synchronously
+    }
+  }
+
+  private holdsResultOf(child: Child<T>): boolean {
+    for (const r of this.ready) if (r.child === child) return true;
+    return false;
+  }
+
+  childResult(child: Child<T>, result: unknown): void {
+    if (!this.isOpen) return; // closed while the child was reading: drop the late item
+    if (typeof result !== 'object' || result === null) {
+      child.onError(new TypeError(`merge: a source's next() resolved to ${describe(result)}, not an iterator result.`));
+      return;
+    }
+    if ((result as IteratorResult<T>).done === true) {
+      child.finished = true; // C1: done, never closed
+      this.active--;
+      if (this.wanted && this.active === 0) {
+        this.wanted = false;
+        this.finish(false);
+      }
+      return;
+    }
+    const value = (result as IteratorYieldResult<T>).value;
+    if (this.wanted) {
+      this.wanted = false;
+      this.emit(value);
+    } else {
+      this.ready.push({ child, failed: false, value });
+    }
+  }
+
+  childError(child: Child<T>, error: unknown): void {
+    if (!this.isOpen) return;
+    this.active--;
+    if (this.wanted) {
+      this.wanted = false;
+      // C1: the failed child is finished; closeChildren closes every other one.
+      this.sourceFailed(error);
+    } else {
+      this.ready.push({ child, failed: true, value: error });
+    }
+  }
+
+  // C4: siblings closed concurrently and all awaited; C5: several errors, one AggregateError.
+  protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
+    this.ready.length = 0;
+    return closeAll(this.children, exit, deadlineAt, this.stageName);
+  }
+}
+
+/**
+ * Interleave several sources: items are passed on as they arrive, from whichever source
+ * answers first. Reading is demand-driven: each source has at most one `next()` in flight.
+ * The stream ends when every source has ended; the first source error ends it with that
+ * error.
+ *
+ * Any stop (the consumer's `break`/`return()`, an error, an abort downstream) closes every
+ * source still open, concurrently, and waits for all of them up to the close deadline
+ * (C4); several close errors arrive as one `AggregateError` (C5).
+ *
+ * `merge` is a function of its sources, not a curried operator: inside {@link pipe}, write
+ * `(source) => merge(source, other)`. For a signal or a close deadline, wrap the result:
+ * `aclosing(merge(a, b), { signal })`.
+ *
+ * @param sources - Any number of sources (none gives an empty stream).
+ * @returns A stage reading all of them.
+ * @throws TypeError at the call when a source is not iterable (naming it).
+ * @example
+ * ```ts
+ * import { merge } from 'iterscope';
+ *
+ * async function* letters() { yield 'a'; yield 'b'; }
+ * async function* digits() { yield 1; yield 2; }
+ * for await (const x of merge(letters(), digits())) console.log(x); // a, 1, b, 2 (interleaved)
+ * ```
+ */
+export function merge<S extends readonly Source<unknown>[]>(...sources: S): Stage<SourceItem<S[number]>> {
+  return new MergeStage<SourceItem<S[number]>>(classifyAll('merge', sources));
+}

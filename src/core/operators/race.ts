@@ -1,0 +1,112 @@
+import { NO_ERROR, suppress } from '../errors.js';
+import { CANCELLED, type Exit } from '../exit.js';
+import { report } from '../report.js';
+import type { Classified, Source, SourceItem } from '../source.js';
+import { StageBase, type Stage } from '../stage.js';
+import { describe } from '../validate.js';
+import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+
+class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
+  private readonly children: Child<T>[];
+  private winner: Child<T> | undefined;
+  /** The losers' close, started the moment the winner was known; awaited on stop. */
+  private losersClosing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
+
+  constructor(sources: readonly Classified[]) {
+    super('race', NO_SOURCE, undefined);
+    const owner = new Owner(this.record, 'race');
+    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
+  }
+
+  protected step(): never {
+    throw new TypeError('race reads its sources itself');
+  }
+
+  protected override pull(): void {
+    const winner = this.winner;
+    if (winner !== undefined) {
+      winner.read(this.sourceSignal);
+      return;
+    }
+    if (this.children.length === 0) {
+      this.finish(false);
+      return;
+    }
+    const signal = this.sourceSignal;
+    for (const child of this.children) {
+      child.read(signal);
+      if (!this.isOpen || this.winner !== undefined) return;
+    }
+  }
+
+  /** The first source to answer its first next() (item, end or error) wins. */
+  private crown(child: Child<T>): void {
+    this.winner = child;
+    const losers = this.children.filter((c) => c !== child);
+    // Losers are closed as soon as the winner is known, concurrently; their errors are
+    // kept for the end of the stream (C5).
+    this.losersClosing = closeAll(losers, CANCELLED, this.deadline(), this.stageName);
+  }
+
+  childResult(child: Child<T>, result: unknown): void {
+    if (!this.isOpen) return;
+    if (this.winner === undefined) this.crown(child);
+    else if (child !== this.winner) return; // a loser answered after losing: dropped
+    if (typeof result !== 'object' || result === null) {
+      child.onError(new TypeError(`race: a source's next() resolved to ${describe(result)}, not an iterator result.`));
+      return;
+    }
+    if ((result as IteratorResult<T>).done === true) {
+      child.finished = true;
+      this.finish(false);
+      return;
+    }
+    this.emit((result as IteratorYieldResult<T>).value);
+  }
+
+  childError(child: Child<T>, error: unknown): void {
+    if (!this.isOpen) {
+      return;
+    }
+    if (this.winner === undefined) this.crown(child);
+    else if (child !== this.winner) {
+      // A loser's read failed after it lost: nobody will see it, so it is reported (C5).
+      report({ type: 'late-error', stage: this.stageName, error });
+      return;
+    }
+    this.sourceFailed(error);
+  }
+
+  protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    const rest = closeAll(this.children, exit, deadlineAt, this.stageName);
+    const losers = this.losersClosing;
+    if (losers === NO_ERROR) return rest;
+    if (rest === NO_ERROR) return losers;
+    return Promise.all([losers, rest]).then(([l, r]) => suppress(r, l));
+  }
+}
+
+/**
+ * Read from whichever source answers first: the first source to settle its first
+ * `next()` (with an item, the end, or an error) wins, and the stream continues with it
+ * alone. The losers are closed as soon as the winner is known, concurrently (C4); their
+ * close errors reach the consumer when the stream ends (C5).
+ *
+ * A function of its sources, not a curried operator; for a signal or a close deadline,
+ * wrap the result: `aclosing(race(a, b), { signal })`.
+ *
+ * @param sources - Any number of sources (none gives an empty stream).
+ * @returns A stage reading the winner.
+ * @throws TypeError at the call when a source is not iterable (naming it).
+ * @example
+ * ```ts
+ * import { race } from 'iterscope';
+ *
+ * async function* slow() { await new Promise((r) => setTimeout(r, 50)); yield 'slow'; }
+ * async function* fast() { yield 'fast'; yield 'faster'; }
+ * for await (const x of race(slow(), fast())) console.log(x); // 'fast', 'faster'
+ * ```
+ */
+export function race<S extends readonly Source<unknown>[]>(...sources: S): Stage<SourceItem<S[number]>> {
+  return new RaceStage<SourceItem<S[number]>>(classifyAll('race', sources));
+}

@@ -1,0 +1,47 @@
+import type { Operator } from '../operator.js';
+import type { Source } from '../source.js';
+import { STOP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { isThenable } from '../source.js';
+import { checkFunction } from '../validate.js';
+
+class TakeWhileStage<T> extends StageBase<T, T> {
+  private index = 0;
+  constructor(
+    source: Source<T>,
+    private readonly predicate: (value: T, index: number) => unknown,
+    options: StageOptions | undefined,
+  ) {
+    super('takeWhile', source, options);
+  }
+  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+    const keep = this.predicate(value, this.index++);
+    // STOP: the first item that fails ends the stream and closes the source (C1).
+    if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));
+    return keep ? value : STOP;
+  }
+}
+
+/**
+ * Pass items while `predicate` holds; the first item for which it does not ends the
+ * stream (that item is not passed) and closes the source (C1).
+ *
+ * @param predicate - `(value, index) => boolean`, sync or async.
+ * @param options - `signal` and `closeTimeout`, as for `aclosing`.
+ * @returns An operator for {@link pipe}.
+ * @throws TypeError at the call when `predicate` is not a function.
+ * @example
+ * ```ts
+ * import { pipe, takeWhile } from 'iterscope';
+ *
+ * for await (const x of pipe([1, 2, 3, 1], takeWhile((x) => x < 3))) console.log(x); // 1, 2
+ * ```
+ */
+export function takeWhile<T, S extends T>(
+  predicate: (value: T, index: number) => value is S,
+  options?: StageOptions,
+): Operator<T, S>;
+export function takeWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T>;
+export function takeWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
+  checkFunction('takeWhile', 'predicate', predicate);
+  return (source) => new TakeWhileStage<T>(source, predicate, options);
+}

@@ -1,0 +1,89 @@
+import type { Exit } from '../exit.js';
+import type { Classified, Source, SourceItem } from '../source.js';
+import { StageBase, type Stage } from '../stage.js';
+import { describe } from '../validate.js';
+import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+
+class ZipStage<T> extends StageBase<T[], never> implements ChildSink<T> {
+  private readonly children: Child<T>[];
+  private values: T[] = [];
+  private missing = 0;
+
+  constructor(sources: readonly Classified[]) {
+    super('zip', NO_SOURCE, undefined);
+    const owner = new Owner(this.record, 'zip');
+    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
+  }
+
+  protected step(): never {
+    throw new TypeError('zip reads its sources itself');
+  }
+
+  protected override pull(): void {
+    const children = this.children;
+    if (children.length === 0) {
+      this.finish(false);
+      return;
+    }
+    // One read per source, all at once; the tuple is emitted when the last one answers.
+    this.values = new Array<T>(children.length);
+    this.missing = children.length;
+    const signal = this.sourceSignal;
+    for (const child of children) {
+      child.read(signal);
+      if (!this.isOpen) return;
+    }
+  }
+
+  childResult(child: Child<T>, result: unknown): void {
+    if (!this.isOpen) return;
+    if (typeof result !== 'object' || result === null) {
+      child.onError(new TypeError(`zip: a source's next() resolved to ${describe(result)}, not an iterator result.`));
+      return;
+    }
+    if ((result as IteratorResult<T>).done === true) {
+      // The shortest source ends the zip: C1, it is finished; closeChildren closes the rest.
+      child.finished = true;
+      this.finish(false);
+      return;
+    }
+    this.values[child.index] = (result as IteratorYieldResult<T>).value;
+    if (--this.missing === 0) this.emit(this.values);
+  }
+
+  childError(_child: Child<T>, error: unknown): void {
+    if (!this.isOpen) return;
+    this.sourceFailed(error);
+  }
+
+  // C4/C5: every other source closed concurrently, all awaited, errors aggregated.
+  protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
+    return closeAll(this.children, exit, deadlineAt, this.stageName);
+  }
+}
+
+/** The item tuple of {@link zip}: one item from each source, in the sources' order. */
+type ZipItems<S extends readonly unknown[]> = { -readonly [K in keyof S]: SourceItem<S[K]> };
+
+/**
+ * Read all sources in lockstep and emit tuples: the first item of each, then the second
+ * of each, and so on. Each round reads every source concurrently. The stream ends with
+ * the shortest source; the other sources are then closed (C1), concurrently and all
+ * awaited (C4), with several close errors as one `AggregateError` (C5).
+ *
+ * A function of its sources, not a curried operator; for a signal or a close deadline,
+ * wrap the result: `aclosing(zip(a, b), { signal })`.
+ *
+ * @param sources - Any number of sources (none gives an empty stream).
+ * @returns A stage of tuples.
+ * @throws TypeError at the call when a source is not iterable (naming it).
+ * @example
+ * ```ts
+ * import { zip } from 'iterscope';
+ *
+ * for await (const [n, s] of zip([1, 2, 3], ['a', 'b'])) console.log(n, s); // 1 a, 2 b
+ * ```
+ */
+export function zip<S extends readonly Source<unknown>[]>(...sources: S): Stage<ZipItems<S>> {
+  return new ZipStage<unknown>(classifyAll('zip', sources)) as unknown as Stage<ZipItems<S>>;
+}

@@ -1,0 +1,41 @@
+/**
+ * What the terminals read through: one plain stage, so each terminal gets ownership (C1),
+ * abort (C3) and deadlines (C2) from the same base as every operator, and a stop closes
+ * the source through the internal protocol (no duplicate report: the terminal throws the
+ * error itself).
+ */
+import { NO_ERROR, suppress } from '../errors.js';
+import { CANCELLED } from '../exit.js';
+import type { Source } from '../source.js';
+import { closeIterator, StageBase, type StageOptions } from '../stage.js';
+
+class ReaderStage<T> extends StageBase<T, T> {
+  protected step(value: T): T {
+    return value;
+  }
+}
+
+/** @internal */
+export function openReader<T>(where: string, source: Source<T>, options: StageOptions | undefined): StageBase<T, T> {
+  return new ReaderStage<T>(where, source, options);
+}
+
+/**
+ * The consumer's own code failed while the stream was open: close it and throw the
+ * failure, with a close error attached as `await using` does (C5) instead of dropped as
+ * `for await` does.
+ * @internal
+ */
+export async function closeAfterFailure(reader: AsyncIterator<unknown>, error: unknown, where: string): Promise<never> {
+  const closeError = await closeIterator(reader, CANCELLED, Infinity, where);
+  throw suppress(closeError, error);
+}
+
+/**
+ * The terminal stops early on its own terms (first): close; a close error is the result.
+ * @internal
+ */
+export async function closeEarly(reader: AsyncIterator<unknown>, where: string): Promise<void> {
+  const closeError = await closeIterator(reader, CANCELLED, Infinity, where);
+  if (closeError !== NO_ERROR) throw closeError;
+}
