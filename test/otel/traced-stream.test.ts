@@ -1,0 +1,96 @@
+import { Stream } from 'openai/streaming';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tracedStream } from 'iterscope/otel';
+import { installTracing, type Tracing } from './tracing.js';
+
+// tracedStream keeps an SDK's stream object (here the real OpenAI `Stream`, fed by a local
+// SSE response) and traces its iteration; an SDK that ends the stream normally on abort
+// still gets `aborted`.
+
+interface Chunk {
+  readonly i: number;
+}
+
+/** An SSE response with `count` chunks; after `stallAfter` chunks it waits until aborted. */
+function sseStream(count: number, stallAfter = Infinity): { stream: Stream<Chunk>; controller: AbortController } {
+  const controller = new AbortController();
+  const encoder = new TextEncoder();
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    async pull(ctrl) {
+      if (i === stallAfter) {
+        await new Promise<void>((resolve) => {
+          controller.signal.addEventListener('abort', () => {
+            resolve();
+          });
+        });
+        ctrl.error(controller.signal.reason);
+        return;
+      }
+      if (i < count) ctrl.enqueue(encoder.encode(`data: ${JSON.stringify({ i: i++ })}\n\n`));
+      else {
+        ctrl.enqueue(encoder.encode('data: [DONE]\n\n'));
+        ctrl.close();
+      }
+    },
+  });
+  return { stream: Stream.fromSSEResponse<Chunk>(new Response(body), controller), controller };
+}
+
+describe('tracedStream over an OpenAI Stream', () => {
+  let t: Tracing;
+  beforeEach(() => {
+    t = installTracing({ contextManager: true });
+  });
+  afterEach(() => {
+    expect(t.diagProblems).toEqual([]);
+    t.uninstall();
+  });
+
+  it('returns the same object, methods intact, and traces its iteration', async () => {
+    const { stream, controller } = sseStream(3);
+    const same = tracedStream(stream, { name: 'chat.stream', attributes: { 'gen_ai.request.stream': true } });
+    expect(same).toBe(stream);
+    expect(same.controller).toBe(controller);
+    expect(typeof same.toReadableStream).toBe('function');
+    const seen: number[] = [];
+    for await (const chunk of same) seen.push(chunk.i);
+    expect(seen).toEqual([0, 1, 2]);
+    const span = t.span('chat.stream');
+    expect(span.attributes['iterscope.outcome']).toBe('completed');
+    expect(span.attributes['iterscope.items']).toBe(3);
+    expect(span.attributes['gen_ai.request.stream']).toBe(true);
+  });
+
+  it('break: cancelled', async () => {
+    const { stream } = sseStream(5);
+    for await (const chunk of tracedStream(stream, { name: 'chat.stream' })) if (chunk.i === 1) break;
+    expect(t.span('chat.stream').attributes['iterscope.outcome']).toBe('cancelled');
+  });
+
+  it('controller.abort(): the SDK ends the loop normally, the span says aborted', async () => {
+    const { stream, controller } = sseStream(5, 2);
+    const seen: number[] = [];
+    for await (const chunk of tracedStream(stream, { name: 'chat.stream' })) {
+      seen.push(chunk.i);
+      if (chunk.i === 1) setTimeout(() => {
+        controller.abort();
+      }, 1);
+    }
+    // No error reached the loop: the SDK's own behaviour is kept.
+    expect(seen).toEqual([0, 1]);
+    const span = t.span('chat.stream');
+    expect(span.attributes['iterscope.outcome']).toBe('aborted');
+    expect(span.status.code).toBe(0);
+  });
+
+  it('toReadableStream() reads through the traced iterator', async () => {
+    const { stream } = sseStream(2);
+    const readable = tracedStream(stream, { name: 'chat.stream' }).toReadableStream();
+    const text = await new Response(readable).text();
+    expect(text.trim().split('\n').map((line) => (JSON.parse(line) as Chunk).i)).toEqual([0, 1]);
+    const span = t.span('chat.stream');
+    expect(span.attributes['iterscope.outcome']).toBe('completed');
+    expect(span.attributes['iterscope.items']).toBe(2);
+  });
+});
