@@ -44,10 +44,12 @@ export function contractSuite(name: string, spec: ContractSpec): void {
   describe(`${name}: C1 ownership`, () => {
     it('closes the source exactly once on break', async () => {
       const src = probe();
+      let seen = 0;
       for await (const x of make(src)) {
-        void x;
+        seen += x === 0 ? 1 : 0;
         break;
       }
+      expect(seen).toBe(1);
       expect(src.calls.return).toBe(1);
     });
 

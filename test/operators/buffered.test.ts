@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buffered, pipe, toArray } from 'iterscope';
+import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+contractSuite('buffered', { make: (source, options) => pipe(source, buffered(2, options)) });
+
+describe('buffered', () => {
+  it('keeps `size` reads ahead of the consumer, and no more', async () => {
+    const src = probe();
+    const stage = pipe(src, buffered(3));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(10);
+    // One read was consumed, three are ahead.
+    expect(src.calls.next).toBe(4);
+    await stage.return();
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('passes items in order, then an error in its place', async () => {
+    const error = new Error('third read');
+    const stage = pipe(probe({ throwAt: 2, error }), buffered(4));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+  });
+
+  it('reads concurrently: items that take time overlap', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const slowSource: AsyncIterator<number> = {
+      async next() {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await ticks(5);
+        inFlight--;
+        return { done: false, value: 1 };
+      },
+    };
+    const stage = pipe(slowSource, buffered(3));
+    await stage.next();
+    await stage.next();
+    await stage.return();
+    expect(most).toBe(3);
+  });
+
+  it('ends after the source reported done, without closing it', async () => {
+    const src = probe({ items: 3 });
+    expect(await toArray(pipe(src, buffered(5)))).toEqual([0, 1, 2]);
+    expect(src.calls.return).toBe(0);
+  });
+});
+
+badInputSuite('buffered', [
+  ['size 0', () => buffered(0), RangeError, /buffered: expected `size` to be a whole number from 1 up, got `0`/],
+  ['size Infinity', () => buffered(Infinity), RangeError, /`size`.*`Infinity`/],
+  ['size not a number', () => buffered('2' as never), TypeError, /buffered: expected `size` to be a number/],
+]);

@@ -1,0 +1,131 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { flatMap, pipe, SuppressedError, toArray, type Source } from 'iterscope';
+import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { probe, recordReports } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+contractSuite('flatMap', {
+  make: (source, options) => pipe(source, flatMap((x: number) => [x], options)),
+  failing: (source, error) =>
+    pipe(
+      source,
+      flatMap((): Source<number> => {
+        throw error;
+      }),
+    ),
+});
+
+contractSuite('flatMap (concurrency 3)', {
+  make: (source, options) => pipe(source, flatMap((x: number) => [x], { ...options, concurrency: 3 })),
+});
+
+describe('flatMap', () => {
+  it('flattens in order with concurrency 1', async () => {
+    expect(await toArray(pipe([1, 2], flatMap((x: number) => [x, x * 10])))).toEqual([1, 10, 2, 20]);
+  });
+
+  it('reads at most `concurrency` inner sources at once, and all of them', async () => {
+    let open = 0;
+    let most = 0;
+    async function* inner(x: number): AsyncGenerator<number> {
+      open++;
+      most = Math.max(most, open);
+      try {
+        for (let i = 0; i < 3; i++) {
+          await Promise.resolve();
+          yield x * 10 + i;
+        }
+      } finally {
+        open--;
+      }
+    }
+    const out = await toArray(pipe([1, 2, 3, 4, 5, 6], flatMap(inner, { concurrency: 4 })));
+    expect(out).toHaveLength(18);
+    expect([...out].sort((a, b) => a - b)).toEqual([10, 11, 12, 20, 21, 22, 30, 31, 32, 40, 41, 42, 50, 51, 52, 60, 61, 62]);
+    expect(most).toBe(4);
+    expect(open).toBe(0);
+  });
+
+  it('C1: an inner that reported done is not closed; the open one and the outer are, once', async () => {
+    const inners = [probe({ name: 'i0', items: 1 }), probe({ name: 'i1' })];
+    const outer = probe({ name: 'outer' });
+    const stage = pipe(
+      outer,
+      flatMap((x: number) => inners[x] ?? []),
+    );
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await stage.return();
+    expect([inners[0]?.calls.return, inners[1]?.calls.return, outer.calls.return]).toEqual([0, 1, 1]);
+  });
+
+  it('C4: inner iterators close before the outer one, concurrently and all awaited', async () => {
+    const log: string[] = [];
+    const outer = probe({ name: 'outer', log, returnTicks: 2 });
+    const stage = pipe(
+      outer,
+      flatMap((x: number) => probe({ name: `inner${String(x)}`, log, returnTicks: 4 }), { concurrency: 2 }),
+    );
+    await stage.next();
+    await stage.next();
+    await stage.return();
+    const closes = log.filter((e) => e.includes('return'));
+    expect(closes.slice(0, 2).sort()).toEqual(['inner0:return:start', 'inner1:return:start']);
+    expect(closes.slice(2, 4).sort()).toEqual(['inner0:return:end', 'inner1:return:end']);
+    expect(closes.slice(4)).toEqual(['outer:return:start', 'outer:return:end']);
+  });
+
+  it('C5: inner close errors aggregate; an outer close error is attached after them', async () => {
+    const e0 = new Error('inner0 close');
+    const e1 = new Error('inner1 close');
+    const eOuter = new Error('outer close');
+    const stage = pipe(
+      probe({ name: 'outer', returnError: eOuter }),
+      flatMap((x: number) => probe({ returnError: x === 0 ? e0 : e1 }), { concurrency: 2 }),
+    );
+    await stage.next();
+    await stage.next();
+    const result = await outcome(stage.return());
+    expect(result.value).toBeInstanceOf(SuppressedError);
+    const err = result.value as SuppressedError;
+    expect(err.error).toBe(eOuter);
+    expect((err.suppressed as AggregateError).errors).toEqual([e0, e1]);
+  });
+
+  it('an inner error ends the stream and closes the outer source', async () => {
+    const error = new Error('inner failed');
+    const outer = probe({ name: 'outer' });
+    const stage = pipe(
+      outer,
+      flatMap(() => probe({ throwAt: 0, error })),
+    );
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(outer.calls.return).toBe(1);
+  });
+
+  it('fn returning a non-source fails with a TypeError naming it and closes the outer source', async () => {
+    const outer = probe();
+    const stage = pipe(
+      outer,
+      flatMap(() => 42 as never),
+    );
+    const result = await outcome(stage.next());
+    expect(result.value).toBeInstanceOf(TypeError);
+    expect((result.value as Error).message).toMatch(/flatMap: the result of `fn`.*`42` \(number\)/);
+    expect(outer.calls.return).toBe(1);
+  });
+});
+
+badInputSuite('flatMap', [
+  ['fn not a function', () => flatMap('x' as never), TypeError, /flatMap: expected `fn` to be a function, got `"x"` \(string\)/],
+  ['concurrency 0', () => flatMap(() => [], { concurrency: 0 }), RangeError, /flatMap: expected `options.concurrency` to be a whole number from 1 up.*`0`/],
+  ['concurrency fractional', () => flatMap(() => [], { concurrency: 1.5 }), RangeError, /`options.concurrency`.*`1.5`/],
+  ['options not an object', () => flatMap(() => [], 3 as never), TypeError, /flatMap: expected `options`/],
+]);

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { aclosing, race, toArray } from 'iterscope';
+import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+contractSuite('race', { make: (source, options) => aclosing(race(source), options) });
+
+describe('race', () => {
+  it('continues with the first source to answer', async () => {
+    const slow = probe({ name: 'slow', parkAt: 0 });
+    const fast = probe({ name: 'fast', items: 3 });
+    expect(await toArray(race(slow, fast))).toEqual([0, 1, 2]);
+  });
+
+  it('closes the losers as soon as the winner is known, before the next read', async () => {
+    const slow = probe({ name: 'slow', parkAt: 0 });
+    const other = probe({ name: 'other', parkAt: 0 });
+    const fast = probe({ name: 'fast' });
+    const stage = race(slow, fast, other);
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(2);
+    expect([slow.calls.return, other.calls.return, fast.calls.return]).toEqual([1, 1, 0]);
+    await stage.return();
+    expect(fast.calls.return).toBe(1);
+  });
+
+  it('C5: a loser close error reaches the consumer when the stream ends', async () => {
+    const closeError = new Error('loser close');
+    const stage = race(probe({ name: 'loser', parkAt: 0, returnError: closeError }), probe({ name: 'winner', items: 1 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: closeError });
+  });
+
+  it('C5: several loser close errors arrive as one AggregateError', async () => {
+    const e1 = new Error('l1');
+    const e2 = new Error('l2');
+    const stage = race(probe({ parkAt: 0, returnError: e1 }), probe({ parkAt: 0, returnError: e2 }), probe({ items: 1 }));
+    await stage.next();
+    const result = await outcome(stage.next());
+    expect((result.value as AggregateError).errors).toEqual([e1, e2]);
+  });
+
+  it('a first answer that is an error wins: the stream fails and the losers are closed', async () => {
+    const error = new Error('first failed');
+    const loser = probe({ parkAt: 0 });
+    expect(await outcome(race(loser, probe({ throwAt: 0, error })).next())).toEqual({ ok: false, value: error });
+    expect(loser.calls.return).toBe(1);
+  });
+});
+
+badInputSuite('race', [['a source not iterable', () => race(undefined as never), TypeError, /race: sources\[0\]/]]);
