@@ -1,16 +1,20 @@
 /**
- * Testing helpers for code built on iterscope.
+ * `iterscope/testing`: a property-test harness that attacks closing. Check your own async
+ * iterators and generators against iterscope's closing contract (CONTRACT.md, C1-C7) with
+ * instrumented sources, generated consumers and microtask jitter; works in vitest, jest
+ * and `node:test`.
  *
  * @packageDocumentation
  */
-
-/**
- * The version of the `iterscope/testing` entry point.
- *
- * @example
- * ```ts
- * import { VERSION } from 'iterscope/testing';
- * console.log(VERSION); // '0.1.0'
- * ```
- */
-export const VERSION = '0.1.0';
+export { checkContract, checkPipelines, checkScenario, describeScenario, type ContractOptions, type PipelineOptions, type ContractSummary } from './check-contract.js';
+export { ContractError } from './contract-error.js';
+export { INVARIANTS, type InvariantName, type Violation } from './invariants.js';
+export type { ScenarioCheck, ScenarioObservation } from './check.js';
+export { probe, type Probe, type ProbeSpec, type ProbeOptions, type ProbeSource } from './probe.js';
+export { ProbeError } from './probe-error.js';
+export { Timeline, type NodeRecord, type TimelineEvent, type EventType } from './timeline.js';
+export { ticks, randomSource } from './ticks.js';
+export { probeSpecs, consumerScripts, pipelines, scenarios, type ArbitraryOptions } from './arbitraries.js';
+export { stageKind, type StageKind, type StageContext, type GeneratorHooks, type PipelineSource } from './stage-kind.js';
+export { builtinStages } from './builtin-stages.js';
+export type { Scenario, StageSpec, ConsumerScript, ConsumerStep, ConsumerEnd, SubjectInput, Subject } from './scenario.js';

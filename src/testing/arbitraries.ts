@@ -1,0 +1,145 @@
+/**
+ * fast-check arbitraries for scenarios: sources that misbehave in every documented way,
+ * pipelines of stage kinds, and consumers that read, close, throw, abort and abandon.
+ */
+import fc from 'fast-check';
+import type { ProbeSpec } from './probe.js';
+import type { ConsumerEnd, ConsumerScript, ConsumerStep, Scenario, StageSpec } from './scenario.js';
+
+/**
+ * What to generate. Every field is optional.
+ *
+ * @example
+ * ```ts
+ * import type { ArbitraryOptions } from 'iterscope/testing';
+ * const options: ArbitraryOptions = { sourceKinds: ['async', 'generator'], abort: false };
+ * console.log(options.abort);
+ * ```
+ */
+export interface ArbitraryOptions {
+  /** Which kinds of source to generate. Default all three. */
+  readonly sourceKinds?: readonly ('async' | 'generator' | 'sync')[] | undefined;
+  /** How the consumer may end. Default all. */
+  readonly ends?: readonly ConsumerEnd[] | undefined;
+  /** Generate aborts (the subject must pass the signal on). Default true. */
+  readonly abort?: boolean | undefined;
+  /** How many sources the subject takes. Default 1. */
+  readonly sources?: number | undefined;
+  /** The stage kinds a pipeline is drawn from (names). Empty: no pipeline. */
+  readonly stageKinds?: readonly string[] | undefined;
+  /** Pipeline depth. Default 1 to 8. */
+  readonly depth?: { readonly min: number; readonly max: number } | undefined;
+}
+
+const optional = <T>(arb: fc.Arbitrary<T>, freq = 1): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq });
+
+/**
+ * Source behaviours: how many items, where a step parks (for some ticks or until
+ * released), where `next()` throws, whether `return()` throws, parks or is slow, whether
+ * the signal is honoured, and the jitter.
+ *
+ * @param options - `sourceKinds` to restrict the kinds.
+ * @returns An arbitrary of {@link ProbeSpec}.
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { probeSpecs } from 'iterscope/testing';
+ * const [spec] = fc.sample(probeSpecs(), { numRuns: 1, seed: 1 });
+ * console.log(typeof spec?.items);
+ * ```
+ */
+export function probeSpecs(options?: ArbitraryOptions): fc.Arbitrary<ProbeSpec> {
+  const kinds = options?.sourceKinds ?? ['async', 'generator', 'sync'];
+  return fc.record({
+    kind: fc.constantFrom(...kinds),
+    given: fc.constantFrom('iterable' as const, 'iterator' as const),
+    items: fc.nat(5),
+    parkAt: optional(fc.nat(5)),
+    parkTicks: optional(fc.nat(8)),
+    throwAt: optional(fc.nat(6), 4),
+    returnThrows: fc.boolean(),
+    returnTicks: fc.nat(3),
+    returnParks: fc.boolean(),
+    signal: fc.constantFrom('honour' as const, 'ignore' as const),
+    settleOnReturn: fc.boolean(),
+    jitter: fc.nat(3),
+  });
+}
+
+/**
+ * Consumer scripts: some reads (single, concurrent, left pending, with waits between),
+ * then an end (drain, return, a throwing loop body, throw, abandon), and maybe an abort
+ * with a reason at a random tick.
+ *
+ * @param options - `ends` and `abort` to restrict what is generated.
+ * @returns An arbitrary of {@link ConsumerScript}.
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { consumerScripts } from 'iterscope/testing';
+ * const [script] = fc.sample(consumerScripts({ abort: false }), { numRuns: 1, seed: 1 });
+ * console.log(script?.abortAt); // undefined
+ * ```
+ */
+export function consumerScripts(options?: ArbitraryOptions): fc.Arbitrary<ConsumerScript> {
+  const step: fc.Arbitrary<ConsumerStep> = fc.oneof(
+    { arbitrary: fc.constant({ op: 'next' as const }), weight: 4 },
+    { arbitrary: fc.record({ op: fc.constant('nexts' as const), count: fc.integer({ min: 2, max: 4 }) }), weight: 1 },
+    { arbitrary: fc.constant({ op: 'pending-next' as const }), weight: 2 },
+    { arbitrary: fc.record({ op: fc.constant('wait' as const), ticks: fc.nat(8) }), weight: 1 },
+  );
+  const ends = options?.ends ?? (['drain', 'return', 'body-throw', 'throw', 'abandon'] as const);
+  const abort = options?.abort ?? true;
+  return fc.record({
+    steps: fc.array(step, { maxLength: 6 }),
+    end: fc.constantFrom(...ends),
+    abortAt: abort ? optional(fc.nat(40)) : fc.constant(undefined),
+    abortReason: fc.constantFrom('error' as const, 'object' as const),
+  });
+}
+
+/**
+ * Pipelines: 1 to 8 stages drawn from the named kinds, each with a variant.
+ *
+ * @param kinds - Stage kind names to draw from.
+ * @param depth - Minimum and maximum number of stages. Default 1 to 8.
+ * @returns An arbitrary of stage lists, innermost first.
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { pipelines } from 'iterscope/testing';
+ * const [stages] = fc.sample(pipelines(['map', 'take']), { numRuns: 1, seed: 3 });
+ * console.log(stages?.map((s) => s.kind));
+ * ```
+ */
+export function pipelines(kinds: readonly string[], depth?: { readonly min: number; readonly max: number }): fc.Arbitrary<StageSpec[]> {
+  return fc.array(fc.record({ kind: fc.constantFrom(...kinds), variant: fc.nat(15) }), {
+    minLength: depth?.min ?? 1,
+    maxLength: depth?.max ?? 8,
+  });
+}
+
+/**
+ * Whole scenarios: the subject's sources plus a small pool for sources made on demand, a
+ * pipeline when `stageKinds` is given, a consumer script and a jitter seed.
+ *
+ * @param options - What to generate.
+ * @returns An arbitrary of {@link Scenario}.
+ * @example
+ * ```ts
+ * import fc from 'fast-check';
+ * import { scenarios } from 'iterscope/testing';
+ * const [scenario] = fc.sample(scenarios({ sources: 2 }), { numRuns: 1, seed: 5 });
+ * console.log(scenario?.sources.length !== undefined);
+ * ```
+ */
+export function scenarios(options?: ArbitraryOptions): fc.Arbitrary<Scenario> {
+  const count = Math.max(1, options?.sources ?? 1);
+  const kinds = options?.stageKinds ?? [];
+  return fc.record({
+    sources: fc.array(probeSpecs(options), { minLength: count, maxLength: count + 2 }),
+    stages: kinds.length === 0 ? fc.constant([]) : pipelines(kinds, options?.depth),
+    consumer: consumerScripts(options),
+    seed: fc.integer(),
+  });
+}

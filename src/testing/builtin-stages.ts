@@ -1,0 +1,101 @@
+/**
+ * The stage kinds generated pipelines draw from by default: iterscope's operators, and a
+ * plain `async function*` stage written the way users write them.
+ */
+import { abortable, aclosing, borrow, filter, map, pipe, take, withCleanup, type Source } from 'iterscope';
+import { ticks } from './ticks.js';
+import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
+
+const asSource = (source: PipelineSource): Source<number> => source as Source<number>;
+
+function isAsync(source: PipelineSource): source is AsyncIterable<unknown> | AsyncIterator<unknown> {
+  return Symbol.asyncIterator in source || typeof (source as { next?: unknown }).next === 'function' && !(Symbol.iterator in source);
+}
+
+/**
+ * The stage kinds built into the harness: `map` (sync, async, throwing), `filter`,
+ * `take`, `withCleanup` (sync, async, throwing cleanups), `aclosing`, `abortable`,
+ * `borrow` (with its owner closing after it) and `generator` (a user `async function*`
+ * pass-through stage, which does not keep the contract itself).
+ *
+ * @example
+ * ```ts
+ * import { builtinStages } from 'iterscope/testing';
+ * console.log(builtinStages().map((kind) => kind.name).join(', '));
+ * ```
+ * @returns A fresh list of the kinds.
+ */
+export function builtinStages(): StageKind[] {
+  return [
+    stageKind('map', (source, { variant, options, error }) => {
+      const mode = variant % 4;
+      const failAt = (variant >> 2) % 4;
+      if (mode === 0) return pipe(asSource(source), map((x: number) => x, options));
+      if (mode === 1) {
+        return pipe(asSource(source), map(async (x: number) => {
+          await ticks(variant % 3);
+          return x;
+        }, options));
+      }
+      if (mode === 2) {
+        return pipe(asSource(source), map((x: number, i) => {
+          if (i === failAt) throw error('callback', i);
+          return x;
+        }, options));
+      }
+      return pipe(asSource(source), map(async (x: number, i) => {
+        await ticks(1);
+        if (i === failAt) throw error('callback', i);
+        return x;
+      }, options));
+    }),
+    stageKind('filter', (source, { variant, options, error }) => {
+      const mode = variant % 3;
+      if (mode === 0) return pipe(asSource(source), filter(() => true, options));
+      if (mode === 1) return pipe(asSource(source), filter((x: number) => x % 2 === 0, options));
+      return pipe(asSource(source), filter((_x: number, i) => {
+        if (i === variant % 4) throw error('callback', i);
+        return true;
+      }, options));
+    }),
+    stageKind('take', (source, { variant, options }) => pipe(asSource(source), take(variant % 5, options))),
+    stageKind('withCleanup', (source, { variant, options, cleanup }) =>
+      pipe(asSource(source), withCleanup(cleanup('withCleanup', { ticks: variant % 3, throws: variant % 5 === 4 }), options)),
+    ),
+    stageKind('aclosing', (source, { options }) => aclosing(asSource(source), options)),
+    stageKind('abortable', (source, { signal }) => pipe(asSource(source), abortable(signal))),
+    stageKind('borrow', (source, { options, cleanup }) => {
+      // The owner's pattern: read through a borrow, close the iterator itself afterwards.
+      const owned = aclosing(asSource(source));
+      const release = cleanup('borrow-owner');
+      return pipe(borrow(owned, options), withCleanup(async (exit) => {
+        try {
+          await owned.return();
+        } finally {
+          await release(exit);
+        }
+      }));
+    }),
+    stageKind(
+      'generator',
+      (source, { generator }) => {
+        const upstream = isAsync(source) ? source : aclosing(asSource(source));
+        return generator('generator', (hooks) => passThrough(upstream, hooks));
+      },
+      { keepsContract: false, takesSignal: false },
+    ),
+  ];
+}
+
+async function* passThrough(
+  source: AsyncIterable<unknown> | AsyncIterator<unknown>,
+  hooks: { started(): void; cleanup(): Promise<void> },
+): AsyncGenerator {
+  hooks.started();
+  try {
+    const iterable: AsyncIterable<unknown> = Symbol.asyncIterator in source ? source : { [Symbol.asyncIterator]: () => source };
+    for await (const item of iterable) yield item;
+  } finally {
+    await hooks.cleanup();
+  }
+}

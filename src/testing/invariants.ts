@@ -1,0 +1,352 @@
+/**
+ * The invariants, each a function of one recorded run. Each names the CONTRACT.md rule it
+ * checks; a violation says what happened, to which node, at which tick.
+ */
+import type { ConsumerCall, ScenarioRun } from './run.js';
+import type { NodeRecord } from './timeline.js';
+
+/**
+ * The invariants `checkContract` checks.
+ *
+ * - `closed-once` (C1): every opened source is closed exactly once or finished; never
+ *   closed after it finished, never read after it was closed; every instrumented stage's
+ *   cleanup runs exactly once.
+ * - `lazy-open` (C1/C3): an iterable source is not opened before the consumer's first
+ *   `next()`, nor after an abort that came first.
+ * - `prompt-settlement` (C2): a `next()` pending when `return()`/`throw()` is called
+ *   settles with `done` within `settleTicks` ticks, without waiting for a parked source;
+ *   concurrent `next()` calls are answered in order.
+ * - `return-bounded` (C2): `return()`/`throw()` never waits on a parked source that was not
+ *   asked to close; it settles once every close below has finished.
+ * - `abort-reason` (C3): a `next()` pending at the abort rejects with `signal.reason`
+ *   (that exact object) within `settleTicks` ticks; the first `next()` after an abort
+ *   rejects with it (or reports done); sources given the signal see the same reason.
+ * - `cleanup-order` (C4): a stage's cleanup starts after every source below it finished
+ *   closing; `return()`, `throw()` and the final `next()` settle only after every opened
+ *   source finished closing (siblings all awaited).
+ * - `no-error-lost` (C5): every error a source, callback or cleanup threw reaches the
+ *   consumer (maybe inside a SuppressedError or AggregateError) or an `onReport` report;
+ *   an error thrown in with `throw()` comes back out.
+ * - `no-unhandled-rejection`: none while the scenario ran.
+ * - `abandonment` (C7): an abandoned iterscope stage holding an open source is reported as
+ *   `abandoned` once collected (needs `globalThis.gc`: run Node with `--expose-gc`).
+ * - `settles`: every call the consumer made settled, and the subject could be built.
+ *
+ * @example
+ * ```ts
+ * import type { InvariantName } from 'iterscope/testing';
+ * const only: InvariantName[] = ['closed-once', 'cleanup-order'];
+ * console.log(only.length);
+ * ```
+ */
+export type InvariantName =
+  | 'closed-once'
+  | 'lazy-open'
+  | 'prompt-settlement'
+  | 'return-bounded'
+  | 'abort-reason'
+  | 'cleanup-order'
+  | 'no-error-lost'
+  | 'no-unhandled-rejection'
+  | 'abandonment'
+  | 'settles';
+
+/**
+ * Every invariant, in the order they are checked.
+ *
+ * @example
+ * ```ts
+ * import { INVARIANTS } from 'iterscope/testing';
+ * console.log(INVARIANTS.includes('closed-once')); // true
+ * ```
+ */
+export const INVARIANTS: readonly InvariantName[] = [
+  'settles',
+  'closed-once',
+  'lazy-open',
+  'prompt-settlement',
+  'return-bounded',
+  'abort-reason',
+  'cleanup-order',
+  'no-error-lost',
+  'no-unhandled-rejection',
+  'abandonment',
+];
+
+/**
+ * One broken invariant in one scenario.
+ *
+ * @example
+ * ```ts
+ * import type { Violation } from 'iterscope/testing';
+ * const v: Violation = { invariant: 'closed-once', message: 'source#0 was opened and never closed' };
+ * console.log(`${v.invariant}: ${v.message}`);
+ * ```
+ */
+export interface Violation {
+  /** Which invariant (or the name of a custom check). */
+  readonly invariant: InvariantName | (string & {});
+  /** What happened. */
+  readonly message: string;
+}
+
+/** Tuning of the checks. @internal */
+export interface CheckSettings {
+  readonly settleTicks: number;
+}
+
+type Check = (run: ScenarioRun, settings: CheckSettings) => string[];
+
+const isSource = (n: NodeRecord): boolean => n.kind === 'source';
+
+/**
+ * Nodes nobody can close: below an `async function*` stage that was closed before its
+ * body started. The language skips the body, so the generator never closes what it was
+ * handed (a limit of JavaScript, not of the stage that closed it).
+ */
+function unreachable(run: ScenarioRun): Set<NodeRecord> {
+  const out = new Set<NodeRecord>();
+  const visit = (node: NodeRecord): void => {
+    for (const child of node.children) {
+      if (out.has(child)) continue;
+      out.add(child);
+      visit(child);
+    }
+  };
+  for (const node of run.timeline.nodes) {
+    if (node.kind === 'stage' && !node.opened && node.returnCalls + node.throwCalls > 0) visit(node);
+  }
+  return out;
+}
+
+const closedOnce: Check = (run) => {
+  const out: string[] = [];
+  const abandoned = run.scenario.consumer.end === 'abandon' && run.abandonment !== undefined;
+  const skipped = unreachable(run);
+  for (const node of run.timeline.nodes) {
+    if (!node.opened || skipped.has(node)) continue;
+    if (node.returnCalls > 1) out.push(`${node.id} was closed ${String(node.returnCalls)} times`);
+    if (node.closesAfterFinish > 0) out.push(`${node.id} was closed after it had finished (${node.finished ?? ''})`);
+    if (node.readsAfterClose > 0) out.push(`${node.id} was read ${String(node.readsAfterClose)} time(s) after it was closed`);
+    if (abandoned) continue;
+    if (isSource(node)) {
+      if (node.finished === undefined && node.returnCalls === 0) out.push(`${node.id} was opened and never closed (leaked)`);
+    } else if (node.cleanupRuns !== 1) {
+      out.push(`${node.id}'s cleanup ran ${String(node.cleanupRuns)} times`);
+    }
+  }
+  return out;
+};
+
+const lazyOpen: Check = (run) => {
+  const out: string[] = [];
+  const first = run.firstNextSeq ?? Infinity;
+  const abortSeq = run.abort?.seq ?? Infinity;
+  const specs = run.scenario.sources;
+  const sources = run.timeline.nodes.filter(isSource);
+  sources.forEach((node, i) => {
+    const spec = specs[i % Math.max(1, specs.length)];
+    if (spec?.given === 'iterator' || !node.opened) return;
+    const openSeq = run.timeline.events.find((e) => e.node === node.id && e.type === 'open')?.seq ?? Infinity;
+    if (openSeq < first) out.push(`${node.id} (an iterable) was opened before the consumer's first next()`);
+    else if (abortSeq < first && openSeq > abortSeq) out.push(`${node.id} was opened after the signal had aborted`);
+  });
+  return out;
+};
+
+const pendingAtClose = (run: ScenarioRun, by: 'return' | 'abort'): ConsumerCall[] =>
+  run.calls.filter((c) => c.kind === 'next' && c.closedBy === by);
+
+const promptSettlement: Check = (run, { settleTicks }) => {
+  const out: string[] = [];
+  // C2: concurrent next() calls are answered in order.
+  const nexts = run.calls.filter((c) => c.kind === 'next' && c.settledSeq !== undefined);
+  for (let i = 1; i < nexts.length; i++) {
+    const earlier = nexts[i - 1];
+    const later = nexts[i];
+    if (earlier?.settledSeq !== undefined && later?.settledSeq !== undefined && later.settledSeq < earlier.settledSeq) {
+      out.push(`next() calls were answered out of order: the one called at tick ${String(later.calledTick)} settled (${later.outcome ?? ''}) before the one called at tick ${String(earlier.calledTick)}`);
+      break;
+    }
+  }
+  for (const call of pendingAtClose(run, 'return')) {
+    const closed = call.closedTick ?? 0;
+    if (!call.settled) continue; // reported by `settles`
+    const took = (call.settledTick ?? 0) - closed;
+    if (call.settledAfterRelease && took > settleTicks) {
+      out.push(`a next() pending at the close (tick ${String(closed)}) settled only after a parked source was released`);
+    } else if (took > settleTicks) {
+      out.push(`a next() pending at the close (tick ${String(closed)}) took ${String(took)} ticks to settle (limit ${String(settleTicks)})`);
+    } else if (call.outcome === 'value') {
+      out.push(`a next() pending at the close (tick ${String(closed)}) resolved with an item instead of done`);
+    }
+  }
+  return out;
+};
+
+const returnBounded: Check = (run) => {
+  const out: string[] = [];
+  for (const release of run.releases) {
+    if (release.pendingCloses.length === 0 || release.closesInProgress.length > 0) continue;
+    const what = release.pendingCloses.map((c) => `${c.kind}() (called at tick ${String(c.calledTick)})`).join(', ');
+    out.push(`${what} waited on a parked source (${release.parkedNodes.join(', ')}) that was never asked to close`);
+  }
+  return out;
+};
+
+const abortReason: Check = (run, { settleTicks }) => {
+  const abort = run.abort;
+  if (abort === undefined) return [];
+  const out: string[] = [];
+  const pending = pendingAtClose(run, 'abort');
+  for (const call of pending) {
+    if (!call.settled) continue;
+    const took = (call.settledTick ?? 0) - abort.tick;
+    if (call.outcome !== 'error') {
+      out.push(`a next() pending at the abort (tick ${String(abort.tick)}) resolved (${call.outcome ?? ''}) instead of rejecting with the reason`);
+    } else if (call.error !== abort.reason) {
+      out.push(`a next() pending at the abort rejected with ${describeError(call.error)}, not the signal's reason`);
+    }
+    if (took > settleTicks) {
+      out.push(`a next() pending at the abort (tick ${String(abort.tick)}) took ${String(took)} ticks to settle (limit ${String(settleTicks)})`);
+    }
+  }
+  if (pending.length === 0) {
+    const finishedBefore = run.calls.some(
+      (c) => c.kind !== 'next' || (c.settledSeq !== undefined && c.settledSeq < abort.seq && c.outcome !== 'value'),
+    );
+    const after = run.calls.find((c) => c.kind === 'next' && c.calledSeq > abort.seq);
+    if (!finishedBefore && after?.settled === true) {
+      if (after.outcome === 'value') out.push('the first next() after the abort resolved with an item');
+      else if (after.outcome === 'error' && after.error !== abort.reason) {
+        out.push(`the first next() after the abort rejected with ${describeError(after.error)}, not the signal's reason`);
+      }
+    }
+  }
+  for (const node of run.timeline.nodes) {
+    if (node.gotSignal && node.signalReason !== undefined && node.signalReason !== abort.reason) {
+      out.push(`${node.id} was handed a signal whose reason is not the abort's reason`);
+    }
+  }
+  return out;
+};
+
+const cleanupOrder: Check = (run) => {
+  const out: string[] = [];
+  const straggled = run.reports.some((r) => r.type === 'straggler');
+  for (const node of run.timeline.nodes) {
+    const start = node.kind === 'stage' ? cleanupStartSeq(run, node) : undefined;
+    if (start === undefined) continue;
+    for (const child of node.children) {
+      if (!child.opened || child.closeStartSeq === undefined) continue; // finished, or never asked to close
+      const end = child.closeEndSeq;
+      if (end === undefined ? !straggled : end > start) {
+        out.push(`${node.id}'s cleanup started before ${child.id} had finished closing`);
+      }
+    }
+  }
+  if (run.abort !== undefined) return out;
+  const skipped = unreachable(run);
+  // C2/C4: whoever waits for the end waits for every close below.
+  for (const call of run.calls) {
+    const final = call.kind !== 'next' || call.outcome === 'done' || call.outcome === 'error';
+    if (!final || call.settledSeq === undefined) continue;
+    if (call.kind === 'next' && call.closedBy !== undefined) continue;
+    for (const node of run.timeline.nodes) {
+      if (!node.opened || node.finished !== undefined || skipped.has(node)) continue;
+      const closedAt = node.closeEndSeq;
+      if (closedAt !== undefined && closedAt < call.settledSeq) continue;
+      if (closedAt === undefined && node.kind === 'source' && node.returnCalls === 0 && call.kind === 'next') continue; // leak: closed-once says so
+      if (straggled) continue;
+      out.push(`${call.kind}() settled (${call.outcome ?? ''}) before ${node.id} had finished closing`);
+      break;
+    }
+  }
+  return out;
+};
+
+function cleanupStartSeq(run: ScenarioRun, node: NodeRecord): number | undefined {
+  return run.timeline.events.find((e) => e.node === node.id && e.type === 'cleanup-start')?.seq;
+}
+
+/** Every error reachable from `error`: SuppressedError parts, AggregateError members, causes. */
+function flatten(error: unknown, into: Set<unknown>): void {
+  if (into.has(error)) return;
+  into.add(error);
+  if (typeof error !== 'object' || error === null) return;
+  const e = error as { name?: unknown; error?: unknown; suppressed?: unknown; errors?: unknown; cause?: unknown };
+  if (e.name === 'SuppressedError') {
+    flatten(e.error, into);
+    flatten(e.suppressed, into);
+  }
+  if (Array.isArray(e.errors)) for (const inner of e.errors) flatten(inner, into);
+  if (e.cause !== undefined) flatten(e.cause, into);
+}
+
+const noErrorLost: Check = (run) => {
+  const surfaced = new Set<unknown>();
+  for (const call of run.calls) if (call.outcome === 'error' && !call.dropsError) flatten(call.error, surfaced);
+  for (const report of run.reports) if ('error' in report) flatten(report.error, surfaced);
+  const out: string[] = [];
+  for (const node of run.timeline.nodes) {
+    for (const error of node.thrown) {
+      if (!surfaced.has(error)) out.push(`${describeError(error)} was lost: it reached neither the consumer nor onReport`);
+    }
+  }
+  for (const error of run.consumerErrors) {
+    const back = run.calls.some((c) => c.kind === 'throw' && c.outcome === 'error' && flattenHas(c.error, error));
+    if (!back) out.push('the error passed to throw() did not come back to the consumer');
+  }
+  return out;
+};
+
+function flattenHas(error: unknown, wanted: unknown): boolean {
+  const set = new Set<unknown>();
+  flatten(error, set);
+  return set.has(wanted);
+}
+
+const noUnhandled: Check = (run) => run.unhandled.map((reason) => `unhandled rejection: ${describeError(reason)}`);
+
+const abandonment: Check = (run) => {
+  const a = run.abandonment;
+  if (a === undefined || !a.expected || !a.gcAvailable || a.reported) return [];
+  return ['the subject was abandoned holding an open source, collected, and never reported as abandoned'];
+};
+
+const settles: Check = (run) => [...run.problems];
+
+const CHECKS: Record<InvariantName, Check> = {
+  'settles': settles,
+  'closed-once': closedOnce,
+  'lazy-open': lazyOpen,
+  'prompt-settlement': promptSettlement,
+  'return-bounded': returnBounded,
+  'abort-reason': abortReason,
+  'cleanup-order': cleanupOrder,
+  'no-error-lost': noErrorLost,
+  'no-unhandled-rejection': noUnhandled,
+  'abandonment': abandonment,
+};
+
+/** Check one run against the chosen invariants. @internal */
+export function checkRun(run: ScenarioRun, invariants: readonly InvariantName[], settings: CheckSettings): Violation[] {
+  const out: Violation[] = [];
+  for (const name of invariants) {
+    for (const message of CHECKS[name](run, settings)) out.push({ invariant: name, message });
+  }
+  return out;
+}
+
+/** A short description of a thrown value for reports. @internal */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  if (typeof error === 'object' && error !== null) {
+    try {
+      return JSON.stringify(error);
+    } catch {
+      return 'an object';
+    }
+  }
+  return String(error);
+}
