@@ -1,0 +1,231 @@
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fromNodeReadable, fromReadableStream, pipe, take, toArray, toReadableStream } from 'iterscope';
+import { badInputSuite, outcome, watch } from '../helpers/contract.js';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+/** A Readable's read() that produces nothing until pushed to. */
+const idle = (): void => undefined;
+
+function webStream(items: number[], log: string[], opts: { park?: boolean } = {}): ReadableStream<number> {
+  let i = 0;
+  return new ReadableStream<number>(
+    {
+      pull(controller) {
+        if (opts.park === true && i === items.length) return new Promise<void>(() => undefined);
+        const item = items[i++];
+        if (item === undefined) controller.close();
+        else controller.enqueue(item);
+        return undefined;
+      },
+      cancel(reason) {
+        log.push(`cancel:${String(reason)}`);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+describe('fromReadableStream', () => {
+  it('reads every chunk and releases the lock at the end, without cancelling', async () => {
+    const log: string[] = [];
+    const stream = webStream([1, 2, 3], log);
+    expect(await toArray(fromReadableStream(stream))).toEqual([1, 2, 3]);
+    expect(stream.locked).toBe(false);
+    expect(log).toEqual([]);
+  });
+
+  it('C1: break cancels the stream once and releases the lock', async () => {
+    const log: string[] = [];
+    const stream = webStream([1, 2, 3], log);
+    expect(await toArray(pipe(fromReadableStream(stream), take(1)))).toEqual([1]);
+    expect(log).toEqual(['cancel:undefined']);
+    expect(stream.locked).toBe(false);
+  });
+
+  it('C1: closing before the first read cancels the stream (it is owned from the call)', async () => {
+    const log: string[] = [];
+    const stream = webStream([1], log);
+    const stage = fromReadableStream(stream);
+    expect(stream.locked).toBe(true);
+    await stage.return();
+    expect(log).toEqual(['cancel:undefined']);
+    expect(stream.locked).toBe(false);
+  });
+
+  it('C2: return() while a read is pending settles it at once and cancels', async () => {
+    const log: string[] = [];
+    const stage = fromReadableStream(webStream([], log, { park: true }));
+    const pending = watch(stage.next());
+    await ticks(5);
+    expect(pending.settled).toBe(false);
+    const closing = stage.return();
+    await ticks(2);
+    expect(pending.settled).toBe(true);
+    await closing;
+    expect(log).toEqual(['cancel:undefined']);
+  });
+
+  it('C3: abort rejects with the reason itself and cancels the stream', async () => {
+    const log: string[] = [];
+    const controller = new AbortController();
+    const stage = fromReadableStream(webStream([], log, { park: true }), { signal: controller.signal });
+    const pending = outcome(stage.next());
+    const reason = new Error('abort');
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await ticks(10);
+    expect(log).toEqual(['cancel:undefined']);
+  });
+
+  it('a stream error rejects the read; the stream is not cancelled', async () => {
+    const error = new Error('stream failed');
+    const log: string[] = [];
+    const stream = new ReadableStream<number>({
+      pull(controller) {
+        controller.error(error);
+      },
+      cancel() {
+        log.push('cancel');
+      },
+    });
+    expect(await outcome(toArray(fromReadableStream(stream)))).toEqual({ ok: false, value: error });
+    expect(log).toEqual([]);
+  });
+});
+
+describe('toReadableStream', () => {
+  it('streams every item, reading only on demand', async () => {
+    const src = probe({ items: 3 });
+    const stream = toReadableStream(src);
+    await ticks(5);
+    expect(src.calls.next).toBe(0);
+    const out: number[] = [];
+    const reader = stream.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) out.push(r.value);
+    expect(out).toEqual([0, 1, 2]);
+  });
+
+  it('C1: cancelling the stream closes the source exactly once, and waits for it', async () => {
+    const src = probe({ returnTicks: 4 });
+    const reader = toReadableStream(src).getReader();
+    expect(await reader.read()).toEqual({ done: false, value: 0 });
+    await reader.cancel();
+    expect(src.calls.return).toBe(1);
+    expect(src.log.at(-1)).toBe('src:return:end');
+  });
+
+  it('C2: cancelling while a read is pending on a parked source settles the read', async () => {
+    const src = probe({ parkAt: 0 });
+    const reader = toReadableStream(src).getReader();
+    const pending = watch(reader.read());
+    await ticks(5);
+    await reader.cancel();
+    await ticks(2);
+    expect(pending.settled).toBe(true);
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('C5: a close error rejects the cancel', async () => {
+    const closeError = new Error('close');
+    const reader = toReadableStream(probe({ returnError: closeError })).getReader();
+    await reader.read();
+    expect(await outcome(reader.cancel())).toEqual({ ok: false, value: closeError });
+  });
+
+  it('a source error errors the stream', async () => {
+    const error = new Error('source');
+    const reader = toReadableStream(probe({ throwAt: 0, error })).getReader();
+    expect(await outcome(reader.read())).toEqual({ ok: false, value: error });
+  });
+
+  it('C3: abort errors the stream with the reason itself', async () => {
+    const controller = new AbortController();
+    const src = probe({ parkAt: 0 });
+    const reader = toReadableStream(src, { signal: controller.signal }).getReader();
+    const pending = outcome(reader.read());
+    const reason = new Error('abort');
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await ticks(5);
+    expect(src.calls.return).toBe(1);
+  });
+});
+
+describe('fromNodeReadable', () => {
+  it('reads an object-mode stream to the end', async () => {
+    expect(await toArray(fromNodeReadable(Readable.from(['a', 'b', 'c'])))).toEqual(['a', 'b', 'c']);
+  });
+
+  it('C1: break destroys the stream', async () => {
+    const readable = Readable.from(['a', 'b', 'c']);
+    expect(await toArray(pipe(fromNodeReadable<string>(readable), take(1)))).toEqual(['a']);
+    expect(readable.destroyed).toBe(true);
+  });
+
+  it('C1: closing before the first read destroys the stream', async () => {
+    const readable = Readable.from(['a']);
+    await fromNodeReadable(readable).return();
+    expect(readable.destroyed).toBe(true);
+  });
+
+  it('C2: return() while the stream is idle settles the pending read at once', async () => {
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable(readable);
+    const pending = watch(stage.next());
+    await ticks(5);
+    expect(pending.settled).toBe(false);
+    const closing = stage.return();
+    await ticks(2);
+    expect(pending.settled).toBe(true);
+    await closing;
+    expect(readable.destroyed).toBe(true);
+  });
+
+  it('a stream error rejects the pending read', async () => {
+    const error = new Error('stream failed');
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable(readable);
+    const pending = outcome(stage.next());
+    readable.destroy(error);
+    expect(await pending).toEqual({ ok: false, value: error });
+  });
+
+  it('a stream destroyed by someone else before it ended rejects with ERR_STREAM_PREMATURE_CLOSE', async () => {
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable(readable);
+    const pending = outcome(stage.next());
+    readable.destroy();
+    const result = await pending;
+    expect((result.value as { code?: string }).code).toBe('ERR_STREAM_PREMATURE_CLOSE');
+  });
+
+  it('reads byte chunks from a non-object stream', async () => {
+    const chunks = await toArray(fromNodeReadable<Buffer>(Readable.from([Buffer.from('ab'), Buffer.from('cd')], { objectMode: false })));
+    expect(Buffer.concat(chunks).toString()).toBe('abcd');
+  });
+});
+
+badInputSuite('adapters', [
+  ['fromReadableStream: not a stream', () => fromReadableStream({} as never), TypeError, /fromReadableStream: expected `stream` to be a ReadableStream, got an object/],
+  [
+    'fromReadableStream: locked',
+    () => {
+      const s = new ReadableStream();
+      s.getReader();
+      return fromReadableStream(s);
+    },
+    TypeError,
+    /fromReadableStream: expected `stream` to be unlocked/,
+  ],
+  ['toReadableStream: source not iterable', () => toReadableStream(1 as never), TypeError, /toReadableStream: expected `source`.*`1`/],
+  ['fromNodeReadable: not a Readable', () => fromNodeReadable([] as never), TypeError, /fromNodeReadable: expected `readable` to be a Node Readable stream, got an array/],
+]);
