@@ -2,6 +2,7 @@
  * What a stage can read from, and how it is opened. C1: an iterator is already open (the
  * stage owns it from the start); an iterable opens nothing until the first `next()`.
  */
+import { NO_ERROR, suppress } from './errors.js';
 import { describe } from './validate.js';
 
 /**
@@ -137,8 +138,8 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
     return Promise.resolve(value).then(
       (settled) => ({ done: false, value: settled }),
       (err: unknown) => {
-        this.#closeQuietly();
-        throw err;
+        // C5: the language drops an error from this close; iterscope attaches it instead.
+        throw suppress(this.#closeAfterRejection(), err);
       },
     );
   }
@@ -153,12 +154,13 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
     }
   }
 
-  #closeQuietly(): void {
+  #closeAfterRejection(): unknown {
     try {
       this.#iterator.return?.();
-    } catch {
-      // The rejected item is the error the consumer sees; the language drops this one too.
+    } catch (error) {
+      return error;
     }
+    return NO_ERROR;
   }
 }
 
