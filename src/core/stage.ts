@@ -214,7 +214,16 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
-    if (this.state >= CLOSING) return this.nextAfterEnd();
+    if (this.state >= CLOSING) {
+      // C2: answered in order. While the stage stops on its own, the pending next() waits
+      // for the close; a later one queues behind it instead of answering done first.
+      if (this.headAwaitsClose && this.headResolve !== undefined) {
+        return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+          (this.queue ??= []).push(resolve, reject);
+        });
+      }
+      return this.nextAfterEnd();
+    }
     if (this.state === IDLE) {
       const signal = this.signal;
       if (signal?.aborted === true) {
