@@ -43,7 +43,7 @@ export interface ExampleTracing {
   readonly reports: Report[];
   /** What the SDK complained about (a span ended twice, ...) while installed. */
   readonly diagProblems: string[];
-  /** Forget the spans and reports seen so far (between scenarios). */
+  /** Forget the spans (finished and open) and reports seen so far (between scenarios). */
   reset(): void;
   uninstall(): void;
 }
@@ -73,6 +73,7 @@ export function installTracing(): ExampleTracing {
     diagProblems,
     reset() {
       exporter.reset();
+      open.open.clear();
       reports.length = 0;
       diagProblems.length = 0;
     },
