@@ -550,7 +550,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * The source produced an error after the stage stopped reading from it. An error that
    * is the abort itself is expected; anything else is reported, never lost (C5).
    */
-  private lateError(error: unknown): void {
+  protected lateError(error: unknown): void {
     if (error === this.abortReason || (error instanceof Error && error.name === 'AbortError')) return;
     report({ type: 'late-error', stage: this.stageName, error });
   }

@@ -128,7 +128,10 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   }
 
   childError(child: Child<unknown>, error: unknown): void {
-    if (!this.isOpen) return;
+    if (!this.isOpen) {
+      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
+      return;
+    }
     if (child === this.outer) this.outerDone = true;
     else this.inners.delete(child);
     if (this.wanted) {
@@ -144,6 +147,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
    * source; errors: several inners as one AggregateError, the outer's attached after (C5).
    */
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    for (const r of this.ready) if (r.failed) this.lateError(r.value); // C5: never delivered, reported
     this.ready.length = 0;
     const inners = closeAll(this.inners, exit, deadlineAt, this.stageName);
     if (inners === NO_ERROR) return closeAll([this.outer], exit, deadlineAt, this.stageName);

@@ -80,7 +80,10 @@ class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
   }
 
   childError(child: Child<T>, error: unknown): void {
-    if (!this.isOpen) return;
+    if (!this.isOpen) {
+      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
+      return;
+    }
     this.active--;
     if (this.wanted) {
       this.wanted = false;
@@ -93,6 +96,7 @@ class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
 
   // C4: siblings closed concurrently and all awaited; C5: several errors, one AggregateError.
   protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
+    for (const r of this.ready) if (r.failed) this.lateError(r.value); // C5: never delivered, reported
     this.ready.length = 0;
     return closeAll(this.children, exit, deadlineAt, this.stageName);
   }

@@ -66,6 +66,7 @@ class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
 
   childError(child: Child<T>, error: unknown): void {
     if (!this.isOpen) {
+      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
     }
     if (this.winner === undefined) this.crown(child);

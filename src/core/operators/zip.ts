@@ -52,7 +52,10 @@ class ZipStage<T> extends StageBase<T[], never> implements ChildSink<T> {
   }
 
   childError(_child: Child<T>, error: unknown): void {
-    if (!this.isOpen) return;
+    if (!this.isOpen) {
+      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
+      return;
+    }
     this.sourceFailed(error);
   }
 
