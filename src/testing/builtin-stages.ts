@@ -2,7 +2,28 @@
  * The stage kinds generated pipelines draw from by default: iterscope's operators, and a
  * plain `async function*` stage written the way users write them.
  */
-import { abortable, aclosing, borrow, filter, map, pipe, take, withCleanup, type Source } from 'iterscope';
+import {
+  abortable,
+  aclosing,
+  borrow,
+  buffered,
+  concat,
+  drop,
+  filter,
+  flatMap,
+  map,
+  merge,
+  pipe,
+  race,
+  scan,
+  take,
+  takeWhile,
+  tap,
+  timeout,
+  withCleanup,
+  zip,
+  type Source,
+} from 'iterscope';
 import { ticks } from './ticks.js';
 import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
 
@@ -15,8 +36,11 @@ function isAsync(source: PipelineSource): source is AsyncIterable<unknown> | Asy
 /**
  * The stage kinds built into the harness: `map` (sync, async, throwing), `filter`,
  * `take`, `withCleanup` (sync, async, throwing cleanups), `aclosing`, `abortable`,
- * `borrow` (with its owner closing after it) and `generator` (a user `async function*`
- * pass-through stage, which does not keep the contract itself).
+ * `borrow` (with its owner closing after it), `takeWhile`, `drop`, `tap`, `scan`,
+ * `buffered`, `timeout`, `merge`, `zip`, `concat`, `race` (with one or two instrumented
+ * siblings), `flatMap` (instrumented inner sources, concurrency 1, 2 or unbounded) and
+ * `generator` (a user `async function*` pass-through stage, which does not keep the
+ * contract itself).
  *
  * @example
  * ```ts
@@ -76,6 +100,29 @@ export function builtinStages(): StageKind[] {
         }
       }));
     }),
+    stageKind('takeWhile', (source, { variant, options }) =>
+      pipe(asSource(source), takeWhile((x: number) => x < variant % 5, options))),
+    stageKind('drop', (source, { variant, options }) => pipe(asSource(source), drop(variant % 3, options))),
+    stageKind('tap', (source, { variant, options, error }) =>
+      pipe(asSource(source), tap((_x: number, i) => {
+        if (variant % 4 === 3 && i === 1) throw error('callback', i);
+      }, options))),
+    stageKind('scan', (source, { options }) => pipe(asSource(source), scan((sum: number, x: number) => sum + x, 0, options))),
+    stageKind('buffered', (source, { variant, options }) => pipe(asSource(source), buffered(1 + (variant % 3), options))),
+    // A deadline no scenario reaches (scenarios run on microtasks): checks that the
+    // timer stage closes like every other stage and leaves no timer behind.
+    stageKind('timeout', (source, { options }) => pipe(asSource(source), timeout(60_000, options))),
+    stageKind('merge', (source, { variant, probe }) => merge(asSource(source), ...siblings(variant, probe)), { takesSignal: false }),
+    stageKind('zip', (source, { variant, probe }) => zip(asSource(source), ...siblings(variant, probe)), { takesSignal: false }),
+    stageKind('concat', (source, { variant, probe }) => concat(asSource(source), ...siblings(variant, probe)), { takesSignal: false }),
+    stageKind('race', (source, { variant, probe }) => race(asSource(source), ...siblings(variant, probe)), { takesSignal: false }),
+    stageKind('flatMap', (source, { variant, options, probe, error }) => {
+      const concurrency = [1, 2, Infinity][variant % 3] ?? 1;
+      return pipe(asSource(source), flatMap((_x: number, i) => {
+        if (variant % 4 === 3 && i === 1) throw error('callback', i);
+        return probe() as Source<number>;
+      }, { ...options, concurrency }));
+    }),
     stageKind(
       'generator',
       (source, { generator }) => {
@@ -85,6 +132,11 @@ export function builtinStages(): StageKind[] {
       { keepsContract: false, takesSignal: false },
     ),
   ];
+}
+
+/** One or two extra instrumented sources for the stages that read several. */
+function siblings(variant: number, probe: () => unknown): Source<number>[] {
+  return Array.from({ length: 1 + (variant % 2) }, () => probe() as Source<number>);
 }
 
 async function* passThrough(

@@ -228,6 +228,12 @@ class AsyncProbe implements AsyncIterator<number>, AsyncIterable<number> {
     return this;
   }
 
+  /** The reader now knows the source finished: closing it after this is closing it twice (C1). */
+  readonly #delivered = (): void => {
+    this.#finishedSeen = this.#context.record.finished !== undefined;
+  };
+  #finishedSeen = false;
+
   next(): Promise<IteratorResult<number>> {
     const { record, timeline } = this.#context;
     record.nextCalls++;
@@ -239,7 +245,8 @@ class AsyncProbe implements AsyncIterator<number>, AsyncIterable<number> {
     if (record.finished !== undefined) return Promise.resolve(DONE);
     const step = this.#step++;
     const answer = this.#tail.then(() => this.#answer(step));
-    this.#tail = answer.then(noop, noop);
+    // Registered before the reader's own reaction: once it runs, the reader has the answer.
+    this.#tail = answer.then(this.#delivered, this.#delivered);
     return answer;
   }
 
@@ -279,7 +286,10 @@ class AsyncProbe implements AsyncIterator<number>, AsyncIterable<number> {
     record.returnCalls++;
     const seq = timeline.record(record, 'return');
     if (record.finished !== undefined) {
-      record.closesAfterFinish++;
+      // A close that crosses the final answer in flight is legitimate; one after the
+      // reader saw it is not.
+      if (this.#finishedSeen) record.closesAfterFinish++;
+      else record.returnCalls--;
       return Promise.resolve(DONE);
     }
     if (record.returnCalls > 1) return Promise.resolve(DONE);
@@ -297,10 +307,6 @@ class AsyncProbe implements AsyncIterator<number>, AsyncIterable<number> {
       },
     );
   }
-}
-
-function noop(): void {
-  // steps chain on each other's settlement, not their outcome
 }
 
 // ------------------------------------------------------------------ async function*
@@ -321,12 +327,10 @@ async function* probeGenerator(context: ProbeContext, signal: AbortSignal | unde
       await jitter(context);
       if (step === spec.parkAt) await timeline.park(record, spec.parkTicks, signal);
       if (step === spec.throwAt) {
-        record.finished = 'error';
         timeline.record(record, 'reject');
         throw (failing = fail(context, 'next', step));
       }
       if (step >= context.items) {
-        record.finished = 'done';
         timeline.record(record, 'done');
         return;
       }
@@ -349,6 +353,10 @@ async function* probeGenerator(context: ProbeContext, signal: AbortSignal | unde
  */
 export function instrumentGenerator<T>(generator: AsyncGenerator<T>, record: NodeRecord, timeline: Timeline): AsyncGenerator<T> {
   const proto = Object.getPrototypeOf(generator) as AsyncGenerator<T>;
+  let finishedSeen = false;
+  const markSeen = (): void => {
+    finishedSeen = record.finished !== undefined;
+  };
   const next = proto.next.bind(generator);
   const ret = proto.return.bind(generator);
   const thr = proto.throw.bind(generator);
@@ -360,7 +368,7 @@ export function instrumentGenerator<T>(generator: AsyncGenerator<T>, record: Nod
         record.nextCalls++;
         timeline.record(record, 'next');
         if (record.returnCalls > 0) record.readsAfterClose++;
-        return next(value as undefined).then(
+        const answer = next(value as undefined).then(
           (result) => {
             if (result.done === true) record.finished ??= 'done';
             return result;
@@ -370,6 +378,9 @@ export function instrumentGenerator<T>(generator: AsyncGenerator<T>, record: Nod
             throw error;
           },
         );
+        // Registered before the reader's reaction: from here on the reader knows.
+        answer.then(markSeen, markSeen);
+        return answer;
       },
     },
     return: {
@@ -378,7 +389,7 @@ export function instrumentGenerator<T>(generator: AsyncGenerator<T>, record: Nod
       value(value?: unknown) {
         record.returnCalls++;
         const seq = timeline.record(record, 'return');
-        if (record.finished !== undefined) record.closesAfterFinish++;
+        if (record.finished !== undefined && finishedSeen) record.closesAfterFinish++;
         record.closeStartSeq ??= seq;
         return ret(value as undefined).then(
           (result) => {
