@@ -106,7 +106,11 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
   }
 
   slotSettled(slot: Slot<T>): void {
-    if (!this.isOpen) return; // closed while reads were in flight: late results dropped
+    if (!this.isOpen) {
+      // Closed while reads were in flight: late items are dropped, late errors reported (C5).
+      if (slot.state === FAILED) this.lateError(slot.value);
+      return;
+    }
     if (slot.state === ENDED || slot.state === FAILED) {
       // C1: the source finished (done or rejected): never closed, never read again.
       this.ended = true;
