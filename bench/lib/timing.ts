@@ -1,0 +1,96 @@
+/**
+ * Timing helpers shared by every benchmark suite in `bench/suites/`.
+ *
+ * A suite module default-exports `async function suite(): Promise<{ title, markdown }>`,
+ * prints its own progress to the console, and returns one markdown section; `bench/run.ts`
+ * runs every suite alphabetically in one process (`node --expose-gc --import tsx`) and
+ * writes `docs/benchmarks.md`.
+ *
+ * - `measure(label, rounds, run)`: runs `run()` `rounds` times (after one warm-up run),
+ *   where `run` returns how many items it processed, and returns ns/item per round.
+ * - `summarize(samples)`: median, min, max and spread ((max - min) / median).
+ * - `drainer()`: a fresh function that pulls an async iterable to its end with `next()`
+ *   and counts the items. Each call compiles a new function so that one pipeline's
+ *   iterator classes do not make another's call site megamorphic.
+ * - `collectGarbage()`, `heapUsed()`: forced GC (needs `--expose-gc`) and heap size after it.
+ * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`: markdown output.
+ */
+
+export interface Summary {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  /** (max - min) / median, as a fraction. */
+  readonly spread: number;
+  readonly samples: readonly number[];
+}
+
+export type Drain = (iterable: AsyncIterable<unknown> | AsyncIterator<unknown>) => Promise<number>;
+
+export function drainer(): Drain {
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(
+    'iterable',
+    `return (async () => {
+      const it = typeof iterable.next === 'function' ? iterable : iterable[Symbol.asyncIterator]();
+      let n = 0;
+      for (;;) { const r = await it.next(); if (r.done) return n; n++; }
+    })();`,
+  ) as Drain;
+}
+
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('Run the benchmarks with --expose-gc.');
+  gc();
+  gc();
+}
+
+export function heapUsed(): number {
+  collectGarbage();
+  return process.memoryUsage().heapUsed;
+}
+
+export async function measure(label: string, rounds: number, run: () => Promise<number>): Promise<Summary> {
+  await run(); // warm-up: lets the JIT settle before anything is recorded
+  const samples: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    collectGarbage();
+    const started = process.hrtime.bigint();
+    const items = await run();
+    const ns = Number(process.hrtime.bigint() - started);
+    samples.push(ns / items);
+  }
+  const summary = summarize(samples);
+  console.log(`  ${label.padEnd(44)} ${fmt(summary.median).padStart(8)} ns/item  ±${(summary.spread * 50).toFixed(0)}%`);
+  return summary;
+}
+
+export function summarize(samples: readonly number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+  const min = sorted[0] ?? 0;
+  const max = sorted[sorted.length - 1] ?? 0;
+  return { median, min, max, spread: median === 0 ? 0 : (max - min) / median, samples };
+}
+
+export function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
+  if (n >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+export function ratio(a: number, b: number): string {
+  return `${(a / b).toFixed(2)}×`;
+}
+
+export function spreadOf(s: Summary): string {
+  return `${fmt(s.min)}–${fmt(s.max)}`;
+}
+
+export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,70 @@
+/**
+ * Close latency: a depth-8 chain whose source is parked (its next() never settles). Time
+ * from return() to the pending next() settling. A generator chain queues return() behind
+ * the parked next(), so it never settles: it is bounded and reported as such.
+ */
+import { aclosing, map, onReport, pipe, type Stage } from '../../src/index.js';
+import { genMap } from '../lib/chains.js';
+import { fmt, summarize, table } from '../lib/timing.js';
+
+const DEPTH = 8;
+const ROUNDS = 50;
+const BOUND_MS = 200;
+
+function parked(): AsyncIterableIterator<number> {
+  const it: AsyncIterableIterator<number> = {
+    [Symbol.asyncIterator]() {
+      return it;
+    },
+    next: () => new Promise<IteratorResult<number>>(() => undefined),
+    return: () => Promise.resolve({ done: true, value: undefined }),
+  };
+  return it;
+}
+
+async function latency(stage: AsyncIterator<number>): Promise<number> {
+  const pending = stage.next();
+  await new Promise((resolve) => setImmediate(resolve)); // the chain is parked now
+  const started = process.hrtime.bigint();
+  let settledAt = 0n;
+  void pending.then(() => {
+    settledAt = process.hrtime.bigint();
+  });
+  void stage.return?.();
+  await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, BOUND_MS))]);
+  return settledAt === 0n ? Infinity : Number(settledAt - started) / 1e6;
+}
+
+export default async function suite(): Promise<{ title: string; markdown: string }> {
+  console.log(`close latency, depth ${String(DEPTH)}, parked source`);
+  const stop = onReport(() => undefined); // stragglers of the parked source are expected here
+  const ours: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    let stage: Stage<number> = aclosing(parked());
+    for (let d = 1; d < DEPTH; d++) stage = pipe(stage, map((x: number) => x));
+    ours.push(await latency(stage));
+  }
+  let gen: AsyncIterableIterator<number> = parked();
+  for (let d = 1; d < DEPTH; d++) gen = genMap(gen, (x: number) => x);
+  const genLatency = await latency(gen);
+  stop();
+  const s = summarize(ours);
+  console.log(`  iterscope: median ${fmt(s.median * 1000)} µs, max ${fmt(s.max * 1000)} µs; generators: ${Number.isFinite(genLatency) ? `${fmt(genLatency)} ms` : `did not settle within ${String(BOUND_MS)} ms`}`);
+  const markdown = [
+    `A chain of ${String(DEPTH)} stages over a source whose \`next()\` never settles; time from \`return()\` to the pending \`next()\` settling, ${String(ROUNDS)} rounds. Goal: within 1 ms at any depth.`,
+    '',
+    table(
+      ['chain', 'median', 'max', 'goal met?'],
+      [
+        ['iterscope (aclosing + 7 × map)', `${fmt(s.median * 1000)} µs`, `${fmt(s.max * 1000)} µs`, s.max < 1 ? 'yes' : 'no'],
+        [
+          'async generators (8 deep)',
+          Number.isFinite(genLatency) ? `${fmt(genLatency)} ms` : `did not settle within ${String(BOUND_MS)} ms`,
+          '—',
+          '—',
+        ],
+      ],
+    ),
+  ].join('\n');
+  return { title: 'Close latency with a parked source (depth 8)', markdown };
+}

@@ -1,0 +1,33 @@
+/** merge of 4 sources of 250,000 numbers each. */
+import { Repeater } from '@repeaterjs/repeater';
+import { merge as ixMerge } from 'ix/asynciterable';
+import { merge as siMerge } from 'streaming-iterables';
+import { merge } from '../../src/index.js';
+import { counter } from '../lib/chains.js';
+import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
+
+const EACH = 250_000;
+
+export default async function suite(): Promise<{ title: string; markdown: string }> {
+  console.log('merge of 4 sources');
+  const four = (n: number): AsyncIterableIterator<number>[] => [counter(n), counter(n), counter(n), counter(n)];
+  const d = [drainer(), drainer(), drainer(), drainer()] as const;
+  const ours = await measure('iterscope merge', 5, () => d[0](merge(...four(EACH))));
+  const ix = await measure('IxJS merge', 3, () => d[1](ixMerge(...(four(EACH / 10) as unknown as [AsyncIterable<number>]))));
+  const si = await measure('streaming-iterables merge', 5, () => d[2](siMerge(...four(EACH))));
+  const rep = await measure('Repeater.merge', 3, () => d[3](Repeater.merge(four(EACH / 10))));
+  const markdown = [
+    `Four hand-written async sources of ${EACH.toLocaleString('en-US')} numbers each (IxJS and Repeater: a tenth per round); ns per item out of the merge.`,
+    '',
+    table(
+      ['pipeline', 'ns/item (median)', 'range', 'vs iterscope'],
+      [
+        ['iterscope merge', fmt(ours.median), spreadOf(ours), '1.00×'],
+        ['IxJS merge', fmt(ix.median), spreadOf(ix), ratio(ix.median, ours.median)],
+        ['streaming-iterables merge', fmt(si.median), spreadOf(si), ratio(si.median, ours.median)],
+        ['Repeater.merge', fmt(rep.median), spreadOf(rep), ratio(rep.median, ours.median)],
+      ],
+    ),
+  ].join('\n');
+  return { title: 'merge of 4 sources', markdown };
+}

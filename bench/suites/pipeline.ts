@@ -1,0 +1,89 @@
+/**
+ * map → filter → map over 1e6 numbers: iterscope against three raw async generators, a
+ * minimal hand-written chain with no guarantees, and the peers, all in this process;
+ * then the same with OpenTelemetry's context manager registered (in a child process).
+ */
+import { execFileSync } from 'node:child_process';
+import { chains, counter } from '../lib/chains.js';
+import { drainer, fmt, measure, ratio, spreadOf, table, type Summary } from '../lib/timing.js';
+
+const FAST = 1_000_000;
+const SLOW = 200_000; // IxJS and Repeater take ~4 µs per item: fewer items, same ns/item
+const ROUNDS = 5;
+const slow = new Set(['IxJS', 'Repeater']);
+
+export default async function suite(): Promise<{ title: string; markdown: string }> {
+  console.log('map → filter → map');
+  const results: Record<string, Summary> = {};
+  for (const [name, chain] of Object.entries(chains)) {
+    const n = slow.has(name) ? SLOW : FAST;
+    const drain = drainer();
+    results[name] = await measure(name, ROUNDS, () => drain(chain(counter(n))));
+  }
+  const get = (name: string): number => results[name]?.median ?? NaN;
+  const ours = get('iterscope');
+  const gen = get('async generators');
+  const hand = get('hand-written');
+  const rows = Object.entries(results).map(([name, s]) => [
+    name,
+    String(slow.has(name) ? SLOW : FAST),
+    fmt(s.median),
+    spreadOf(s),
+    ratio(s.median, gen),
+    ratio(s.median, hand),
+    name === 'iterscope' ? '1.00×' : ratio(s.median, ours),
+  ]);
+
+  const peers = ['IxJS', 'streaming-iterables', 'it-map/it-filter', 'Repeater'];
+  const slowestPeerBeaten = peers.every((p) => ours < get(p));
+  const goals = table(
+    ['goal', 'measured', 'goal met?'],
+    [
+      ['≤ 0.5× the raw async-generator chain', ratio(ours, gen), ours <= 0.5 * gen ? 'yes' : 'no'],
+      ['≤ 1.3× the minimal hand-written chain', ratio(ours, hand), ours <= 1.3 * hand ? 'yes' : 'no'],
+      ['≥ 10× faster than IxJS', `${(get('IxJS') / ours).toFixed(1)}× faster`, get('IxJS') >= 10 * ours ? 'yes' : 'no'],
+      [
+        'faster than every peer',
+        peers.map((p) => `${p} ${(get(p) / ours).toFixed(2)}×`).join(', '),
+        slowestPeerBeaten ? 'yes' : 'no',
+      ],
+    ],
+  );
+
+  console.log('map → filter → map with an OpenTelemetry context manager (child process)');
+  const withCm = contextManagerRun(['iterscope', 'async generators', 'hand-written']);
+  const cmRows = Object.entries(withCm).map(([name, s]) => [
+    name,
+    fmt(results[name]?.median ?? NaN),
+    fmt(s.median),
+    spreadOf(s),
+    ratio(s.median, results[name]?.median ?? NaN),
+    ratio(s.median, withCm['async generators']?.median ?? NaN),
+    ratio(s.median, withCm['hand-written']?.median ?? NaN),
+  ]);
+
+  const markdown = [
+    `Per source item, ${String(ROUNDS)} rounds after a warm-up; median and range (min–max) in ns/item. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2).`,
+    '',
+    table(['pipeline', 'items/round', 'ns/item (median)', 'range', 'vs async generators', 'vs hand-written', 'vs iterscope'], rows),
+    '',
+    goals,
+    '',
+    '#### With an OpenTelemetry context manager registered',
+    '',
+    `\`AsyncLocalStorageContextManager\` enabled (it turns on Node's promise hooks for the whole process), ${String(200_000)} items per round, measured in a separate process.`,
+    '',
+    table(['pipeline', 'without (ns/item)', 'with (ns/item)', 'range', 'slowdown', 'vs async generators', 'vs hand-written'], cmRows),
+  ].join('\n');
+  return { title: 'map → filter → map over 1e6 items', markdown };
+}
+
+function contextManagerRun(names: string[]): Record<string, Summary> {
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/lib/with-context-manager.ts', ...names], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = out.trim().split('\n');
+  for (const line of lines.slice(0, -1)) console.log(line);
+  return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, Summary>;
+}
