@@ -146,7 +146,9 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
 
   return(): Promise<IteratorResult<unknown>> {
     const iterator = this.#iterator;
-    if (typeof iterator.return !== 'function') return Promise.resolve({ done: true, value: undefined });
+    // C1: after a rejected item the adapter closed the sync iterator itself; never twice.
+    if (this.#closed || typeof iterator.return !== 'function') return Promise.resolve({ done: true, value: undefined });
+    this.#closed = true;
     try {
       return Promise.resolve(iterator.return());
     } catch (err) {
@@ -154,7 +156,11 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
     }
   }
 
+  #closed = false;
+
   #closeAfterRejection(): unknown {
+    if (this.#closed) return NO_ERROR; // closed by the reader while the item was pending
+    this.#closed = true;
     try {
       this.#iterator.return?.();
     } catch (error) {
