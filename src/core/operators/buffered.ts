@@ -149,6 +149,11 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
   }
 
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    // C5: an error read ahead that nobody asked for is reported, not dropped with the buffer.
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.slots[(this.head + i) % this.size];
+      if (slot?.state === FAILED) this.lateError(slot.value);
+    }
     this.count = 0;
     return closeAll([this.input], exit, deadlineAt, this.stageName);
   }
