@@ -136,6 +136,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private primary: unknown = NO_ERROR;
   /** C3: an abort that no pending next() received goes to the first next() after it. */
   private undeliveredAbort = false;
+  /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
+  private undeliveredError: unknown = NO_ERROR;
   private abortReason: unknown;
 
   /** Set by operators that know before pulling that they are finished (take). */
@@ -217,9 +219,16 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
       // for the close; a later one queues behind it instead of answering done first.
-      if (this.headAwaitsClose && this.headResolve !== undefined) {
+      if (this.headAwaitsClose) {
         return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-          (this.queue ??= []).push(resolve, reject);
+          if (this.headResolve === undefined) {
+            // C5: the stage stopped on its own with nobody waiting (a read ahead failed):
+            // this call receives the outcome once the close has settled.
+            this.headResolve = resolve;
+            this.headReject = reject;
+          } else {
+            (this.queue ??= []).push(resolve, reject);
+          }
         });
       }
       return this.nextAfterEnd();
@@ -434,7 +443,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     void closing.then((cleanupError) => {
       if (!this.headAwaitsClose) return; // a return() took over: it receives cleanupError
       this.headAwaitsClose = false;
-      this.settlePending(suppress(cleanupError, primary));
+      const error = suppress(cleanupError, primary);
+      // C5: nobody is waiting yet (a read ahead failed): the next next() receives the error.
+      if (error !== NO_ERROR && this.headReject === undefined) this.undeliveredError = error;
+      else this.settlePending(error);
     });
   }
 
@@ -542,6 +554,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.undeliveredAbort) {
       this.undeliveredAbort = false;
       return Promise.reject(this.abortReason);
+    }
+    if (this.undeliveredError !== NO_ERROR) {
+      const error = this.undeliveredError;
+      this.undeliveredError = NO_ERROR;
+      return Promise.reject(error);
     }
     return Promise.resolve({ done: true, value: undefined });
   }
