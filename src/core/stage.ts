@@ -453,6 +453,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** return(), throw() or an owner's close: C2, settle every pending next() at once. */
   private closeFromOutside(exit: Exit, deadlineAt: number): Promise<unknown> {
     const state = this.state;
+    if (this.undeliveredError !== NO_ERROR) {
+      // C5: the stage had stopped with an error nobody asked for; closing discards it.
+      report({ type: 'late-error', stage: this.stageName, error: this.undeliveredError });
+      this.undeliveredError = NO_ERROR;
+    }
     if (state === DONE) return Promise.resolve(NO_ERROR);
     if (state === CLOSING) {
       const closing = this.closing ?? Promise.resolve(NO_ERROR);
@@ -461,6 +466,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       // answer it now with what it would have seen without cleanup; the cleanup's error
       // goes to this caller instead.
       this.headAwaitsClose = false;
+      if (this.headReject === undefined && this.primary !== NO_ERROR) {
+        report({ type: 'late-error', stage: this.stageName, error: this.primary }); // C5: nobody was waiting
+      }
       this.settlePending(this.primary);
       return closing;
     }
