@@ -1,6 +1,7 @@
 import { aclosing } from './aclosing.js';
 import type { Source } from './source.js';
 import type { Stage } from './stage.js';
+import { fuse, fusePart, type FusePart } from './operators/fused.js';
 import { checkFunction } from './validate.js';
 
 type Fn<A, B> = (input: A) => B;
@@ -79,7 +80,26 @@ export function pipe(source: Source<unknown>, ...operators: Fn<never, unknown>[]
     checkFunction('pipe', `operators[${String(i)}]`, operator);
   });
   if (operators.length === 0) return aclosing(source);
+  // Consecutive option-less map/filter run as one stage: same contract, one promise
+  // hand-off per item instead of one per operator (see operators/fused.ts).
   let result: unknown = source;
-  for (const operator of operators) result = (operator as Fn<unknown, unknown>)(result);
+  let run: FusePart[] = [];
+  let runStart = -1;
+  const flush = (): void => {
+    if (run.length === 1) result = (operators[runStart] as Fn<unknown, unknown>)(result);
+    else if (run.length > 1) result = fuse(result, run);
+    run = [];
+  };
+  operators.forEach((operator, i) => {
+    const part = fusePart(operator);
+    if (part !== undefined) {
+      if (run.length === 0) runStart = i;
+      run.push(part);
+      return;
+    }
+    flush();
+    result = (operator as Fn<unknown, unknown>)(result);
+  });
+  flush();
   return result;
 }

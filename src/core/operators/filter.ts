@@ -3,6 +3,7 @@ import type { Source } from '../source.js';
 import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction } from '../validate.js';
+import { fusable } from './fused.js';
 
 class FilterStage<T> extends StageBase<T, T> {
   private index = 0;
@@ -43,5 +44,18 @@ export function filter<T, S extends T>(
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T>;
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('filter', 'predicate', predicate);
-  return (source) => new FilterStage<T>(source, predicate, options);
+  const operator: Operator<T, T> = (source) => new FilterStage<T>(source, predicate, options);
+  if (options !== undefined) return operator;
+  // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
+  return fusable(operator, {
+    name: 'filter',
+    makeStep: () => {
+      let index = 0;
+      return (value) => {
+        const keep = predicate(value as T, index++);
+        if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
+        return keep ? value : SKIP;
+      };
+    },
+  });
 }

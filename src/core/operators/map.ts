@@ -2,6 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
+import { fusable } from './fused.js';
 
 class MapStage<T, U> extends StageBase<U, T> {
   private index = 0;
@@ -37,5 +38,14 @@ class MapStage<T, U> extends StageBase<U, T> {
  */
 export function map<T, U>(fn: (value: T, index: number) => U | PromiseLike<U>, options?: StageOptions): Operator<T, U> {
   checkFunction('map', 'fn', fn);
-  return (source) => new MapStage<T, U>(source, fn, options);
+  const operator: Operator<T, U> = (source) => new MapStage<T, U>(source, fn, options);
+  if (options !== undefined) return operator;
+  // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
+  return fusable(operator, {
+    name: 'map',
+    makeStep: () => {
+      let index = 0;
+      return (value) => fn(value as T, index++);
+    },
+  });
 }
