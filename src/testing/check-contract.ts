@@ -199,8 +199,14 @@ function runSettings(options: ContractOptions, sources: number | undefined): Run
 async function examineScenario(build: Build, scenario: Scenario, options: ContractOptions, settings: RunSettings): Promise<Violation[]> {
   const checks = options.checks ?? [];
   for (const check of checks) check.before?.();
-  const outcome = await runScenario(build, scenario, settings);
-  const violations = checkRun(outcome, options.invariants ?? INVARIANTS, { settleTicks: options.settleTicks ?? 8 });
+  let outcome = await runScenario(build, scenario, settings);
+  let violations = checkRun(outcome, options.invariants ?? INVARIANTS, { settleTicks: options.settleTicks ?? 8 });
+  if (violations.length > 0 && violations.every((v) => v.invariant === 'abandonment')) {
+    // C7 is best effort by nature: the collector decides when a stage goes. A missing
+    // report counts only when a second run of the same scenario misses it too.
+    outcome = await runScenario(build, scenario, settings);
+    violations = checkRun(outcome, options.invariants ?? INVARIANTS, { settleTicks: options.settleTicks ?? 8 });
+  }
   const observation = observe(outcome);
   for (const check of checks) {
     try {
@@ -256,7 +262,10 @@ export async function checkScenario(
 function observe(run: ScenarioRun): ScenarioObservation {
   const script = run.scenario.consumer;
   const abort = run.abort;
-  const lastNext = [...run.calls].reverse().find((c) => c.kind === 'next' && c.outcome !== 'value' && c.settled);
+  // The first next() that ended the stream for the consumer says how it ended.
+  const lastNext = run.calls
+    .filter((c) => c.kind === 'next' && c.outcome !== 'value' && c.settledSeq !== undefined)
+    .sort((a, b) => (a.settledSeq ?? 0) - (b.settledSeq ?? 0))[0];
   const firstClose = run.calls.find((c) => c.kind !== 'next');
   let expected: ScenarioObservation['expectedOutcome'] = 'unknown';
   const abortFirst = abort !== undefined && (firstClose === undefined || abort.seq < firstClose.calledSeq) &&
@@ -269,6 +278,7 @@ function observe(run: ScenarioRun): ScenarioObservation {
   return {
     scenario: run.scenario,
     expectedOutcome: expected,
+    thrownIn: expected === 'error' && firstClose?.kind === 'throw',
     abortReason: abort?.reason,
     aborted: abort !== undefined,
     collected: run.abandonment?.gcAvailable === true && run.abandonment.expected,

@@ -23,6 +23,8 @@ export interface ScenarioObservation {
    * `error`, `cancelled`, `aborted`, or `abandoned` (only once the stage was collected).
    */
   readonly expectedOutcome: 'completed' | 'error' | 'cancelled' | 'aborted' | 'abandoned' | 'unknown';
+  /** True when `expectedOutcome` is `error` because the consumer called `throw()` (a stage below the outermost sees `cancelled`). */
+  readonly thrownIn: boolean;
   /** The abort's reason, when the signal fired. */
   readonly abortReason: unknown;
   /** True when the abort fired. */

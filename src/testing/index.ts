@@ -18,3 +18,4 @@ export { probeSpecs, consumerScripts, pipelines, scenarios, type ArbitraryOption
 export { stageKind, type StageKind, type StageContext, type GeneratorHooks, type PipelineSource } from './stage-kind.js';
 export { builtinStages } from './builtin-stages.js';
 export type { Scenario, StageSpec, ConsumerScript, ConsumerStep, ConsumerEnd, SubjectInput, Subject } from './scenario.js';
+export { spanCheck, type SpanCheckOptions, type SpanLike } from './span-check.js';

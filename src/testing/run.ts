@@ -401,7 +401,7 @@ async function checkAbandonment(run: ScenarioRun, holder: Holder, timeline: Time
   run.abandonment = { expected, gcAvailable: typeof gc === 'function', reported: false };
   holder.iterator = undefined;
   if (!expected || typeof gc !== 'function') return;
-  for (let attempt = 0; attempt < 3 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
+  for (let attempt = 0; attempt < 10 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
     await macrotask();
     gc();
     await macrotask();
