@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**'],
+    ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.doc-examples/**'],
   },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

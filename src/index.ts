@@ -6,10 +6,10 @@
  */
 export { aclosing, borrow } from './core/aclosing.js';
 export { configure, type Configuration } from './core/config.js';
-export { SuppressedError, TimeoutError } from './core/errors.js';
+export { SuppressedError, TimeoutError, type SuppressedErrorConstructor } from './core/errors.js';
 export type { Exit, Outcome } from './core/exit.js';
 export type { Operator } from './core/operator.js';
-export { pipe } from './core/pipe.js';
+export { pipe, type UnaryFunction } from './core/pipe.js';
 export { onReport, type Report } from './core/report.js';
 export type { Source, SourceItem } from './core/source.js';
 export type { Stage, StageOptions } from './core/stage.js';

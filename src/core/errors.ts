@@ -3,14 +3,39 @@
  * cleanup error with the error that was already on its way to the consumer.
  */
 
-interface SuppressedErrorLike extends Error {
+/**
+ * An error thrown by a cleanup while another error was already on its way (C5), shaped like
+ * the native `SuppressedError` of `await using`.
+ *
+ * @example
+ * ```ts
+ * import { SuppressedError } from 'iterscope';
+ * const err: SuppressedError = new SuppressedError(new Error('later'), new Error('earlier'));
+ * console.log(err.name, (err.error as Error).message); // 'SuppressedError' 'later'
+ * ```
+ */
+export interface SuppressedError extends Error {
+  /** The later error: the one the cleanup threw. */
   readonly error: unknown;
+  /** The earlier error, which the consumer would have seen without cleanup. */
   readonly suppressed: unknown;
 }
 
-interface SuppressedErrorConstructorLike {
-  new (error: unknown, suppressed: unknown, message?: string): SuppressedErrorLike;
-  readonly prototype: SuppressedErrorLike;
+/**
+ * The constructor of {@link SuppressedError}: `new SuppressedError(error, suppressed, message?)`.
+ *
+ * @example
+ * ```ts
+ * import { SuppressedError, type SuppressedErrorConstructor } from 'iterscope';
+ * const Ctor: SuppressedErrorConstructor = SuppressedError;
+ * console.log(new Ctor(1, 2).suppressed); // 2
+ * ```
+ */
+export interface SuppressedErrorConstructor {
+  /** Build one: `error` is the later (cleanup) error, `suppressed` the earlier one. */
+  new (error: unknown, suppressed: unknown, message?: string): SuppressedError;
+  /** The prototype shared by every instance. */
+  readonly prototype: SuppressedError;
 }
 
 /**
@@ -34,7 +59,7 @@ Object.defineProperty(SuppressedErrorPonyfill.prototype, 'name', {
   enumerable: false,
 });
 
-const nativeSuppressedError = (globalThis as { SuppressedError?: SuppressedErrorConstructorLike })
+const nativeSuppressedError = (globalThis as { SuppressedError?: SuppressedErrorConstructor })
   .SuppressedError;
 
 /**
@@ -65,21 +90,9 @@ const nativeSuppressedError = (globalThis as { SuppressedError?: SuppressedError
  * }
  * ```
  */
-export const SuppressedError: SuppressedErrorConstructorLike =
+export const SuppressedError: SuppressedErrorConstructor =
   nativeSuppressedError ?? (SuppressedErrorPonyfill);
 
-/**
- * An instance of {@link SuppressedError}: `error` is the later (cleanup) error,
- * `suppressed` the earlier one.
- *
- * @example
- * ```ts
- * import { SuppressedError } from 'iterscope';
- * const err: SuppressedError = new SuppressedError(new Error('later'), new Error('earlier'));
- * console.log(err.name); // 'SuppressedError'
- * ```
- */
-export type SuppressedError = SuppressedErrorLike;
 
 /** Marks "no error" in places where `undefined` could itself be a thrown value. @internal */
 export const NO_ERROR: unique symbol = Symbol('iterscope.noError');

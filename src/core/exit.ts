@@ -23,11 +23,30 @@
  * ```
  */
 export type Exit =
-  | { readonly outcome: 'completed' }
-  | { readonly outcome: 'error'; readonly error: unknown }
-  | { readonly outcome: 'cancelled' }
-  | { readonly outcome: 'aborted'; readonly reason: unknown }
-  | { readonly outcome: 'abandoned' };
+  | {
+      /** The source reported `done`, or the stage finished on its own terms. */
+      readonly outcome: 'completed';
+    }
+  | {
+      /** The source failed, the stage's callback threw, or the consumer called `throw()`. */
+      readonly outcome: 'error';
+      /** The error, as thrown. */
+      readonly error: unknown;
+    }
+  | {
+      /** The consumer (or a stage downstream) stopped reading. */
+      readonly outcome: 'cancelled';
+    }
+  | {
+      /** An `AbortSignal` fired. */
+      readonly outcome: 'aborted';
+      /** `signal.reason`, the same object. */
+      readonly reason: unknown;
+    }
+  | {
+      /** The stage was garbage-collected unfinished and unclosed (C7). */
+      readonly outcome: 'abandoned';
+    };
 
 /**
  * The name of an {@link Exit}: `completed`, `error`, `cancelled`, `aborted` or `abandoned`.

@@ -4,7 +4,20 @@ import type { Stage } from './stage.js';
 import { fuse, fusePart, type FusePart } from './operators/fused.js';
 import { checkFunction } from './validate.js';
 
-type Fn<A, B> = (input: A) => B;
+/**
+ * One step of {@link pipe}: an operator such as `map(fn)`, or any function from one
+ * iterable to another (IxJS operators too).
+ *
+ * @example
+ * ```ts
+ * import { pipe, type UnaryFunction } from 'iterscope';
+ * const twice: UnaryFunction<AsyncIterable<number>, AsyncIterable<number>> = async function* (src) {
+ *   for await (const x of src) { yield x; yield x; }
+ * };
+ * for await (const x of pipe([1, 2], twice)) console.log(x); // 1, 1, 2, 2
+ * ```
+ */
+export type UnaryFunction<A, B> = (input: A) => B;
 
 /**
  * Chain operators onto a source: `pipe(source, a, b)` is `b(a(source))`, and
@@ -26,56 +39,56 @@ type Fn<A, B> = (input: A) => B;
  * ```
  */
 export function pipe<T>(source: Source<T>): Stage<T>;
-export function pipe<T, A>(source: Source<T>, op1: Fn<Source<T>, A>): A;
-export function pipe<T, A, B>(source: Source<T>, op1: Fn<Source<T>, A>, op2: Fn<A, B>): B;
-export function pipe<T, A, B, C>(source: Source<T>, op1: Fn<Source<T>, A>, op2: Fn<A, B>, op3: Fn<B, C>): C;
+export function pipe<T, A>(source: Source<T>, op1: UnaryFunction<Source<T>, A>): A;
+export function pipe<T, A, B>(source: Source<T>, op1: UnaryFunction<Source<T>, A>, op2: UnaryFunction<A, B>): B;
+export function pipe<T, A, B, C>(source: Source<T>, op1: UnaryFunction<Source<T>, A>, op2: UnaryFunction<A, B>, op3: UnaryFunction<B, C>): C;
 export function pipe<T, A, B, C, D>(
   source: Source<T>,
-  op1: Fn<Source<T>, A>,
-  op2: Fn<A, B>,
-  op3: Fn<B, C>,
-  op4: Fn<C, D>,
+  op1: UnaryFunction<Source<T>, A>,
+  op2: UnaryFunction<A, B>,
+  op3: UnaryFunction<B, C>,
+  op4: UnaryFunction<C, D>,
 ): D;
 export function pipe<T, A, B, C, D, E>(
   source: Source<T>,
-  op1: Fn<Source<T>, A>,
-  op2: Fn<A, B>,
-  op3: Fn<B, C>,
-  op4: Fn<C, D>,
-  op5: Fn<D, E>,
+  op1: UnaryFunction<Source<T>, A>,
+  op2: UnaryFunction<A, B>,
+  op3: UnaryFunction<B, C>,
+  op4: UnaryFunction<C, D>,
+  op5: UnaryFunction<D, E>,
 ): E;
 export function pipe<T, A, B, C, D, E, F>(
   source: Source<T>,
-  op1: Fn<Source<T>, A>,
-  op2: Fn<A, B>,
-  op3: Fn<B, C>,
-  op4: Fn<C, D>,
-  op5: Fn<D, E>,
-  op6: Fn<E, F>,
+  op1: UnaryFunction<Source<T>, A>,
+  op2: UnaryFunction<A, B>,
+  op3: UnaryFunction<B, C>,
+  op4: UnaryFunction<C, D>,
+  op5: UnaryFunction<D, E>,
+  op6: UnaryFunction<E, F>,
 ): F;
 export function pipe<T, A, B, C, D, E, F, G>(
   source: Source<T>,
-  op1: Fn<Source<T>, A>,
-  op2: Fn<A, B>,
-  op3: Fn<B, C>,
-  op4: Fn<C, D>,
-  op5: Fn<D, E>,
-  op6: Fn<E, F>,
-  op7: Fn<F, G>,
+  op1: UnaryFunction<Source<T>, A>,
+  op2: UnaryFunction<A, B>,
+  op3: UnaryFunction<B, C>,
+  op4: UnaryFunction<C, D>,
+  op5: UnaryFunction<D, E>,
+  op6: UnaryFunction<E, F>,
+  op7: UnaryFunction<F, G>,
 ): G;
 export function pipe<T, A, B, C, D, E, F, G, H>(
   source: Source<T>,
-  op1: Fn<Source<T>, A>,
-  op2: Fn<A, B>,
-  op3: Fn<B, C>,
-  op4: Fn<C, D>,
-  op5: Fn<D, E>,
-  op6: Fn<E, F>,
-  op7: Fn<F, G>,
-  op8: Fn<G, H>,
+  op1: UnaryFunction<Source<T>, A>,
+  op2: UnaryFunction<A, B>,
+  op3: UnaryFunction<B, C>,
+  op4: UnaryFunction<C, D>,
+  op5: UnaryFunction<D, E>,
+  op6: UnaryFunction<E, F>,
+  op7: UnaryFunction<F, G>,
+  op8: UnaryFunction<G, H>,
 ): H;
-export function pipe(source: Source<unknown>, ...operators: Fn<never, unknown>[]): unknown;
-export function pipe(source: Source<unknown>, ...operators: Fn<never, unknown>[]): unknown {
+export function pipe(source: Source<unknown>, ...operators: UnaryFunction<never, unknown>[]): unknown;
+export function pipe(source: Source<unknown>, ...operators: UnaryFunction<never, unknown>[]): unknown {
   operators.forEach((operator, i) => {
     checkFunction('pipe', `operators[${String(i)}]`, operator);
   });
@@ -86,7 +99,7 @@ export function pipe(source: Source<unknown>, ...operators: Fn<never, unknown>[]
   let run: FusePart[] = [];
   let runStart = -1;
   const flush = (): void => {
-    if (run.length === 1) result = (operators[runStart] as Fn<unknown, unknown>)(result);
+    if (run.length === 1) result = (operators[runStart] as UnaryFunction<unknown, unknown>)(result);
     else if (run.length > 1) result = fuse(result, run);
     run = [];
   };
@@ -98,7 +111,7 @@ export function pipe(source: Source<unknown>, ...operators: Fn<never, unknown>[]
       return;
     }
     flush();
-    result = (operator as Fn<unknown, unknown>)(result);
+    result = (operator as UnaryFunction<unknown, unknown>)(result);
   });
   flush();
   return result;

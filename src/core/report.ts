@@ -11,7 +11,9 @@ import { describe } from './validate.js';
  *
  * - `straggler`: a source (or a cleanup) was still closing when the close deadline
  *   passed (C2); the stage stopped waiting and the close goes on in the background.
- * - `late-error`: a straggler finished closing after the deadline, with an error.
+ * - `late-error`: an error arrived when nobody was waiting for it any more: a straggler
+ *   failed after the deadline, or a source rejected a read after the stream was closed
+ *   (an abort's own reason, and errors named `AbortError`, are expected and not reported).
  * - `cleanup-error`: a close failed and nobody was waiting for it (after an abort), or
  *   the consumer called `return()`/`throw()` itself: `for await` discards the
  *   rejection of `return()` when the loop body threw, so the error is reported as well
@@ -30,10 +32,38 @@ import { describe } from './validate.js';
  * ```
  */
 export type Report =
-  | { readonly type: 'straggler'; readonly stage: string; readonly waitedMs: number }
-  | { readonly type: 'late-error'; readonly stage: string; readonly error: unknown }
-  | { readonly type: 'cleanup-error'; readonly stage: string; readonly error: unknown }
-  | { readonly type: 'abandoned'; readonly stage: string; readonly createdAt: string | undefined };
+  | {
+      /** A close was still running at the close deadline (C2). */
+      readonly type: 'straggler';
+      /** The stage that stopped waiting (`map`, `aclosing`, ...). */
+      readonly stage: string;
+      /** How long it waited, in milliseconds. */
+      readonly waitedMs: number;
+    }
+  | {
+      /** An error that arrived after nobody was waiting for it (C5). */
+      readonly type: 'late-error';
+      /** The stage that received it. */
+      readonly stage: string;
+      /** The error, as thrown. */
+      readonly error: unknown;
+    }
+  | {
+      /** A close failed where JavaScript could drop the error (C5). */
+      readonly type: 'cleanup-error';
+      /** The stage whose close failed. */
+      readonly stage: string;
+      /** The error, as thrown (a `SuppressedError` or `AggregateError` when several). */
+      readonly error: unknown;
+    }
+  | {
+      /** A stage was garbage-collected unfinished and unclosed (C7). */
+      readonly type: 'abandoned';
+      /** The outermost stage of the abandoned stream. */
+      readonly stage: string;
+      /** The stack where the stage was created, when leak tracking is on. */
+      readonly createdAt: string | undefined;
+    };
 
 /**
  * Receive every {@link Report}. Returns a function that removes the listener. While at
