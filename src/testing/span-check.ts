@@ -130,8 +130,10 @@ export function spanCheck(options: SpanCheckOptions): ScenarioCheck {
         const outcome = stream.attributes[OUTCOME];
         const inner = options.inner === true;
         const expected = inner && observation.thrownIn ? 'cancelled' : observation.expectedOutcome;
-        // An inner stream may read its source to the end before the outer close reaches it.
-        const finishedFirst = inner && outcome === 'completed' && (expected === 'cancelled' || expected === 'aborted');
+        // An inner stream may see its source finish (done or failed) before the outer
+        // close reaches it.
+        const finishedFirst =
+          inner && (outcome === 'completed' || outcome === 'error') && (expected === 'cancelled' || expected === 'aborted');
         if (expected !== 'unknown' && outcome !== expected && !finishedFirst) {
           out.push(`the stream span ended with outcome ${String(outcome)}, the consumer saw ${expected}`);
         }
