@@ -73,6 +73,8 @@ type Chain = (source: AsyncIterable<number>) => AsyncIterable<number> | AsyncIte
 
 export const chains: Record<string, Chain> = {
   iterscope: (s) => pipe(s, map(inc), filter(even), map(dbl)),
+  // The same operators applied one by one, outside pipe: three stages, no fusion.
+  'iterscope, unfused': (s) => map(dbl)(filter(even)(map(inc)(s))),
   'async generators': (s) => genMap(genFilter(genMap(s, inc), even), dbl),
   'hand-written': (s) => new HandMap(new HandFilter(new HandMap(s[Symbol.asyncIterator](), inc), even), dbl),
   IxJS: (s) => ixFrom(s).pipe(ixMap(inc), ixFilter(even), ixMap(dbl)),
