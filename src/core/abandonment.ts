@@ -27,6 +27,11 @@ export interface AbandonRecord {
    * abandonment; an iterscope source has its own record.
    */
   foreignSource: AsyncIterator<unknown> | undefined;
+  /**
+   * The same source, weakly: the stage drops the strong reference while a read is in
+   * flight, because then the source's pending promise holds the stage.
+   */
+  foreignSourceRef: WeakRef<AsyncIterator<unknown>> | undefined;
   /** Sync finalizers: ending a span, releasing a handle. Must not capture the stage. */
   finalizers: ((exit: Exit) => unknown)[] | undefined;
 }
@@ -50,8 +55,9 @@ function collected(record: AbandonRecord): void {
       }
     }
   }
-  const source = record.foreignSource;
+  const source = record.foreignSource ?? record.foreignSourceRef?.deref();
   record.foreignSource = undefined;
+  record.foreignSourceRef = undefined;
   if (source !== undefined && typeof source.return === 'function') {
     // Best effort: a parked async generator queues this behind its pending next().
     try {
@@ -75,6 +81,7 @@ export function track(stage: object, name: string): AbandonRecord {
     owned: false,
     holdsOpen: false,
     foreignSource: undefined,
+    foreignSourceRef: undefined,
     finalizers: undefined,
   };
   registry.register(stage, record, record);
@@ -85,6 +92,7 @@ export function untrack(record: AbandonRecord): void {
   if (record.settled) return;
   record.settled = true;
   record.foreignSource = undefined;
+  record.foreignSourceRef = undefined;
   record.finalizers = undefined;
   registry.unregister(record);
 }

@@ -314,6 +314,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
         return;
       }
     }
+    // C7: while a read is in flight, the source's pending promise holds this stage; if the
+    // safety net's record also held the source strongly, a parked generator would keep the
+    // stage alive forever. Hold it weakly until the read settles.
+    if (this.holdsForeignSource) this.record.foreignSource = undefined;
     let pending: unknown;
     try {
       pending = this.readSource(source);
@@ -340,10 +344,19 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.record.holdsOpen = true;
     if (!adoptIterator(source as AsyncIterator<unknown>, this.signal ?? this.inheritedSignal)) {
       this.record.foreignSource = source as AsyncIterator<unknown>;
+      this.record.foreignSourceRef = new WeakRef(source as AsyncIterator<unknown>);
+      this.holdsForeignSource = true;
     }
   }
 
+  /** The record holds a foreign source strongly between reads (see pull). */
+  private holdsForeignSource = false;
+  private holdSourceAgain(): void {
+    this.record.foreignSource = this.source as AsyncIterator<unknown> | undefined;
+  }
+
   private readonly onSourceResult = (result: unknown): void => {
+    if (this.holdsForeignSource) this.holdSourceAgain();
     if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
     if (typeof result !== 'object' || result === null) {
       this.sourceFailed(
@@ -367,6 +380,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   };
 
   private readonly onSourceError = (error: unknown): void => {
+    if (this.holdsForeignSource) this.holdSourceAgain();
     if (this.state !== OPEN) {
       this.lateError(error);
       return;

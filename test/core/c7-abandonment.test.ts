@@ -56,6 +56,22 @@ describe('C7 abandonment', () => {
     expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: 'map', createdAt: undefined }]);
   });
 
+  it('collects a stage whose read is parked on an async generator (the record must not keep it alive)', async () => {
+    const exits: Exit[] = [];
+    await (async () => {
+      async function* stalls() {
+        yield 1;
+        await new Promise(() => undefined); // the upstream stalls forever
+      }
+      const stream = pipe(stalls(), withCleanup((exit) => exits.push(exit)));
+      await stream.next();
+      void stream.next(); // parked: the generator's pending promise now holds the stage
+    })();
+    await collectUntil(() => exits.length > 0 && abandonedReports().length > 0);
+    expect(exits).toEqual([{ outcome: 'abandoned' }]);
+    expect(abandonedReports()).toHaveLength(1);
+  });
+
   it('records where the stage was created when leak tracking is on', async () => {
     const previous = configure({ leakTracking: true });
     try {
