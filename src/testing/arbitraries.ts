@@ -28,7 +28,14 @@ export interface ArbitraryOptions {
   /** The stage kinds a pipeline is drawn from (names). Empty: no pipeline. */
   readonly stageKinds?: readonly string[] | undefined;
   /** Pipeline depth. Default 1 to 8. */
-  readonly depth?: { readonly min: number; readonly max: number } | undefined;
+  readonly depth?:
+    | {
+        /** The fewest stages. */
+        readonly min: number;
+        /** The most stages. */
+        readonly max: number;
+      }
+    | undefined;
 }
 
 const optional = <T>(arb: fc.Arbitrary<T>, freq = 1): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq });

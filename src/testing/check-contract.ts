@@ -68,7 +68,14 @@ export interface PipelineOptions extends Omit<ContractOptions, 'sources'> {
   /** Include the built-in kinds (iterscope's operators and a user `async function*`). Default true. */
   readonly builtins?: boolean | undefined;
   /** Pipeline depth. Default 1 to 8. */
-  readonly depth?: { readonly min: number; readonly max: number } | undefined;
+  readonly depth?:
+    | {
+        /** The fewest stages. */
+        readonly min: number;
+        /** The most stages. */
+        readonly max: number;
+      }
+    | undefined;
 }
 
 /**

@@ -21,10 +21,26 @@ import type { ProbeSpec } from './probe.js';
  * ```
  */
 export type ConsumerStep =
-  | { readonly op: 'next' }
-  | { readonly op: 'nexts'; readonly count: number }
-  | { readonly op: 'pending-next' }
-  | { readonly op: 'wait'; readonly ticks: number };
+  | {
+      /** Call `next()` and wait for it. */
+      readonly op: 'next';
+    }
+  | {
+      /** Call `next()` `count` times at once. */
+      readonly op: 'nexts';
+      /** How many calls. */
+      readonly count: number;
+    }
+  | {
+      /** Call `next()` and go on without waiting. */
+      readonly op: 'pending-next';
+    }
+  | {
+      /** Let some microtask ticks pass. */
+      readonly op: 'wait';
+      /** How many ticks. */
+      readonly ticks: number;
+    };
 
 /**
  * How the consumer ends, unless the stream ended first:

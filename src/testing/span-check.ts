@@ -28,11 +28,22 @@ export interface SpanLike {
   /** Its attributes when it ended. */
   readonly attributes: Readonly<Record<string, unknown>>;
   /** Its status; code 2 is ERROR. */
-  readonly status: { readonly code: number };
+  readonly status: {
+    /** 0 UNSET, 1 OK, 2 ERROR. */
+    readonly code: number;
+  };
   /** Its own id. */
-  spanContext(): { readonly spanId: string };
+  spanContext(): {
+    /** The span's id. */
+    readonly spanId: string;
+  };
   /** Its parent's context, if any. */
-  readonly parentSpanContext?: { readonly spanId: string } | undefined;
+  readonly parentSpanContext?:
+    | {
+        /** The parent span's id. */
+        readonly spanId: string;
+      }
+    | undefined;
 }
 
 /**

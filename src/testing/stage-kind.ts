@@ -39,7 +39,12 @@ export interface StageContext {
   /** The scenario's signal. */
   readonly signal: AbortSignal;
   /** `{ signal }` when this stage is meant to take the signal, else `undefined`: pass it to the operator. */
-  readonly options: { readonly signal: AbortSignal } | undefined;
+  readonly options:
+    | {
+        /** The scenario's signal. */
+        readonly signal: AbortSignal;
+      }
+    | undefined;
   /** Another instrumented source from the scenario's pool (siblings for merge, inners for flatMap). */
   readonly probe: () => ProbeSource;
   /**
