@@ -60,7 +60,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   ]);
 
   const markdown = [
-    `Per source item, ${String(ROUNDS)} rounds after a warm-up; median and range (min–max) in ns/item. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
+    `Per source item, ${String(ROUNDS)} rounds after a warm-up, interleaved across the pipelines (round 1 of each, then round 2, ...); median and range (min–max) in ns/item. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
     '',
     'All pipelines of this table run in one fresh child process (`bench/lib/chain-runner.ts`): measured after the other suites in the main process, iterscope\'s shared stage code has already seen many other stage classes (its call sites are megamorphic) while the generator and hand-written chains have no shared code to slow down, which is not a like-for-like comparison.',
     '',
