@@ -28,7 +28,7 @@ export { scan } from './core/operators/scan.js';
 export { takeWhile } from './core/operators/take-while.js';
 export { tap } from './core/operators/tap.js';
 export { timeout } from './core/operators/timeout.js';
-export { zip } from './core/operators/zip.js';
+export { zip, type ZipItems } from './core/operators/zip.js';
 export { first } from './core/terminals/first.js';
 export { forEach } from './core/terminals/for-each.js';
 export { reduce } from './core/terminals/reduce.js';

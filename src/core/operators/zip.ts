@@ -65,8 +65,18 @@ class ZipStage<T> extends StageBase<T[], never> implements ChildSink<T> {
   }
 }
 
-/** The item tuple of {@link zip}: one item from each source, in the sources' order. */
-type ZipItems<S extends readonly unknown[]> = { -readonly [K in keyof S]: SourceItem<S[K]> };
+/**
+ * The item tuple of {@link zip}: one item from each source, in the sources' order.
+ *
+ * @example
+ * ```ts
+ * import { zip, type ZipItems } from 'iterscope';
+ *
+ * const pair: ZipItems<[number[], string[]]> = [1, 'a'];
+ * for await (const [n, s] of zip([pair[0]], [pair[1]])) console.log(n, s); // 1 a
+ * ```
+ */
+export type ZipItems<S extends readonly unknown[]> = { -readonly [K in keyof S]: SourceItem<S[K]> };
 
 /**
  * Read all sources in lockstep and emit tuples: the first item of each, then the second
