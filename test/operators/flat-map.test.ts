@@ -66,6 +66,31 @@ describe('flatMap', () => {
     expect([inners[0]?.calls.return, inners[1]?.calls.return, outer.calls.return]).toEqual([0, 1, 1]);
   });
 
+  it('C1: an outer source that answers done while the inners close is not closed after', async () => {
+    let endOuter: (result: IteratorResult<number>) => void = () => undefined;
+    let outerReturns = 0;
+    let outerNexts = 0;
+    const outer: AsyncIterator<number> = {
+      next: () =>
+        outerNexts++ === 0
+          ? Promise.resolve({ done: false, value: 0 })
+          : new Promise<IteratorResult<number>>((resolve) => (endOuter = resolve)),
+      return: () => {
+        outerReturns++;
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+    const log: string[] = [];
+    const stage = pipe(outer, flatMap(() => probe({ name: 'inner', log, returnTicks: 4 }), { concurrency: 2 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(outerNexts).toBe(2); // the second read of the outer is in flight
+    const closing = stage.return();
+    endOuter({ done: true, value: undefined }); // answers while the inner is still closing
+    await closing;
+    expect(log).toContain('inner:return:end');
+    expect(outerReturns).toBe(0);
+  });
+
   it('C4: inner iterators close before the outer one, concurrently and all awaited', async () => {
     const log: string[] = [];
     const outer = probe({ name: 'outer', log, returnTicks: 2 });

@@ -81,6 +81,11 @@ export class Child<T> {
   // Bound once per child, not per item.
   private readonly onResult = (result: unknown): void => {
     this.reading = false;
+    // C1: a done answer finishes the source even when it arrives after the stage stopped
+    // reading (the sink drops it then): a close still to come must not reach it.
+    if (typeof result === 'object' && result !== null && (result as IteratorResult<T>).done === true) {
+      this.finished = true;
+    }
     this.sink.childResult(this, result);
   };
   readonly onError = (error: unknown): void => {
