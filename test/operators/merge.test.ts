@@ -107,6 +107,25 @@ describe('merge', () => {
     expect((result.value as { suppressed: unknown }).suppressed).toBe(error);
   });
 
+  it('C1/C7: the safety net of an abandoned merge closes the open source, not the finished one', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const done = probe({ name: 'done', items: 0 });
+    const open = probe({ name: 'open' });
+    // Built and dropped in a function of its own, so no local keeps the stage reachable.
+    await (async () => {
+      const stage = merge(done, open);
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+    })();
+    expect(done.finished).toBe(true);
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
+    expect([done.calls.return, open.calls.return]).toEqual([0, 1]);
+  });
+
   it('merge() of nothing is empty', async () => {
     expect(await toArray(merge())).toEqual([]);
   });

@@ -76,7 +76,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
     try {
       iterator = this.input.open(this.sourceSignal);
     } catch (error) {
-      this.input.finished = true;
+      this.input.markFinished();
       this.sourceFailed(error);
       return;
     }
@@ -114,7 +114,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
     if (slot.state === ENDED || slot.state === FAILED) {
       // C1: the source finished (done or rejected): never closed, never read again.
       this.ended = true;
-      this.input.finished = true;
+      this.input.markFinished();
     }
     if (this.wanted) this.deliverHead();
   }

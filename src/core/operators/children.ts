@@ -84,15 +84,24 @@ export class Child<T> {
     // C1: a done answer finishes the source even when it arrives after the stage stopped
     // reading (the sink drops it then): a close still to come must not reach it.
     if (typeof result === 'object' && result !== null && (result as IteratorResult<T>).done === true) {
-      this.finished = true;
+      this.markFinished();
     }
     this.sink.childResult(this, result);
   };
   readonly onError = (error: unknown): void => {
     this.reading = false;
-    this.finished = true; // C1: a rejected next() finishes the source
+    this.markFinished(); // C1: a rejected next() finishes the source
     this.sink.childError(this, error);
   };
+
+  /**
+   * C1: the source reported done or rejected: never closed again, by the stage or by the
+   * safety net (C7) if the stage is abandoned while its siblings are still open.
+   */
+  markFinished(): void {
+    this.finished = true;
+    if (this.iterator !== undefined) this.owner.release(this.iterator);
+  }
 
   /** C1: close the child exactly once, unless it finished or was never opened. */
   close(exit: Exit, deadlineAt: number, stageName: string): Promise<unknown> | typeof NO_ERROR {
