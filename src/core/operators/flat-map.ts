@@ -159,7 +159,17 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   }
 }
 
-/** Options of {@link flatMap}: the stage options plus `concurrency`. */
+/**
+ * Options of {@link flatMap}: the stage options plus `concurrency`.
+ *
+ * @example
+ * ```ts
+ * import { flatMap, pipe, toArray, type FlatMapOptions } from 'iterscope';
+ *
+ * const options: FlatMapOptions = { concurrency: 2, closeTimeout: 1_000 };
+ * console.log(await toArray(pipe([1, 2], flatMap((n: number) => [n, n * 10], options)))); // [1, 10, 2, 20]
+ * ```
+ */
 export interface FlatMapOptions extends StageOptions {
   /**
    * How many inner sources are read at once. `1` (the default) reads them one after the
