@@ -123,6 +123,9 @@ class SyncIteratorAdapter implements AsyncIterator<unknown> {
   }
 
   next(): Promise<IteratorResult<unknown>> {
+    // C1: a reader with several reads in flight (buffered) may ask again after an item
+    // rejected and the adapter closed the iterator; a closed iterator is never read.
+    if (this.#closed) return Promise.resolve({ done: true, value: undefined });
     let result: IteratorResult<unknown>;
     try {
       result = this.#iterator.next();

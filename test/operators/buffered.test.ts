@@ -25,6 +25,32 @@ describe('buffered', () => {
     expect(src.calls.return).toBe(1);
   });
 
+  it('C1: over a sync source, a read ahead never reaches the iterator after a rejected item closed it', async () => {
+    const error = new Error('item 1');
+    const rejected = Promise.reject(error);
+    rejected.catch(() => undefined);
+    const counts = { reads: 0, closes: 0, readsAfterClose: 0 };
+    const source: Iterable<number | Promise<number>> = {
+      [Symbol.iterator]: () => ({
+        next: (): IteratorResult<number | Promise<number>> => {
+          const i = counts.reads++;
+          if (counts.closes > 0) counts.readsAfterClose++;
+          // Item 0 settles in the same tick as item 1 rejects: delivering it reads ahead
+          // again before buffered has seen the rejection.
+          return { done: false, value: i === 0 ? Promise.resolve(0) : i === 1 ? rejected : i };
+        },
+        return: (): IteratorResult<number> => {
+          counts.closes++;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const stage = pipe(source, buffered(2));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(counts).toMatchObject({ closes: 1, readsAfterClose: 0 });
+  });
+
   it('passes items in order, then an error in its place', async () => {
     const error = new Error('third read');
     const stage = pipe(probe({ throwAt: 2, error }), buffered(4));
