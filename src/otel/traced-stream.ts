@@ -1,3 +1,4 @@
+import { kTraceParent } from './trace-parent.js';
 import { tracedOperator, type TracedOptions } from './traced.js';
 import { describe } from 'iterscope';
 
@@ -50,6 +51,13 @@ export function tracedStream<S extends AsyncIterable<unknown>>(
     value: () => stage,
     configurable: true,
     writable: true,
+    enumerable: false,
+  });
+  // A `mapTraced` reading this object hangs its item spans from the stream span, as it
+  // does after `traced`.
+  Object.defineProperty(stream, kTraceParent, {
+    get: () => (stage as unknown as Record<typeof kTraceParent, unknown>)[kTraceParent],
+    configurable: true,
     enumerable: false,
   });
   return stream;

@@ -1,6 +1,7 @@
 import { Stream } from 'openai/streaming';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { tracedStream } from 'iterscope/otel';
+import { pipe } from 'iterscope';
+import { mapTraced, tracedStream } from 'iterscope/otel';
 import { installTracing, type Tracing } from './tracing.js';
 
 // tracedStream keeps an SDK's stream object (here the real OpenAI `Stream`, fed by a local
@@ -45,6 +46,18 @@ describe('tracedStream over an OpenAI Stream', () => {
   afterEach(() => {
     expect(t.diagProblems).toEqual([]);
     t.uninstall();
+  });
+
+  it('mapTraced after tracedStream hangs its item spans from the stream span', async () => {
+    const { stream } = sseStream(2);
+    const items = pipe(tracedStream(stream, { name: 'chat.stream' }), mapTraced((c: Chunk) => c.i, { name: 'chunk' }));
+    const seen: number[] = [];
+    for await (const i of items) seen.push(i);
+    expect(seen).toEqual([0, 1]);
+    const streamSpan = t.span('chat.stream');
+    const chunks = t.spans().filter((s) => s.name === 'chunk');
+    expect(chunks).toHaveLength(2);
+    for (const c of chunks) expect(c.parentSpanContext?.spanId).toBe(streamSpan.spanContext().spanId);
   });
 
   it('returns the same object, methods intact, and traces its iteration', async () => {
