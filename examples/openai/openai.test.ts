@@ -54,7 +54,8 @@ describe('openai client against a loopback model server', () => {
     const scores = named(spans, 'score.chunk');
     expect(scores).toHaveLength(4);
     for (const score of scores) {
-      expect(parentOf(score)).toBe(idOf(evaluation));
+      // mapTraced after tracedStream: each item span is a child of the stream span.
+      expect(parentOf(score)).toBe(idOf(chat));
       expect(outcomeOf(score)).toBe('completed');
     }
   });
@@ -120,7 +121,7 @@ describe('openai client against a loopback model server', () => {
     expect(stdout).toMatch(/evaluator: verdict PASS after reading "Verdict: PASS", then stopped/);
     expect(stdout).toMatch(/model server: the client hung up after \d+ chunks \(the answer had 200\)/);
     expect(stdout).toMatch(/^evaluate /m);
-    expect(stdout).toMatch(/^├─ chat loopback-judge \[CLIENT\] outcome=cancelled items=4/m);
-    expect(stdout).toMatch(/^[├└]─ score\.chunk #3 outcome=completed/m);
+    expect(stdout).toMatch(/^└─ chat loopback-judge \[CLIENT\] outcome=cancelled items=4/m);
+    expect(stdout).toMatch(/^ {3}[├└]─ score\.chunk #3 outcome=completed/m);
   }, 30_000);
 });
