@@ -39,6 +39,24 @@ describe('race', () => {
     expect(await outcome(stage.next())).toEqual({ ok: false, value: closeError });
   });
 
+  it('C5: a loser close error kept for the end is reported when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const closeError = new Error('loser close');
+    // Built and dropped in a function of its own, so no local keeps the stage reachable.
+    await (async () => {
+      const stage = race(probe({ name: 'loser', parkAt: 0, returnError: closeError }), probe({ name: 'winner' }));
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(5); // the loser's close has failed by now
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
+    expect(recorded.reports.filter((r) => 'error' in r && r.error === closeError)).toHaveLength(1);
+  });
+
   it('C5: several loser close errors arrive as one AggregateError', async () => {
     const e1 = new Error('l1');
     const e2 = new Error('l2');

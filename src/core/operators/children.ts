@@ -143,11 +143,39 @@ export function closeAll(
 export class Owner {
   private readonly foreign = new Set<AsyncIterator<unknown>>();
   private readonly record: AbandonRecord;
+  private readonly stageName: string;
+  /** C5: errors the stage holds for its consumer (a loser's close error); see keep(). */
+  private kept: unknown[] | undefined;
+  private abandoned = false;
 
   constructor(record: AbandonRecord, stageName: string) {
     this.record = record;
-    (record.finalizers ??= []).push(closeForeignOnAbandon(this.foreign, stageName));
+    this.stageName = stageName;
+    (record.finalizers ??= []).push(closeForeignOnAbandon(this.foreign, stageName), this.onAbandon);
   }
+
+  /**
+   * C5: the stage holds `error` for its consumer, to surface when the stream ends. If the
+   * stage is abandoned instead, the safety net reports it, so it is not lost with the stage.
+   */
+  keep(error: unknown): void {
+    if (this.abandoned) report({ type: 'late-error', stage: this.stageName, error });
+    else (this.kept ??= []).push(error);
+  }
+
+  /** The held error is on its way to the consumer (or a report): no longer the net's to report. */
+  unkeep(error: unknown): void {
+    const kept = this.kept;
+    const i = kept === undefined ? -1 : kept.indexOf(error);
+    if (i >= 0) kept?.splice(i, 1);
+  }
+
+  private readonly onAbandon = (): void => {
+    this.abandoned = true;
+    const kept = this.kept;
+    this.kept = undefined;
+    if (kept !== undefined) for (const error of kept) report({ type: 'late-error', stage: this.stageName, error });
+  };
 
   adopt(iterator: AsyncIterator<unknown>, signal: AbortSignal | undefined): void {
     this.record.holdsOpen = true;

@@ -8,6 +8,7 @@ import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from '
 
 class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
   private readonly children: Child<T>[];
+  private readonly owner: Owner;
   private winner: Child<T> | undefined;
   /** The losers' close, started the moment the winner was known; awaited on stop. */
   private losersClosing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
@@ -15,6 +16,7 @@ class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
   constructor(sources: readonly Classified[]) {
     super('race', NO_SOURCE, undefined);
     const owner = new Owner(this.record, 'race');
+    this.owner = owner;
     this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
   }
 
@@ -44,8 +46,9 @@ class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
     this.winner = child;
     const losers = this.children.filter((c) => c !== child);
     // Losers are closed as soon as the winner is known, concurrently; their errors are
-    // kept for the end of the stream (C5).
-    this.losersClosing = closeAll(losers, CANCELLED, this.deadline(), this.stageName);
+    // kept for the end of the stream, and reported if the stream is abandoned instead (C5).
+    const closing = closeAll(losers, CANCELLED, this.deadline(), this.stageName);
+    this.losersClosing = closing === NO_ERROR ? NO_ERROR : closing.then(keepIn(this.owner));
   }
 
   childResult(child: Child<T>, result: unknown): void {
@@ -82,9 +85,22 @@ class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
     const rest = closeAll(this.children, exit, deadlineAt, this.stageName);
     const losers = this.losersClosing;
     if (losers === NO_ERROR) return rest;
-    if (rest === NO_ERROR) return losers;
-    return Promise.all([losers, rest]).then(([l, r]) => suppress(r, l));
+    const owner = this.owner;
+    const held = losers.then((l) => {
+      owner.unkeep(l); // C5: it goes into this close's error now
+      return l;
+    });
+    if (rest === NO_ERROR) return held;
+    return Promise.all([held, rest]).then(([l, r]) => suppress(r, l));
   }
+}
+
+/** Module-level, so the callback holds the owner and never the stage (C7). */
+function keepIn(owner: Owner): (error: unknown) => unknown {
+  return (error) => {
+    if (error !== NO_ERROR) owner.keep(error);
+    return error;
+  };
 }
 
 /**
