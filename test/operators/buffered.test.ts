@@ -51,6 +51,24 @@ describe('buffered', () => {
     expect(counts).toMatchObject({ closes: 1, readsAfterClose: 0 });
   });
 
+  it('C5: an error read ahead is reported when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const error = new Error('second read');
+    // Built and dropped in a function of its own, so no local keeps the stage reachable.
+    await (async () => {
+      const stage = pipe(probe({ throwAt: 1, error }), buffered(2));
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(5); // the read ahead has failed by now, held for the next next()
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
+    expect(recorded.reports.filter((r) => 'error' in r && r.error === error)).toHaveLength(1);
+  });
+
   it('passes items in order, then an error in its place', async () => {
     const error = new Error('third read');
     const stage = pipe(probe({ throwAt: 2, error }), buffered(4));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flatMap, pipe, SuppressedError, toArray, type Source } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
-import { probe, recordReports } from '../helpers/probe.js';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -89,6 +89,30 @@ describe('flatMap', () => {
     await closing;
     expect(log).toContain('inner:return:end');
     expect(outerReturns).toBe(0);
+  });
+
+  it('C5: an inner error that arrived while nobody was reading is reported when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const error = new Error('inner 1 failed');
+    // Built and dropped in a function of its own, so no local keeps the stage reachable.
+    await (async () => {
+      const stage = pipe(
+        probe({ name: 'outer' }),
+        flatMap((x: number) => (x === 0 ? probe({ name: 'inner0' }) : probe({ name: 'inner1', throwAt: 0, error })), {
+          concurrency: 2,
+        }),
+      );
+      expect(await stage.next()).toEqual({ done: false, value: 0 }); // inner1 is opened meanwhile
+      expect(await stage.next()).toEqual({ done: false, value: 1 }); // inner0 answered first
+      await ticks(5); // inner1's read has failed by now, held for the next next()
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
+    expect(recorded.reports.filter((r) => 'error' in r && r.error === error)).toHaveLength(1);
   });
 
   it('C4: inner iterators close before the outer one, concurrently and all awaited', async () => {

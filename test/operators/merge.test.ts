@@ -126,6 +126,24 @@ describe('merge', () => {
     expect([done.calls.return, open.calls.return]).toEqual([0, 1]);
   });
 
+  it('C5: a source error that arrived while nobody was reading is reported when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const error = new Error('b failed');
+    // Built and dropped in a function of its own, so no local keeps the stage reachable.
+    await (async () => {
+      const stage = merge(probe({ name: 'a' }), probe({ name: 'b', throwAt: 0, error }));
+      expect(await stage.next()).toEqual({ done: false, value: 0 }); // a answered first
+      await ticks(5); // b's read has failed by now, held for the next next()
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
+    expect(recorded.reports.filter((r) => 'error' in r && r.error === error)).toHaveLength(1);
+  });
+
   it('merge() of nothing is empty', async () => {
     expect(await toArray(merge())).toEqual([]);
   });

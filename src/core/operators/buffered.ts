@@ -38,6 +38,7 @@ class Slot<T> {
 
 class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
   private readonly input: Child<T>;
+  private readonly owner: Owner;
   private readonly slots: Slot<T>[] = [];
   /** Ring positions: the oldest undelivered read, and how many reads are undelivered. */
   private head = 0;
@@ -48,8 +49,8 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
 
   constructor(source: Source<T>, private readonly size: number, options: StageOptions | undefined) {
     super('buffered', NO_SOURCE, options);
-    const owner = new Owner(this.record, 'buffered');
-    this.input = new Child<T>(classify('buffered', source), 0, this, owner, options?.signal);
+    this.owner = new Owner(this.record, 'buffered');
+    this.input = new Child<T>(classify('buffered', source), 0, this, this.owner, options?.signal);
   }
 
   protected step(): never {
@@ -115,6 +116,8 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
       // C1: the source finished (done or rejected): never closed, never read again.
       this.ended = true;
       this.input.markFinished();
+      // C5: an error read ahead is reported if the stream is abandoned before it is read.
+      if (slot.state === FAILED) this.owner.keep(slot.value);
     }
     if (this.wanted) this.deliverHead();
   }

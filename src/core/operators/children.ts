@@ -157,17 +157,12 @@ export class Owner {
   /**
    * C5: the stage holds `error` for its consumer, to surface when the stream ends. If the
    * stage is abandoned instead, the safety net reports it, so it is not lost with the stage.
+   * Nothing needs releasing: once the stage stops, its record is untracked and the error
+   * travels with the stop (delivered, attached to the close, or reported as late).
    */
   keep(error: unknown): void {
     if (this.abandoned) report({ type: 'late-error', stage: this.stageName, error });
     else (this.kept ??= []).push(error);
-  }
-
-  /** The held error is on its way to the consumer (or a report): no longer the net's to report. */
-  unkeep(error: unknown): void {
-    const kept = this.kept;
-    const i = kept === undefined ? -1 : kept.indexOf(error);
-    if (i >= 0) kept?.splice(i, 1);
   }
 
   private readonly onAbandon = (): void => {

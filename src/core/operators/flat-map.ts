@@ -139,6 +139,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
       this.sourceFailed(error);
     } else {
       this.ready.push({ child, failed: true, value: error });
+      this.owner.keep(error); // C5: reported if the stream is abandoned before it is read
     }
   }
 

@@ -13,6 +13,7 @@ interface Ready<T> {
 
 class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
   private readonly children: Child<T>[];
+  private readonly owner: Owner;
   private readonly ready: Ready<T>[] = [];
   /** Children that have not finished. */
   private active: number;
@@ -22,6 +23,7 @@ class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
   constructor(sources: readonly Classified[]) {
     super('merge', NO_SOURCE, undefined);
     const owner = new Owner(this.record, 'merge');
+    this.owner = owner;
     this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
     this.active = this.children.length;
   }
@@ -91,6 +93,7 @@ class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
       this.sourceFailed(error);
     } else {
       this.ready.push({ child, failed: true, value: error });
+      this.owner.keep(error); // C5: reported if the stream is abandoned before it is read
     }
   }
 

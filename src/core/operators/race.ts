@@ -85,13 +85,8 @@ class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
     const rest = closeAll(this.children, exit, deadlineAt, this.stageName);
     const losers = this.losersClosing;
     if (losers === NO_ERROR) return rest;
-    const owner = this.owner;
-    const held = losers.then((l) => {
-      owner.unkeep(l); // C5: it goes into this close's error now
-      return l;
-    });
-    if (rest === NO_ERROR) return held;
-    return Promise.all([held, rest]).then(([l, r]) => suppress(r, l));
+    if (rest === NO_ERROR) return losers;
+    return Promise.all([losers, rest]).then(([l, r]) => suppress(r, l));
   }
 }
 
