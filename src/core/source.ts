@@ -22,7 +22,20 @@ import { describe } from './validate.js';
  */
 export type Source<T> = AsyncIterable<T> | AsyncIterator<T> | Iterable<T | PromiseLike<T>>;
 
-/** The element type of a {@link Source}. */
+/**
+ * The element type of a {@link Source}: what `for await` over it yields.
+ *
+ * @example
+ * ```ts
+ * import type { SourceItem } from 'iterscope';
+ *
+ * type FromArray = SourceItem<Promise<number>[]>;    // number
+ * type FromGenerator = SourceItem<AsyncGenerator<string>>; // string
+ * const x: FromArray = 1;
+ * const y: FromGenerator = 'a';
+ * console.log(x, y);
+ * ```
+ */
 export type SourceItem<S> = S extends AsyncIterable<infer T>
   ? T
   : S extends AsyncIterator<infer T>
