@@ -12,8 +12,8 @@ import { report } from './report.js';
 import { runtime } from './runtime.js';
 
 export interface AbandonRecord {
-  /** The stage's name for reports. */
-  readonly stage: string;
+  /** The stage's name for reports (with the operators fused into it). */
+  stage: string;
   /** Where the stage was created, when leak tracking is on. */
   readonly createdAt: string | undefined;
   /** True once the stage finished or began closing: nothing to do on collection. */

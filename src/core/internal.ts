@@ -10,3 +10,4 @@ export { exitForSource, CANCELLED, COMPLETED, ABANDONED } from './exit.js';
 export { report } from './report.js';
 export { classify, isThenable } from './source.js';
 export { describe, checkCount, checkDuration, checkFunction, checkOptions, checkSignal } from './validate.js';
+export { acceptsFusion } from './operators/fused.js';

@@ -1,7 +1,7 @@
 import { aclosing } from './aclosing.js';
 import type { Source } from './source.js';
 import type { Stage } from './stage.js';
-import { fuse, fusePart, type FusePart } from './operators/fused.js';
+import { absorb, fuse, fusePart, isFresh, type FusePart } from './operators/fused.js';
 import { checkFunction } from './validate.js';
 
 /**
@@ -98,9 +98,19 @@ export function pipe(source: Source<unknown>, ...operators: UnaryFunction<never,
   let result: unknown = source;
   let run: FusePart[] = [];
   let runStart = -1;
+  // True when `result` is a stage this call just made with an operator that returns a new
+  // stage each time: only such a stage may take the steps that follow it.
+  let fresh = false;
   const flush = (): void => {
-    if (run.length === 1) result = (operators[runStart] as UnaryFunction<unknown, unknown>)(result);
-    else if (run.length > 1) result = fuse(result, run);
+    if (run.length === 0) return;
+    if (fresh && absorb(result, run)) {
+      // The steps run inside the stage before them.
+    } else if (run.length === 1) {
+      result = (operators[runStart] as UnaryFunction<unknown, unknown>)(result);
+    } else {
+      result = fuse(result, run);
+    }
+    fresh = true;
     run = [];
   };
   operators.forEach((operator, i) => {
@@ -112,6 +122,7 @@ export function pipe(source: Source<unknown>, ...operators: UnaryFunction<never,
     }
     flush();
     result = (operator as UnaryFunction<unknown, unknown>)(result);
+    fresh = isFresh(operator);
   });
   flush();
   return result;

@@ -74,7 +74,15 @@ export interface StageOptions {
 export const kClose = Symbol.for('iterscope.stage.close');
 /** @internal */
 export const kAdopt = Symbol.for('iterscope.stage.adopt');
+/** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
+export const kAbsorb = Symbol.for('iterscope.stage.absorb');
 const kAbort = Symbol('iterscope.stage.abort');
+
+/**
+ * One per-item step of a fused map or filter: the output, SKIP, STOP, or a promise of one.
+ * @internal
+ */
+export type TailStep = (value: unknown) => unknown;
 
 /** `step()` result: read another item without answering the consumer (filter). @internal */
 export const SKIP: unique symbol = Symbol('iterscope.skip');
@@ -142,6 +150,15 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Set by operators that know before pulling that they are finished (take). */
   protected stopBeforePull = false;
+
+  /**
+   * Fusion: option-less map/filter steps that `pipe` placed right after this stage run
+   * here, after `step()`, instead of as stages of their own (one promise hand-off per
+   * item fewer for each). See `[kAbsorb]` and operators/fused.ts.
+   */
+  private tail: TailStep[] | undefined;
+  /** The error being handled came from a tail step: for this stage, a consumer's stop. */
+  private failedInTail = false;
 
   constructor(where: string, source: unknown, options: BaseOptions | undefined) {
     checkOptions(where, options);
@@ -372,6 +389,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     let out: StepResult<T> | PromiseLike<StepResult<T>>;
     try {
       out = this.step((result as IteratorYieldResult<S>).value);
+      if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>>;
     } catch (error) {
       this.callbackFailed(error);
       return;
@@ -441,7 +459,62 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** C1: an error thrown by the stage's own callback closes the source. */
   protected callbackFailed(error: unknown): void {
+    if (this.failedInTail) {
+      // A fused step failed: to this stage (its cleanup, its span) that is what a failing
+      // stage downstream is, a stop from the consumer's side; the error still reaches the
+      // consumer (C5).
+      this.failedInTail = false;
+      this.stop(CANCELLED, error, true);
+      return;
+    }
     this.stop({ outcome: 'error', error }, error, true);
+  }
+
+  /**
+   * Run the fused steps from `from` on the output of the step before; SKIP and STOP end
+   * the run, a promise continues it when it settles.
+   */
+  private runTail(value: unknown, from: number): unknown {
+    if (value === SKIP || value === STOP) return value;
+    if (isThenable(value)) return Promise.resolve(value).then((settled) => this.runTail(settled, from));
+    const tail = this.tail ?? [];
+    for (let i = from; i < tail.length; i++) {
+      const step = tail[i];
+      if (step === undefined) break;
+      let out: unknown;
+      try {
+        out = step(value);
+      } catch (error) {
+        this.failedInTail = true;
+        throw error;
+      }
+      if (out === SKIP || out === STOP) return out;
+      if (isThenable(out)) {
+        const next = i + 1;
+        return Promise.resolve(out).then(
+          (settled) => this.runTail(settled, next),
+          (error: unknown) => {
+            this.failedInTail = true;
+            throw error;
+          },
+        );
+      }
+      value = out;
+    }
+    return value;
+  }
+
+  /**
+   * Take the fused steps `pipe` places after this stage. Only a stage nobody has read yet
+   * and that reads one source through the default `pull()` can: its items all pass
+   * through `onSourceResult`, where the steps run.
+   */
+  [kAbsorb](steps: readonly TailStep[], names: readonly string[]): boolean {
+    if (this.state !== IDLE || this.pull !== StageBase.prototype.pull) return false;
+    this.tail = [...(this.tail ?? []), ...steps];
+    // Reports name the operators the stage now runs: `take+map+filter`.
+    this.record.stage = [this.record.stage, ...names].join('+');
+    return true;
   }
 
   /**

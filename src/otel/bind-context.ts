@@ -1,5 +1,5 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
-import { StageBase, type Operator, type Source, type StageOptions } from 'iterscope';
+import { StageBase, acceptsFusion, type Operator, type Source, type StageOptions } from 'iterscope';
 import { checkContext, checkStageOptions } from './checks.js';
 
 class BoundStage<T> extends StageBase<T, T> {
@@ -63,5 +63,5 @@ class BoundStage<T> extends StageBase<T, T> {
 export function bindContext<T>(context: Context, options?: StageOptions): Operator<T, T> {
   checkContext('bindContext', 'context', context);
   checkStageOptions('bindContext', options);
-  return (source) => new BoundStage<T>(source, context, options);
+  return acceptsFusion((source: Source<T>) => new BoundStage<T>(source, context, options));
 }

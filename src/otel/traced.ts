@@ -1,5 +1,5 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { StageBase, isThenable, type Exit, type Operator, type Source, type StageOptions } from 'iterscope';
+import { StageBase, acceptsFusion, isThenable, type Exit, type Operator, type Source, type StageOptions } from 'iterscope';
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
 import { StreamSpan } from './stream-span.js';
@@ -143,7 +143,8 @@ export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: Abor
   };
   const explicit = options.context;
   // The parent is captured when the operator is applied to its source, synchronously.
-  return (source) => new TracedStage<T>(source, explicit ?? contextApi.active(), settings);
+  // A new stage per application: pipe may run the option-less map/filter after it inside it.
+  return acceptsFusion((source: Source<T>) => new TracedStage<T>(source, explicit ?? contextApi.active(), settings));
 }
 
 /**

@@ -53,7 +53,7 @@ describe('C7 abandonment', () => {
     // The generator was suspended at a yield: the safety net's return() runs its finally,
     // which plain JavaScript never does for an abandoned generator.
     expect(log).toEqual(['source finally']);
-    expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: 'map', createdAt: undefined }]);
+    expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: 'withCleanup+map', createdAt: undefined }]);
   });
 
   it('collects a stage whose read is parked on an async generator (the record must not keep it alive)', async () => {

@@ -98,3 +98,57 @@ describe('fusion', () => {
     expect(() => pipe(3 as never, map((x: number) => x), filter(() => true))).toThrow(/map: expected `source`.*`3` \(number\)/);
   });
 });
+
+contractSuite('take → map → filter, the steps run inside take', {
+  make: (source, options) => pipe(source, take<number>(1_000, options), map((x: number) => x), filter(() => true)),
+  failing: (source, error) =>
+    pipe(
+      source,
+      take<number>(1_000),
+      map(() => {
+        throw error;
+      }),
+    ),
+});
+
+describe('steps fused into the stage before them', () => {
+  it('give the same items as separate stages, with take counting before the steps', async () => {
+    const fused = await toArray(pipe([1, 2, 3, 4, 5, 6], take(4), map((x: number) => x * 10), filter((x: number) => x !== 20)));
+    const separate = await toArray(
+      filter((x: number) => x !== 20)(map((x: number) => x * 10)(take<number>(4)([1, 2, 3, 4, 5, 6]))),
+    );
+    expect(fused).toEqual([10, 30, 40]);
+    expect(fused).toEqual(separate);
+  });
+
+  it('a failing step is, for the stage before it, a stop from downstream: its cleanup sees cancelled', async () => {
+    const exits: Exit[] = [];
+    const err = new Error('step');
+    const stream = pipe(
+      probe(),
+      withCleanup((e) => exits.push(e)),
+      map(async (x: number) => {
+        await Promise.resolve();
+        if (x === 1) throw err;
+        return x;
+      }),
+    );
+    await expect(toArray(stream)).rejects.toBe(err);
+    expect(exits).toEqual([{ outcome: 'cancelled' }]);
+  });
+
+  it('the stage\'s own callback failing is still its own error', async () => {
+    const exits: Exit[] = [];
+    const err = new Error('own');
+    const src = probe({ throwAt: 1, error: err });
+    await expect(toArray(pipe(src, withCleanup((e) => exits.push(e)), map((x: number) => x)))).rejects.toBe(err);
+    expect(exits).toEqual([{ outcome: 'error', error: err }]);
+  });
+
+  it('never go into a stage the caller made: only stages pipe makes take steps', async () => {
+    const mine = take<number>(10)([1, 2, 3]);
+    const doubled = pipe(mine, map((x: number) => x * 2));
+    expect(doubled).not.toBe(mine);
+    expect(await toArray(doubled)).toEqual([2, 4, 6]);
+  });
+});

@@ -50,6 +50,25 @@ describe.each([
     expect(parentId(span)).toBe(idOf(parent));
   });
 
+  it('a map right after traced that throws: the stream was cancelled, not in error (pipe runs the map inside the traced stage)', async () => {
+    const err = new Error('downstream');
+    const stream = pipe(
+      source({ items: 5 }),
+      traced({ name: 'stream' }),
+      map((x: number) => {
+        if (x === 2) throw err;
+        return x;
+      }),
+    );
+    await expect((async () => {
+      for await (const _ of stream) { /* read */ }
+    })()).rejects.toBe(err);
+    const span = onlyStreamSpan();
+    expect(span.attributes['iterscope.outcome']).toBe('cancelled');
+    expect(span.attributes['iterscope.items']).toBe(3);
+    expect(span.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
   it('an empty stream has no time to first item', async () => {
     for await (const _ of pipe(source({ items: 0 }), traced({ name: 'stream' }))) expect.unreachable();
     const span = onlyStreamSpan();

@@ -2,6 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkSignal } from '../validate.js';
+import { acceptsFusion } from './fused.js';
 
 class AbortableStage<T> extends StageBase<T, T> {
   constructor(source: Source<T>, options: StageOptions) {
@@ -38,5 +39,5 @@ class AbortableStage<T> extends StageBase<T, T> {
  */
 export function abortable<T>(signal: AbortSignal, options?: Omit<StageOptions, 'signal'>): Operator<T, T> {
   checkSignal('abortable', 'signal', signal);
-  return (source) => new AbortableStage<T>(source, { ...options, signal });
+  return acceptsFusion((source) => new AbortableStage<T>(source, { ...options, signal }));
 }

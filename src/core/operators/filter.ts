@@ -3,7 +3,7 @@ import type { Source } from '../source.js';
 import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction } from '../validate.js';
-import { fusable } from './fused.js';
+import { acceptsFusion, fusable } from './fused.js';
 
 class FilterStage<T> extends StageBase<T, T> {
   private index = 0;
@@ -45,7 +45,7 @@ export function filter<T>(predicate: (value: T, index: number) => unknown, optio
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('filter', 'predicate', predicate);
   const operator: Operator<T, T> = (source) => new FilterStage<T>(source, predicate, options);
-  if (options !== undefined) return operator;
+  if (options !== undefined) return acceptsFusion(operator);
   // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
   return fusable(operator, {
     name: 'filter',

@@ -6,14 +6,15 @@
  * that nobody else can see: `pipe` creates them and never hands them out.
  *
  * Only per-item operators without options (no signal, no closeTimeout of their own) are
- * fused; everything else runs as its own stage.
+ * fused; everything else runs as its own stage. A run of them that follows a stage made by
+ * an operator marked with `acceptsFusion` (take, withCleanup, traced, ...) runs inside that
+ * stage instead of a stage of its own. The steps run as the stage's tail (`StageBase`),
+ * after its own step.
  */
-import type { Source } from '../source.js';
-import { isThenable } from '../source.js';
-import { SKIP, STOP, StageBase, type Stage } from '../stage.js';
+import { kAbsorb, StageBase, type Stage, type TailStep } from '../stage.js';
 
 /** A per-item step: the output, SKIP, STOP, or a promise of one of those. */
-export type FusedStep = (value: unknown) => unknown;
+export type FusedStep = TailStep;
 
 /** What a fusable operator carries: its name and a factory for one stage's step state. */
 export interface FusePart {
@@ -35,40 +36,47 @@ export function fusePart(operator: unknown): FusePart | undefined {
   return typeof operator === 'function' ? (operator as { [kFuse]?: FusePart })[kFuse] : undefined;
 }
 
+/** A stage that passes items through; the fused steps run as its tail. */
 class FusedStage extends StageBase<unknown> {
-  private readonly steps: FusedStep[];
-
-  constructor(source: Source<unknown>, parts: readonly FusePart[]) {
-    // Named after the first operator: it is the one a bad source was passed to (C10).
-    super(parts[0]?.name ?? 'pipe', source, undefined);
-    this.steps = parts.map((p) => p.makeStep());
-  }
-
-  // StepResult<unknown> and its promise are both `unknown` to the checker.
   protected step(value: unknown): unknown {
-    return this.run(value, 0);
-  }
-
-  private run(value: unknown, from: number): unknown {
-    const steps = this.steps;
-    for (let i = from; i < steps.length; i++) {
-      const step = steps[i];
-      if (step === undefined) break;
-      const out = step(value);
-      if (out === SKIP || out === STOP) return out;
-      if (isThenable(out)) {
-        const next = i + 1;
-        return Promise.resolve(out).then((settled) =>
-          settled === SKIP || settled === STOP ? settled : this.run(settled, next),
-        );
-      }
-      value = out;
-    }
     return value;
   }
 }
 
+/** @internal Marks operators whose stage is new at each call and may take fused steps. */
+const kFresh = Symbol('iterscope.fresh');
+
+/**
+ * Mark `operator` as returning a new single-source stage each time it is applied, so that
+ * `pipe` may run the option-less map/filter right after it inside that stage.
+ * @internal
+ */
+export function acceptsFusion<F extends object>(operator: F): F {
+  (operator as { [kFresh]?: true })[kFresh] = true;
+  return operator;
+}
+
+/** True when `operator` was marked with {@link acceptsFusion}. */
+export function isFresh(operator: unknown): boolean {
+  return typeof operator === 'function' && (operator as { [kFresh]?: true })[kFresh] === true;
+}
+
+/** Give `stage` the steps of `parts` as its tail, if it takes them. */
+export function absorb(stage: unknown, parts: readonly FusePart[]): boolean {
+  if (typeof stage !== 'object' || stage === null || !(kAbsorb in stage)) return false;
+  const steps = parts.map((p) => p.makeStep());
+  const names = parts.map((p) => p.name);
+  return (stage as { [kAbsorb]: (steps: TailStep[], names: string[]) => boolean })[kAbsorb](steps, names);
+}
+
 /** One stage for several consecutive fusable operators. */
 export function fuse(source: unknown, parts: readonly FusePart[]): Stage<unknown> {
-  return new FusedStage(source as Source<unknown>, parts);
+  // Named after the first operator: it is the one a bad source was passed to (C10).
+  const [first, ...rest] = parts;
+  const stage = new FusedStage(first?.name ?? 'pipe', source, undefined);
+  if (first !== undefined) {
+    // The first operator's step runs as a tail too (the stage's own step passes items on).
+    stage[kAbsorb]([first.makeStep(), ...rest.map((p) => p.makeStep())], rest.map((p) => p.name));
+  }
+  return stage;
 }

@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
-import { fusable } from './fused.js';
+import { acceptsFusion, fusable } from './fused.js';
 
 class MapStage<T, U> extends StageBase<U, T> {
   private index = 0;
@@ -39,7 +39,7 @@ class MapStage<T, U> extends StageBase<U, T> {
 export function map<T, U>(fn: (value: T, index: number) => U | PromiseLike<U>, options?: StageOptions): Operator<T, U> {
   checkFunction('map', 'fn', fn);
   const operator: Operator<T, U> = (source) => new MapStage<T, U>(source, fn, options);
-  if (options !== undefined) return operator;
+  if (options !== undefined) return acceptsFusion(operator);
   // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
   return fusable(operator, {
     name: 'map',

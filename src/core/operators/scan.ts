@@ -3,6 +3,7 @@ import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction } from '../validate.js';
+import { acceptsFusion } from './fused.js';
 
 class ScanStage<T, A> extends StageBase<A, T> {
   private index = 0;
@@ -55,5 +56,5 @@ export function scan<T, A>(
   if (arguments.length < 2) {
     throw new TypeError('scan: expected a `seed` (the first accumulator), got none.');
   }
-  return (source) => new ScanStage<T, A>(source, reducer, seed, options);
+  return acceptsFusion((source) => new ScanStage<T, A>(source, reducer, seed, options));
 }

@@ -2,6 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkCount } from '../validate.js';
+import { acceptsFusion } from './fused.js';
 
 class TakeStage<T> extends StageBase<T, T> {
   private remaining: number;
@@ -37,5 +38,5 @@ class TakeStage<T> extends StageBase<T, T> {
  */
 export function take<T>(count: number, options?: StageOptions): Operator<T, T> {
   checkCount('take', 'count', count);
-  return (source) => new TakeStage<T>(source, count, options);
+  return acceptsFusion((source) => new TakeStage<T>(source, count, options));
 }

@@ -3,6 +3,7 @@ import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction } from '../validate.js';
+import { acceptsFusion } from './fused.js';
 
 class TapStage<T> extends StageBase<T, T> {
   private index = 0;
@@ -39,5 +40,5 @@ class TapStage<T> extends StageBase<T, T> {
  */
 export function tap<T>(fn: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('tap', 'fn', fn);
-  return (source) => new TapStage<T>(source, fn, options);
+  return acceptsFusion((source) => new TapStage<T>(source, fn, options));
 }

@@ -3,6 +3,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
+import { acceptsFusion } from './fused.js';
 
 class CleanupStage<T> extends StageBase<T, T> {
   private readonly onExit: (exit: Exit) => unknown;
@@ -51,5 +52,5 @@ class CleanupStage<T> extends StageBase<T, T> {
  */
 export function withCleanup<T>(cleanup: (exit: Exit) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('withCleanup', 'cleanup', cleanup);
-  return (source) => new CleanupStage<T>(source, cleanup, options);
+  return acceptsFusion((source) => new CleanupStage<T>(source, cleanup, options));
 }
