@@ -87,21 +87,42 @@ interface Row {
   readonly passThrough?: number;
 }
 
-async function tracedRows(contextManager: string, sdk: boolean): Promise<Row> {
+async function tracedRows(contextManager: string, sdk: boolean): Promise<Row[]> {
   const N = 100_000;
   const r = await compare(N, 11, {
     untraced: () => drain(mapFilterMap(numbers(N))),
     passThrough: () => drain(aclosing(mapFilterMap(numbers(N)))),
     traced: () => drain(pipe(mapFilterMap(numbers(N)), traced({ name: 'stream' }))),
+    tracedFirst: () =>
+      drain(
+        pipe(
+          numbers(N),
+          traced({ name: 'stream' }),
+          map((x: number) => x + 1),
+          filter((x: number) => x % 3 !== 0),
+          map((x: number) => x * 2),
+        ),
+      ),
   });
-  return {
-    what: `traced on map→filter→map, ${sdk ? 'SDK + no-op exporter' : 'no SDK'}`,
-    contextManager,
-    baseline: r['untraced']!,
-    measured: r['traced']!,
-    goal: sdk ? 1.1 : 1.03,
-    passThrough: r['passThrough']!,
-  };
+  const setup = sdk ? 'SDK + no-op exporter' : 'no SDK';
+  const goal = sdk ? 1.1 : 1.03;
+  return [
+    {
+      what: `traced after map→filter→map (its own stage), ${setup}`,
+      contextManager,
+      baseline: r['untraced']!,
+      measured: r['traced']!,
+      goal,
+      passThrough: r['passThrough']!,
+    },
+    {
+      what: `traced before map→filter→map (the steps run inside the traced stage), ${setup}`,
+      contextManager,
+      baseline: r['untraced']!,
+      measured: r['tracedFirst']!,
+      goal,
+    },
+  ];
 }
 
 async function mapTracedRow(contextManager: string, tracer: Tracer): Promise<Row> {
@@ -138,10 +159,10 @@ async function measureAll(withManager: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   const label = withManager ? 'AsyncLocalStorage' : 'none';
   if (withManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  rows.push(await tracedRows(label, false));
+  rows.push(...(await tracedRows(label, false)));
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(noopExporter)] });
   trace.setGlobalTracerProvider(provider);
-  rows.push(await tracedRows(label, true));
+  rows.push(...(await tracedRows(label, true)));
   rows.push(await mapTracedRow(label, provider.getTracer('bench')));
   trace.disable();
   context.disable();
@@ -168,9 +189,11 @@ export default async function suite(): Promise<{ title: string; markdown: string
       return `| ${row.what} | ${row.contextManager} | ${row.baseline.toFixed(0)} | ${row.measured.toFixed(0)} | ${ratio.toFixed(3)}× | ≤ ${row.goal.toFixed(2)}× | ${ratio <= row.goal ? 'yes' : 'no'} | ${vsStage} |`;
     }),
     '',
-    '`traced` is a stage of its own, so its ratio against the untraced pipeline includes one',
-    'more hop per item; the last column compares it with an untraced pass-through stage',
-    '(`aclosing`) in the same place, which isolates the cost of the tracing itself.',
+    'Placed after the operators, `traced` is a stage of its own, so its ratio against the',
+    'untraced pipeline includes one more hop per item; the last column compares it with an',
+    'untraced pass-through stage (`aclosing`) in the same place, which isolates the cost of the',
+    'tracing itself. Placed before them (where a source is usually traced), `pipe` runs the',
+    'option-less map/filter inside the traced stage, and the ratio is the cost of tracing alone.',
   ];
   return { title: 'iterscope/otel: per-item cost of tracing', markdown: lines.join('\n') };
 }
