@@ -9,7 +9,7 @@ import { aggregate, NO_ERROR } from '../errors.js';
 import { exitForSource, type Exit } from '../exit.js';
 import { report } from '../report.js';
 import type { AbandonRecord } from '../abandonment.js';
-import { adoptIterator, closeIterator } from '../stage.js';
+import { adoptIterator, closeIterator, StageBase } from '../stage.js';
 import { classify, type Classified } from '../source.js';
 import { describe } from '../validate.js';
 
@@ -200,6 +200,31 @@ function closeForeignOnAbandon(foreign: Set<AsyncIterator<unknown>>, stageName: 
 
 /** What multi-source stages pass to the base as its (never opened) single source. */
 export const NO_SOURCE: readonly never[] = Object.freeze([]);
+
+/**
+ * The base of the stages that read several sources side by side (merge, zip, race,
+ * concat): one {@link Child} per source, all owned through one {@link Owner}, so each of
+ * them gets ownership (C1), the safety net (C7) and the concurrent close (C4) the same way.
+ * Subclasses read through `pull()` and answer in `childResult`/`childError`.
+ */
+export abstract class SiblingsStage<Out, In> extends StageBase<Out, never> implements ChildSink<In> {
+  protected readonly children: Child<In>[];
+  protected readonly owner: Owner;
+
+  constructor(name: string, sources: readonly Classified[]) {
+    super(name, NO_SOURCE, undefined);
+    const owner = new Owner(this.record, name);
+    this.owner = owner;
+    this.children = sources.map((c, i) => new Child<In>(c, i, this, owner, undefined));
+  }
+
+  protected step(): never {
+    throw new TypeError(`${this.stageName} reads its sources itself`);
+  }
+
+  abstract childResult(child: Child<In>, result: unknown): void;
+  abstract childError(child: Child<In>, error: unknown): void;
+}
 
 /**
  * C10: classify every source at the call; a bad one is a TypeError naming its position

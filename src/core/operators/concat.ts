@@ -1,21 +1,14 @@
 import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
-import { StageBase, type Stage } from '../stage.js';
+import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
 
-class ConcatStage<T> extends StageBase<T, never> implements ChildSink<T> {
-  private readonly children: Child<T>[];
+class ConcatStage<T> extends SiblingsStage<T, T> {
   private current = 0;
 
   constructor(sources: readonly Classified[]) {
-    super('concat', NO_SOURCE, undefined);
-    const owner = new Owner(this.record, 'concat');
-    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
-  }
-
-  protected step(): never {
-    throw new TypeError('concat reads its sources itself');
+    super('concat', sources);
   }
 
   protected override pull(): void {

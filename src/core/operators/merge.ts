@@ -1,8 +1,8 @@
 import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
-import { StageBase, type Stage } from '../stage.js';
+import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
 
 /** A result that arrived while nobody was waiting: delivered in arrival order. */
 interface Ready<T> {
@@ -11,9 +11,7 @@ interface Ready<T> {
   readonly value: unknown;
 }
 
-class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
-  private readonly children: Child<T>[];
-  private readonly owner: Owner;
+class MergeStage<T> extends SiblingsStage<T, T> {
   private readonly ready: Ready<T>[] = [];
   /** Children that have not finished. */
   private active: number;
@@ -21,15 +19,8 @@ class MergeStage<T> extends StageBase<T, never> implements ChildSink<T> {
   private wanted = false;
 
   constructor(sources: readonly Classified[]) {
-    super('merge', NO_SOURCE, undefined);
-    const owner = new Owner(this.record, 'merge');
-    this.owner = owner;
-    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
+    super('merge', sources);
     this.active = this.children.length;
-  }
-
-  protected step(): never {
-    throw new TypeError('merge reads its sources itself');
   }
 
   protected override pull(): void {

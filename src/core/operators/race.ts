@@ -2,26 +2,17 @@ import { NO_ERROR, suppress } from '../errors.js';
 import { CANCELLED, type Exit } from '../exit.js';
 import { report } from '../report.js';
 import type { Classified, Source, SourceItem } from '../source.js';
-import { StageBase, type Stage } from '../stage.js';
+import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { classifyAll, closeAll, SiblingsStage, type Child, type Owner } from './children.js';
 
-class RaceStage<T> extends StageBase<T, never> implements ChildSink<T> {
-  private readonly children: Child<T>[];
-  private readonly owner: Owner;
+class RaceStage<T> extends SiblingsStage<T, T> {
   private winner: Child<T> | undefined;
   /** The losers' close, started the moment the winner was known; awaited on stop. */
   private losersClosing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
 
   constructor(sources: readonly Classified[]) {
-    super('race', NO_SOURCE, undefined);
-    const owner = new Owner(this.record, 'race');
-    this.owner = owner;
-    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
-  }
-
-  protected step(): never {
-    throw new TypeError('race reads its sources itself');
+    super('race', sources);
   }
 
   protected override pull(): void {

@@ -1,22 +1,15 @@
 import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
-import { StageBase, type Stage } from '../stage.js';
+import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { Child, classifyAll, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
 
-class ZipStage<T> extends StageBase<T[], never> implements ChildSink<T> {
-  private readonly children: Child<T>[];
+class ZipStage<T> extends SiblingsStage<T[], T> {
   private values: T[] = [];
   private missing = 0;
 
   constructor(sources: readonly Classified[]) {
-    super('zip', NO_SOURCE, undefined);
-    const owner = new Owner(this.record, 'zip');
-    this.children = sources.map((c, i) => new Child<T>(c, i, this, owner, undefined));
-  }
-
-  protected step(): never {
-    throw new TypeError('zip reads its sources itself');
+    super('zip', sources);
   }
 
   protected override pull(): void {
