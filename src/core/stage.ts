@@ -93,7 +93,7 @@ export type StepResult<T> = T | typeof SKIP | typeof STOP;
 
 interface InternalStage {
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
-  [kAdopt](signal: AbortSignal | undefined): void;
+  [kAdopt](signal: AbortSignal | undefined, ownerListens?: boolean): void;
 }
 
 function isStage(value: unknown): value is InternalStage {
@@ -300,8 +300,15 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Another stage now reads this one: it is not a leak of its own (C7), and it hears of
    * the owner's signal so that sources that take a signal get it (C3). */
-  [kAdopt](signal: AbortSignal | undefined): void {
+  [kAdopt](signal: AbortSignal | undefined, ownerListens = false): void {
     this.record.owned = true;
+    if (ownerListens && signal !== undefined && signal === this.signal && this.removeAbortListener !== undefined) {
+      // C3: the owner listens to the same signal and closes this stage with outcome
+      // `aborted` when it fires; one listener per chain is enough (Node warns when more
+      // than ten listen to one signal).
+      this.removeAbortListener();
+      this.removeAbortListener = undefined;
+    }
     if (signal !== undefined && this.signal === undefined && this.inheritedSignal === undefined) {
       this.inheritedSignal = signal;
       const source = this.source;
@@ -359,7 +366,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private adoptSource(source: AsyncIterator<S>): void {
     if (!this.owns) return;
     this.record.holdsOpen = true;
-    if (!adoptIterator(source as AsyncIterator<unknown>, this.signal ?? this.inheritedSignal)) {
+    if (!adoptIterator(source as AsyncIterator<unknown>, this.signal ?? this.inheritedSignal, this.signal !== undefined)) {
       this.record.foreignSource = source as AsyncIterator<unknown>;
       this.record.foreignSourceRef = new WeakRef(source as AsyncIterator<unknown>);
       this.holdsForeignSource = true;
@@ -701,9 +708,13 @@ export function closeIterator(
  * stage reports a leak) and hand it the owner's signal. Foreign iterators are left alone.
  * @internal
  */
-export function adoptIterator(iterator: AsyncIterator<unknown>, signal: AbortSignal | undefined): boolean {
+export function adoptIterator(
+  iterator: AsyncIterator<unknown>,
+  signal: AbortSignal | undefined,
+  ownerListens = false,
+): boolean {
   if (!isStage(iterator)) return false;
-  iterator[kAdopt](signal);
+  iterator[kAdopt](signal, ownerListens);
   return true;
 }
 

@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { abortable, aclosing, map, pipe, withCleanup, type Exit } from 'iterscope';
+import { abortable, aclosing, filter, map, pipe, take, withCleanup, type Exit } from 'iterscope';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 // C3: abort, any source, any moment.
@@ -99,6 +100,23 @@ describe('C3 abort', () => {
     await stage.next();
     expect(iterable.opened[0]!.signal).toBe(controller.signal);
     await stage.return();
+  });
+
+  it('one signal given to every stage of a long chain: one listener, every stage still ends aborted', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const exits: Exit[] = [];
+    let stage = pipe(probe({ parkAt: 1 }), withCleanup((e) => exits.push(e), { signal }));
+    for (let i = 0; i < 6; i++) stage = pipe(stage, map((x: number) => x, { signal }), filter(() => true, { signal }));
+    stage = pipe(stage, take<number>(100, { signal }), withCleanup((e) => exits.push(e), { signal }));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    await stage.next();
+    const pending = stage.next();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await ticks(20);
+    expect(exits).toEqual([{ outcome: 'aborted', reason }, { outcome: 'aborted', reason }]);
   });
 
   it('abort after the stream finished changes nothing', async () => {
