@@ -121,6 +121,38 @@ export interface ContractSummary {
  * const summary = await checkContract(({ source, signal }) => double(source, signal), { runs: 100 });
  * console.log(`${String(summary.runs)} scenarios passed`);
  * ```
+ * @example
+ * With `node:test` (run with `node --expose-gc --test` so the abandonment check can collect):
+ * ```ts
+ * import { test } from 'node:test';
+ * import { aclosing } from 'iterscope';
+ * import { checkContract } from 'iterscope/testing';
+ *
+ * await test('my iterator keeps the closing contract', async () => {
+ *   await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 50 });
+ * });
+ * ```
+ * @example
+ * With vitest (the runner adds `describe`/`it`; not run as a plain program):
+ * ```js
+ * import { it } from 'vitest';
+ * import { checkContract } from 'iterscope/testing';
+ * import { myStream } from '../src/my-stream.js';
+ *
+ * it('keeps the closing contract', async () => {
+ *   await checkContract(({ source, signal }) => myStream(source, { signal }), { runs: 500 });
+ * }, 60_000);
+ * ```
+ * @example
+ * With jest (start it with `node --expose-gc node_modules/.bin/jest`; not run as a plain program):
+ * ```js
+ * const { checkContract } = require('iterscope/testing');
+ * const { myStream } = require('../src/my-stream');
+ *
+ * test('keeps the closing contract', async () => {
+ *   await checkContract(({ source, signal }) => myStream(source, { signal }), { runs: 500 });
+ * }, 60_000);
+ * ```
  */
 export async function checkContract(subject: Subject, options?: ContractOptions): Promise<ContractSummary> {
   if (typeof subject !== 'function') throw new TypeError('checkContract: expected `subject` to be a function (input) => async iterator.');
