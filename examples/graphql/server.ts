@@ -13,12 +13,12 @@
  *   the pipeline: the disconnect rejects the pending read, so the generator moves on.
  */
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { createSchema, createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { abortable, pipe, withCleanup, type Exit } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
 import { sleep } from '../shared/wait.js';
+import { listenOnLoopback } from '../shared/loopback.js';
 
 export type ResolverMode = 'PIPELINE' | 'GENERATOR' | 'GENERATOR_WITH_SIGNAL';
 
@@ -189,18 +189,10 @@ export async function startGraphqlServer(options: GraphqlServerOptions): Promise
   const yoga = createYoga({ schema, logging: false, graphiql: false });
   // eslint-disable-next-line @typescript-eslint/no-misused-promises -- yoga's node handler returns a promise node:http ignores
   const server = createServer(yoga);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${String(port)}/graphql`,
+    url: `${loopback.origin}/graphql`,
     subscriptions,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-      }),
+    close: loopback.close,
   };
 }

@@ -5,8 +5,8 @@
  * client hung up before the answer was complete: that is the HTTP request being aborted.
  */
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { sleep } from '../shared/wait.js';
+import { listenOnLoopback } from '../shared/loopback.js';
 
 export interface CompletionRecord {
   /** Chunks written before the client left or the answer ended. */
@@ -72,18 +72,10 @@ export async function startModelServer(options: { chunkLatencyMs?: number; chunk
       res.destroy(error as Error);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    baseURL: `http://127.0.0.1:${String(port)}/v1`,
+    baseURL: `${loopback.origin}/v1`,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-      }),
+    close: loopback.close,
   };
 }

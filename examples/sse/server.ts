@@ -6,11 +6,11 @@
  * `abortable` closes the whole chain (C3) however deep it is parked.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { context, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { abortable, pipe, withCleanup, type Exit } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
 import { sleep } from '../shared/wait.js';
+import { listenOnLoopback } from '../shared/loopback.js';
 
 /** What the server saw of one request: what the test checks. */
 export interface RequestRecord {
@@ -132,18 +132,10 @@ export async function startSseServer(options: SseServerOptions): Promise<SseServ
       record.error = error;
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${String(port)}/chat`,
+    url: `${loopback.origin}/chat`,
     requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => {
-          if (error === undefined) resolve();
-          else reject(error);
-        });
-      }),
+    close: loopback.close,
   };
 }
