@@ -1,8 +1,7 @@
-import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
+import { classifyAll, SiblingsStage, type Child } from './children.js';
 
 class ConcatStage<T> extends SiblingsStage<T, T> {
   private current = 0;
@@ -37,18 +36,7 @@ class ConcatStage<T> extends SiblingsStage<T, T> {
     this.emit((result as IteratorYieldResult<T>).value);
   }
 
-  childError(_child: Child<T>, error: unknown): void {
-    if (!this.isOpen) {
-      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
-      return;
-    }
-    this.sourceFailed(error);
-  }
 
-  // C1/C4: the current source and any later one handed in open, concurrently.
-  protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
-    return closeAll(this.children, exit, deadlineAt, this.stageName);
-  }
 }
 
 /**

@@ -72,7 +72,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
     }
   }
 
-  childError(child: Child<T>, error: unknown): void {
+  override childError(child: Child<T>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
@@ -92,7 +92,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
   protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
     for (const r of this.ready) if (r.failed) this.lateError(r.value); // C5: never delivered, reported
     this.ready.length = 0;
-    return closeAll(this.children, exit, deadlineAt, this.stageName);
+    return super.closeChildren(exit, deadlineAt);
   }
 }
 

@@ -58,7 +58,7 @@ class RaceStage<T> extends SiblingsStage<T, T> {
     this.emit((result as IteratorYieldResult<T>).value);
   }
 
-  childError(child: Child<T>, error: unknown): void {
+  override childError(child: Child<T>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
@@ -73,7 +73,7 @@ class RaceStage<T> extends SiblingsStage<T, T> {
   }
 
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
-    const rest = closeAll(this.children, exit, deadlineAt, this.stageName);
+    const rest = super.closeChildren(exit, deadlineAt);
     const losers = this.losersClosing;
     if (losers === NO_ERROR) return rest;
     if (rest === NO_ERROR) return losers;

@@ -1,8 +1,7 @@
-import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
 import { describe } from '../validate.js';
-import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
+import { classifyAll, SiblingsStage, type Child } from './children.js';
 
 class ZipStage<T> extends SiblingsStage<T[], T> {
   private values: T[] = [];
@@ -44,18 +43,7 @@ class ZipStage<T> extends SiblingsStage<T[], T> {
     if (--this.missing === 0) this.emit(this.values);
   }
 
-  childError(_child: Child<T>, error: unknown): void {
-    if (!this.isOpen) {
-      this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
-      return;
-    }
-    this.sourceFailed(error);
-  }
 
-  // C4/C5: every other source closed concurrently, all awaited, errors aggregated.
-  protected override closeChildren(exit: Exit, deadlineAt: number): ReturnType<typeof closeAll> {
-    return closeAll(this.children, exit, deadlineAt, this.stageName);
-  }
 }
 
 /**
