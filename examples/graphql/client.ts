@@ -2,6 +2,7 @@
  * A real GraphQL-over-SSE client: `fetch` with `accept: text/event-stream`, as graphql-sse
  * and yoga's own client do; reads a few results, then aborts (the client leaves).
  */
+import { readEventsThenLeave } from '../shared/sse-client.js';
 
 export interface SubscribeResult {
   readonly texts: string[];
@@ -9,38 +10,18 @@ export interface SubscribeResult {
 }
 
 export async function subscribeThenLeave(url: string, query: string, variables: Record<string, unknown>, count: number): Promise<SubscribeResult> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
+  const init: RequestInit = {
     method: 'POST',
-    signal: controller.signal,
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
     body: JSON.stringify({ query, variables }),
+  };
+  const { items, abortedAt } = await readEventsThenLeave(url, init, count, (event, data) => {
+    if (event !== 'next') return undefined;
+    const payload = JSON.parse(data) as { data?: { tokens: { text: string } }; errors?: unknown };
+    if (payload.errors !== undefined) throw new Error(`subscription failed: ${JSON.stringify(payload.errors)}`);
+    return payload.data?.tokens.text;
   });
-  if (!response.ok || response.body === null) throw new Error(`unexpected response: ${String(response.status)}`);
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  const texts: string[] = [];
-  let buffer = '';
-  try {
-    while (texts.length < count) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
-        const event = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(event)?.[1];
-        if (!event.startsWith('event: next') || data === undefined) continue;
-        const payload = JSON.parse(data) as { data?: { tokens: { text: string } }; errors?: unknown };
-        if (payload.errors !== undefined) throw new Error(`subscription failed: ${JSON.stringify(payload.errors)}`);
-        if (payload.data !== undefined) texts.push(payload.data.tokens.text);
-      }
-    }
-  } finally {
-    controller.abort();
-  }
-  const abortedAt = performance.now();
-  await reader.cancel().catch(() => undefined);
-  return { texts, abortedAt };
+  return { texts: items, abortedAt };
 }
 
 export const TOKENS = /* GraphQL */ `
