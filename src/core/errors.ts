@@ -94,8 +94,13 @@ export const SuppressedError: SuppressedErrorConstructor =
   nativeSuppressedError ?? (SuppressedErrorPonyfill);
 
 
-/** Marks "no error" in places where `undefined` could itself be a thrown value. @internal */
-export const NO_ERROR: unique symbol = Symbol('iterscope.noError');
+/**
+ * Marks "no error" in places where `undefined` could itself be a thrown value. C11: a
+ * stage's close resolves to it across copies of iterscope, so it is registered and
+ * versioned like the stage protocol's keys (stage.ts).
+ * @internal
+ */
+export const NO_ERROR: unique symbol = Symbol.for('iterscope.noError.v1');
 /** @internal */
 export type MaybeError = unknown;
 

@@ -70,12 +70,20 @@ export interface StageOptions {
   readonly closeTimeout?: number | undefined;
 }
 
-/** Internal protocol between stages; registered symbols so two copies of iterscope agree. @internal */
-export const kClose = Symbol.for('iterscope.stage.close');
+/*
+ * C11: the protocol between stages. Every key and sentinel that crosses a stage boundary is
+ * a registered symbol, so the ESM and the CommonJS copy (or two releases) of iterscope in
+ * one process read each other's stages as their own. The `.v1` in each key is the protocol
+ * version, as in `@opentelemetry/api`'s global keys: a release that changes the protocol
+ * bumps it, and copies on different versions then see each other's stages as foreign
+ * iterators (closed with `return()`, which keeps the contract) instead of misreading them.
+ */
 /** @internal */
-export const kAdopt = Symbol.for('iterscope.stage.adopt');
+export const kClose = Symbol.for('iterscope.stage.close.v1');
+/** @internal */
+export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
 /** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
-export const kAbsorb = Symbol.for('iterscope.stage.absorb');
+export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
 const kAbort = Symbol('iterscope.stage.abort');
 
 /**
@@ -85,9 +93,9 @@ const kAbort = Symbol('iterscope.stage.abort');
 export type TailStep = (value: unknown) => unknown;
 
 /** `step()` result: read another item without answering the consumer (filter). @internal */
-export const SKIP: unique symbol = Symbol('iterscope.skip');
+export const SKIP: unique symbol = Symbol.for('iterscope.step.skip.v1'); // C11: fused steps cross copies
 /** `step()` result: the stage is finished; close the source and report done (take). @internal */
-export const STOP: unique symbol = Symbol('iterscope.stop');
+export const STOP: unique symbol = Symbol.for('iterscope.step.stop.v1');
 /** @internal */
 export type StepResult<T> = T | typeof SKIP | typeof STOP;
 

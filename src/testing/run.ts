@@ -79,7 +79,7 @@ export interface BuildInternals {
 
 export type Build = (input: SubjectInput, internals: BuildInternals) => AsyncIterable<unknown> | AsyncIterator<unknown>;
 
-const STAGE_MARK = Symbol.for('iterscope.stage.close');
+const STAGE_MARK = Symbol.for('iterscope.stage.close.v1');
 const MAX_DRAIN = 1_000;
 
 type UnhandledSink = (reason: unknown) => void;

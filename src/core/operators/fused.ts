@@ -23,7 +23,7 @@ export interface FusePart {
 }
 
 /** @internal */
-export const kFuse = Symbol('iterscope.fuse');
+export const kFuse = Symbol.for('iterscope.fuse.v1'); // C11: another copy's pipe fuses this operator
 
 /** Mark `operator` as fusable with `part` (only when it has no options of its own). */
 export function fusable<F extends object>(operator: F, part: FusePart): F {
@@ -44,7 +44,7 @@ class FusedStage extends StageBase<unknown> {
 }
 
 /** @internal Marks operators whose stage is new at each call and may take fused steps. */
-const kFresh = Symbol('iterscope.fresh');
+const kFresh = Symbol.for('iterscope.fresh.v1');
 
 /**
  * Mark `operator` as returning a new single-source stage each time it is applied, so that
