@@ -674,12 +674,22 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * The source produced an error after the stage stopped reading from it. An error that
-   * is the abort itself is expected; anything else is reported, never lost (C5).
+   * The source produced an error after the stage stopped reading from it. C5: an error
+   * that is the stop arriving (the abort's reason, the reason of the signal the source
+   * was handed, an `AbortError`) is expected on a clean abort or close and never reported;
+   * anything else is reported, never lost.
    */
   protected lateError(error: unknown): void {
-    if (error === this.abortReason || (error instanceof Error && error.name === 'AbortError')) return;
+    if (this.isStopReason(error)) return;
     report({ type: 'late-error', stage: this.stageName, error });
+  }
+
+  /** True when `error` is what a source rejects with because it was told to stop. */
+  protected isStopReason(error: unknown): boolean {
+    if (isAbortError(error)) return true;
+    if (this.abortReason !== undefined && error === this.abortReason) return true;
+    const signal = this.sourceSignal;
+    return signal?.aborted === true && error === signal.reason;
   }
 
   /** The absolute close deadline for a close starting now (`performance.now()` time). */
@@ -724,6 +734,11 @@ export function adoptIterator(
   if (!isStage(iterator)) return false;
   iterator[kAdopt](signal, ownerListens);
   return true;
+}
+
+/** An error named `AbortError` (a `DOMException` from `fetch`, an SDK's own class). */
+export function isAbortError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
 /**

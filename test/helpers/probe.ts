@@ -118,3 +118,49 @@ export function recordReports(): { readonly reports: Report[]; stop(): void } {
   const stop = onReport((r) => reports.push(r));
   return { reports, stop };
 }
+
+export interface SignalSource extends AsyncIterable<number> {
+  /** The signal each opening received, in order. */
+  readonly signals: (AbortSignal | undefined)[];
+  /** How many times return() was called. */
+  readonly returns: number;
+}
+
+/**
+ * A source that honours the signal it is opened with (as `fetch` bodies and SDK streams do):
+ * it yields `items` items, then parks; when its signal aborts, the parked `next()` rejects
+ * with `signal.reason`.
+ */
+export function signalSource(items = 1): SignalSource {
+  const signals: (AbortSignal | undefined)[] = [];
+  let returns = 0;
+  return {
+    signals,
+    get returns() {
+      return returns;
+    },
+    [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<number> {
+      signals.push(signal);
+      let i = 0;
+      return {
+        next() {
+          if (i < items) return Promise.resolve({ done: false, value: i++ });
+          return new Promise<IteratorResult<number>>((_, reject) => {
+            if (signal === undefined) return;
+            if (signal.aborted) reject(signal.reason as unknown);
+            else signal.addEventListener('abort', () => { reject(signal.reason as unknown); }, { once: true });
+          });
+        },
+        async return() {
+          returns++;
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}
+
+/** Let every pending promise reaction and timer of this turn run. */
+export async function settleAll(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+}
