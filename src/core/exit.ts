@@ -8,8 +8,17 @@
  *   consumer called `throw(error)`.
  * - `cancelled`: the consumer closed the stream (`return()`, `break`) or a stage
  *   downstream stopped reading.
- * - `aborted`: an `AbortSignal` fired; `reason` is `signal.reason`, the same object.
+ * - `aborted`: an `AbortSignal` fired; `reason` is `signal.reason`, the same object. An
+ *   abort stays an abort all the way up: every stage above the one that received the
+ *   signal ends `aborted` with the same reason, and a source whose `next()` rejects with an
+ *   error named `AbortError` (or with the reason of a signal iterscope handed it) ended by
+ *   abort, with that error as the reason (the consumer still receives the rejection).
  * - `abandoned`: the stage was garbage-collected without finishing or being closed.
+ *
+ * Abort versus end: a stage's exit is decided once. If the stage was already stopping on
+ * its own (`completed` or `error`) when an abort arrives, its exit stays that; only a
+ * `next()` still unanswered is rejected with the abort's reason (an error that loses that
+ * race is reported as `late-error`).
  *
  * @example
  * ```ts
@@ -38,9 +47,9 @@ export type Exit =
       readonly outcome: 'cancelled';
     }
   | {
-      /** An `AbortSignal` fired. */
+      /** An `AbortSignal` fired, here or in a stage below; or a source rejected with an `AbortError`. */
       readonly outcome: 'aborted';
-      /** `signal.reason`, the same object. */
+      /** `signal.reason`, the same object (or the source's `AbortError`). */
       readonly reason: unknown;
     }
   | {

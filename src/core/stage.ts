@@ -84,6 +84,8 @@ export const kClose = Symbol.for('iterscope.stage.close.v1');
 export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
 /** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
 export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
+/** @internal C3: asks a source stage whether it ended by an abort with this reason. */
+export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
 const kAbort = Symbol('iterscope.stage.abort');
 
 /**
@@ -102,6 +104,7 @@ export type StepResult<T> = T | typeof SKIP | typeof STOP;
 interface InternalStage {
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
   [kAdopt](signal: AbortSignal | undefined, ownerListens?: boolean): void;
+  [kAbortedBy](error: unknown): boolean;
 }
 
 function isStage(value: unknown): value is InternalStage {
@@ -154,6 +157,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private undeliveredAbort = false;
   /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
   private undeliveredError: unknown = NO_ERROR;
+  /** C3: the stage ended by an abort (its own signal's, or one from below), with this reason. */
+  private aborted = false;
   private abortReason: unknown;
 
   /** Set by operators that know before pulling that they are finished (take). */
@@ -304,6 +309,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** An owner stage closes this one with its own exit and deadline; never reports. */
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown> {
     return this.closeFromOutside(exitForSource(exit), Math.min(deadlineAt, this.deadline()));
+  }
+
+  /** C3: true when this stage ended by an abort whose reason is `error` (that object). */
+  [kAbortedBy](error: unknown): boolean {
+    return this.aborted && error === this.abortReason;
   }
 
   /** Another stage now reads this one: it is not a leak of its own (C7), and it hears of
@@ -466,10 +476,31 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   // ---------------------------------------------------------------- stopping
 
-  /** The source's next() rejected: the source is finished, not closed again (C1). */
-  protected sourceFailed(error: unknown): void {
+  /**
+   * A source's next() rejected: the source is finished, not closed again (C1). `from` is
+   * the source that failed (a multi-source stage names the child).
+   */
+  protected sourceFailed(error: unknown, from: unknown = this.source): void {
     this.sourceFinished = true;
+    if (this.endedByAbort(error, from)) {
+      // C3: an abort below is an abort here too, with the same reason, however many
+      // stages it travels through; the consumer still receives that rejection.
+      this.abortWith(error, false);
+      return;
+    }
     this.stop({ outcome: 'error', error }, error, false);
+  }
+
+  /**
+   * C3: a source ended by abort, not by error, when it rejects with an `AbortError`, with
+   * the reason of an aborted signal this stage handed it, or, for an iterscope stage, with
+   * the reason of the abort that ended it.
+   */
+  private endedByAbort(error: unknown, from: unknown): boolean {
+    if (isAbortError(error)) return true;
+    const signal = this.sourceSignal;
+    if (signal?.aborted === true && error === signal.reason) return true;
+    return isStage(from) && from[kAbortedBy](error);
   }
 
   /** C1: an error thrown by the stage's own callback closes the source. */
@@ -543,7 +574,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     const closing = this.shutdown(exit, closeSource, this.deadline());
     this.closing = closing;
     void closing.then((cleanupError) => {
-      if (!this.headAwaitsClose) return; // a return() took over: it receives cleanupError
+      this.stopListening();
+      if (!this.headAwaitsClose) return; // a return() or an abort took over: see there
       this.headAwaitsClose = false;
       const error = suppress(cleanupError, primary);
       // C5: nobody is waiting yet (a read ahead failed): the next next() receives the error.
@@ -568,6 +600,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       // answer it now with what it would have seen without cleanup; the cleanup's error
       // goes to this caller instead.
       this.headAwaitsClose = false;
+      this.stopListening();
       if (this.headReject === undefined && this.primary !== NO_ERROR) {
         report({ type: 'late-error', stage: this.stageName, error: this.primary }); // C5: nobody was waiting
       }
@@ -581,19 +614,50 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return closing;
   }
 
-  /** C3: reject every pending next() with the reason, that exact object, then close. */
+  /** C3: the stage's signal fired. */
   [kAbort](reason: unknown): void {
-    if (this.state >= CLOSING) return;
+    this.abortWith(reason, true);
+  }
+
+  /** C3: reject every pending next() with the reason, that exact object, then close. */
+  private abortWith(reason: unknown, closeSource: boolean): void {
+    if (this.state === DONE) return;
+    if (this.state === CLOSING) {
+      this.abortWhileStopping(reason);
+      return;
+    }
     this.state = CLOSING;
+    this.aborted = true;
     this.abortReason = reason;
     if (this.headReject !== undefined) this.rejectPending(reason);
     else this.undeliveredAbort = true;
-    const closing = this.shutdown({ outcome: 'aborted', reason }, true, this.deadline());
+    const closing = this.shutdown({ outcome: 'aborted', reason }, closeSource, this.deadline());
     this.closing = closing;
-    void closing.then((error) => {
-      // Nobody waits for an abort's close: its errors can only be reported.
-      if (error !== NO_ERROR) report({ type: 'cleanup-error', stage: this.stageName, error });
-    });
+    void closing.then(reportCloseError(this.stageName));
+  }
+
+  /**
+   * C3, abort versus end: a next() already answered keeps its answer; one still waiting
+   * while the stage stops on its own (source done or failed, count reached, callback
+   * failed, cleanup running) is answered by the abort, at once, with its reason. The
+   * stage's own exit stays what it was (its cleanup and span already have it). An error
+   * that loses this race is reported, never dropped (C5); a done that loses is superseded.
+   */
+  private abortWhileStopping(reason: unknown): void {
+    if (!this.headAwaitsClose || this.headReject === undefined) return; // nothing unanswered
+    this.headAwaitsClose = false;
+    this.aborted = true;
+    this.abortReason = reason;
+    const lost = this.primary;
+    if (lost !== NO_ERROR && lost !== reason) report({ type: 'late-error', stage: this.stageName, error: lost });
+    this.rejectPending(reason);
+    // Nobody waits for this close any more: its errors can only be reported.
+    void (this.closing ?? Promise.resolve(NO_ERROR)).then(reportCloseError(this.stageName));
+  }
+
+  private stopListening(): void {
+    this.removeAbortListener?.();
+    this.removeAbortListener = undefined;
   }
 
   /**
@@ -602,8 +666,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   private async shutdown(exit: Exit, closeSource: boolean, deadlineAt: number): Promise<unknown> {
     untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
-    this.removeAbortListener?.();
-    this.removeAbortListener = undefined;
+    // C3: a stage stopping on its own keeps listening until its pending next() is answered
+    // (abort versus end); stop() removes the listener then.
+    if (!this.headAwaitsClose) this.stopListening();
     let error: unknown = NO_ERROR;
     const children = this.closeChildren(exit, deadlineAt);
     if (children !== NO_ERROR) error = await children;
@@ -734,6 +799,13 @@ export function adoptIterator(
   if (!isStage(iterator)) return false;
   iterator[kAdopt](signal, ownerListens);
   return true;
+}
+
+/** Module-level, so the callback holds the name and never the stage (C7). */
+function reportCloseError(stage: string): (error: unknown) => void {
+  return (error) => {
+    if (error !== NO_ERROR) report({ type: 'cleanup-error', stage, error });
+  };
 }
 
 /** An error named `AbortError` (a `DOMException` from `fetch`, an SDK's own class). */

@@ -1,6 +1,6 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { abortable, aclosing, filter, map, pipe, take, withCleanup, type Exit } from 'iterscope';
+import { abortable, aclosing, filter, map, merge, pipe, take, withCleanup, type Exit } from 'iterscope';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 // C3: abort, any source, any moment.
@@ -139,5 +139,173 @@ describe('C3 abort', () => {
     await expect(pending).rejects.toThrow('abort');
     await ticks(10);
     expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'aclosing', error: cleanupError }]);
+  });
+});
+
+/** A promise and its resolve, for steps the test releases itself. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** Observe how a promise settles without awaiting it. */
+function watch(promise: Promise<unknown>): { state: string; value: unknown } {
+  const seen = { state: 'pending', value: undefined as unknown };
+  promise.then(
+    (value) => {
+      seen.state = 'resolved';
+      seen.value = value;
+    },
+    (error: unknown) => {
+      seen.state = 'rejected';
+      seen.value = error;
+    },
+  );
+  return seen;
+}
+
+describe('C3 an abort is an abort all the way up', () => {
+  it('every stage above the one that received the signal ends aborted with the same reason', async () => {
+    const controller = new AbortController();
+    const exits: Exit[] = [];
+    const stream = pipe(
+      probe({ parkAt: 1 }),
+      abortable(controller.signal),
+      withCleanup((e) => exits.push(e)),
+      map((x: number) => x, { closeTimeout: 1_000 }),
+      withCleanup((e) => exits.push(e)),
+    );
+    await stream.next();
+    const pending = stream.next();
+    const reason = new Error('client disconnected');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await ticks(10);
+    expect(exits).toEqual([
+      { outcome: 'aborted', reason },
+      { outcome: 'aborted', reason },
+    ]);
+    expect(exits[0]?.outcome === 'aborted' && exits[0].reason).toBe(reason);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('an abort between reads reaches the stages above as aborted on their next read', async () => {
+    const controller = new AbortController();
+    const exits: Exit[] = [];
+    const stream = pipe(probe(), abortable(controller.signal), withCleanup((e) => exits.push(e)));
+    await stream.next();
+    const reason = { why: 'plain object' };
+    controller.abort(reason);
+    await expect(stream.next()).rejects.toBe(reason);
+    expect(exits).toEqual([{ outcome: 'aborted', reason }]);
+  });
+
+  it('a source rejecting with an AbortError ended by abort, and the consumer still receives it', async () => {
+    const abortError = new DOMException('The operation was aborted.', 'AbortError');
+    const exits: Exit[] = [];
+    const stream = pipe(probe({ throwAt: 1, error: abortError }), withCleanup((e) => exits.push(e)));
+    await stream.next();
+    await expect(stream.next()).rejects.toBe(abortError);
+    expect(exits).toEqual([{ outcome: 'aborted', reason: abortError }]);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('a source rejecting with another error still ends as error', async () => {
+    const error = new Error('boom');
+    const exits: Exit[] = [];
+    const stream = pipe(probe({ throwAt: 0, error }), withCleanup((e) => exits.push(e)));
+    await expect(stream.next()).rejects.toBe(error);
+    expect(exits).toEqual([{ outcome: 'error', error }]);
+  });
+});
+
+describe('C3 abort versus end', () => {
+  it('a pending next() still waiting while the stage stops on its own is answered by the abort', async () => {
+    const controller = new AbortController();
+    const cleanupMayEnd = deferred();
+    const exits: Exit[] = [];
+    const stream = pipe(
+      probe({ items: 1 }),
+      withCleanup(
+        (e) => {
+          exits.push(e);
+          return cleanupMayEnd.promise;
+        },
+        { signal: controller.signal },
+      ),
+    );
+    await stream.next();
+    const pending = watch(stream.next()); // the source reports done; the cleanup runs
+    await ticks(10);
+    expect(pending.state).toBe('pending');
+    const reason = new Error('abort wins');
+    controller.abort(reason);
+    await ticks(2);
+    expect(pending).toEqual({ state: 'rejected', value: reason });
+    expect(exits).toEqual([{ outcome: 'completed' }]); // the stage's own exit stays
+    cleanupMayEnd.resolve();
+    await ticks(10);
+    expect(recorded.reports).toEqual([]); // a done that loses is superseded
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('an error that loses the race is reported as a late error, never dropped', async () => {
+    const controller = new AbortController();
+    const cleanupMayEnd = deferred();
+    const exits: Exit[] = [];
+    const error = new Error('source failed');
+    const stream = pipe(
+      probe({ throwAt: 0, error }),
+      withCleanup(
+        (e) => {
+          exits.push(e);
+          return cleanupMayEnd.promise;
+        },
+        { signal: controller.signal },
+      ),
+    );
+    const pending = watch(stream.next());
+    await ticks(10);
+    const reason = new Error('abort wins');
+    controller.abort(reason);
+    await ticks(2);
+    expect(pending).toEqual({ state: 'rejected', value: reason });
+    expect(exits).toEqual([{ outcome: 'error', error }]);
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'withCleanup', error }]);
+    cleanupMayEnd.resolve();
+  });
+
+  it('an abort after the stream finished and every next() was answered changes nothing', async () => {
+    const controller = new AbortController();
+    const exits: Exit[] = [];
+    const stream = pipe([1], withCleanup((e) => exits.push(e), { signal: controller.signal }));
+    expect(await stream.next()).toEqual({ done: false, value: 1 });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    controller.abort(new Error('too late'));
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(exits).toEqual([{ outcome: 'completed' }]);
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe('C3 an abort below a multi-source stage', () => {
+  it('merge over an aborted source ends aborted, and so does the stage above it', async () => {
+    const controller = new AbortController();
+    const exits: Exit[] = [];
+    const other = probe({ parkAt: 0, name: 'other' });
+    const stream = pipe(
+      merge(pipe(probe({ parkAt: 0 }), abortable(controller.signal)), other),
+      withCleanup((e) => exits.push(e)),
+    );
+    const pending = stream.next();
+    const reason = new Error('gone');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await ticks(10);
+    expect(exits).toEqual([{ outcome: 'aborted', reason }]);
+    expect(other.calls.return).toBe(1);
   });
 });

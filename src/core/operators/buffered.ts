@@ -78,7 +78,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
       iterator = this.input.open(this.sourceSignal);
     } catch (error) {
       this.input.markFinished();
-      this.sourceFailed(error);
+      this.sourceFailed(error, this.input.iterator);
       return;
     }
     while (!this.ended && this.count < this.size) {
@@ -144,7 +144,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
       if (this.isOpen) this.emit(value);
     } else if (state === FAILED) {
       this.count = 0;
-      this.sourceFailed(slot.value);
+      this.sourceFailed(slot.value, this.input.iterator);
     } else {
       this.count = 0;
       this.finish(false);

@@ -225,12 +225,12 @@ export abstract class SiblingsStage<Out, In> extends StageBase<Out, never> imple
   abstract childResult(child: Child<In>, result: unknown): void;
 
   /** A source's read failed: that source is finished (C1), the stage stops with the error. */
-  childError(_child: Child<In>, error: unknown): void {
+  childError(child: Child<In>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
     }
-    this.sourceFailed(error);
+    this.sourceFailed(error, child.iterator);
   }
 
   // C4/C5: every open source closed concurrently, all awaited, errors aggregated.

@@ -39,7 +39,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   protected override pull(): void {
     const ready = this.ready.shift();
     if (ready !== undefined) {
-      if (ready.failed) this.sourceFailed(ready.value);
+      if (ready.failed) this.sourceFailed(ready.value, ready.child.iterator);
       else this.emit(ready.value as U);
       return;
     }
@@ -136,7 +136,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     else this.inners.delete(child);
     if (this.wanted) {
       this.wanted = false;
-      this.sourceFailed(error);
+      this.sourceFailed(error, child.iterator);
     } else {
       this.ready.push({ child, failed: true, value: error });
       this.owner.keep(error); // C5: reported if the stream is abandoned before it is read

@@ -26,7 +26,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
   protected override pull(): void {
     const ready = this.ready.shift();
     if (ready !== undefined) {
-      if (ready.failed) this.sourceFailed(ready.value);
+      if (ready.failed) this.sourceFailed(ready.value, ready.child.iterator);
       else this.emit(ready.value as T);
       return;
     }
@@ -81,7 +81,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
     if (this.wanted) {
       this.wanted = false;
       // C1: the failed child is finished; closeChildren closes every other one.
-      this.sourceFailed(error);
+      this.sourceFailed(error, child.iterator);
     } else {
       this.ready.push({ child, failed: true, value: error });
       this.owner.keep(error); // C5: reported if the stream is abandoned before it is read

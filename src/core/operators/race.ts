@@ -69,7 +69,7 @@ class RaceStage<T> extends SiblingsStage<T, T> {
       report({ type: 'late-error', stage: this.stageName, error });
       return;
     }
-    this.sourceFailed(error);
+    this.sourceFailed(error, child.iterator);
   }
 
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
