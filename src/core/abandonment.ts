@@ -11,6 +11,12 @@ import { ABANDONED, type Exit } from './exit.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 
+/** The record's hold on one foreign source: strong between reads, weak during one. */
+export interface SourceHold {
+  strong: AsyncIterator<unknown> | undefined;
+  readonly weak: WeakRef<AsyncIterator<unknown>>;
+}
+
 export interface AbandonRecord {
   /** The stage's name for reports (with the operators fused into it). */
   stage: string;
@@ -23,15 +29,15 @@ export interface AbandonRecord {
   /** True when the stage holds an open source (an iterator it was given or opened). */
   holdsOpen: boolean;
   /**
-   * A source that is not an iterscope stage, owned by this stage. Closed (best effort) on
-   * abandonment; an iterscope source has its own record.
+   * The foreign sources (not iterscope stages) the stage owns, closed (best effort) on
+   * abandonment; an iterscope source has its own record. Each is held weakly while a read
+   * is in flight (see input.ts).
    */
-  foreignSource: AsyncIterator<unknown> | undefined;
-  /**
-   * The same source, weakly: the stage drops the strong reference while a read is in
-   * flight, because then the source's pending promise holds the stage.
-   */
-  foreignSourceRef: WeakRef<AsyncIterator<unknown>> | undefined;
+  sources: Set<SourceHold> | undefined;
+  /** C5: errors the stage holds for its consumer; reported if the stage is abandoned. */
+  kept: unknown[] | undefined;
+  /** True once the safety net ran for this stage. */
+  abandoned: boolean;
   /** Sync finalizers: ending a span, releasing a handle. Must not capture the stage. */
   finalizers: ((exit: Exit) => unknown)[] | undefined;
 }
@@ -55,17 +61,24 @@ function collected(record: AbandonRecord): void {
       }
     }
   }
-  const source = record.foreignSource ?? record.foreignSourceRef?.deref();
-  record.foreignSource = undefined;
-  record.foreignSourceRef = undefined;
-  if (source !== undefined && typeof source.return === 'function') {
-    // Best effort: a parked async generator queues this behind its pending next().
-    try {
-      Promise.resolve(source.return()).catch((error: unknown) => {
+  record.abandoned = true;
+  const kept = record.kept;
+  record.kept = undefined;
+  if (kept !== undefined) for (const error of kept) report({ type: 'late-error', stage: record.stage, error });
+  const sources = record.sources;
+  record.sources = undefined;
+  if (sources !== undefined) {
+    for (const hold of sources) {
+      const source = hold.strong ?? hold.weak.deref();
+      if (source === undefined || typeof source.return !== 'function') continue;
+      // Best effort: a parked async generator queues this behind its pending next().
+      try {
+        Promise.resolve(source.return()).catch((error: unknown) => {
+          report({ type: 'cleanup-error', stage: record.stage, error });
+        });
+      } catch (error) {
         report({ type: 'cleanup-error', stage: record.stage, error });
-      });
-    } catch (error) {
-      report({ type: 'cleanup-error', stage: record.stage, error });
+      }
     }
   }
   if (!record.owned && record.holdsOpen) {
@@ -80,8 +93,9 @@ export function track(stage: object, name: string): AbandonRecord {
     settled: false,
     owned: false,
     holdsOpen: false,
-    foreignSource: undefined,
-    foreignSourceRef: undefined,
+    sources: undefined,
+    kept: undefined,
+    abandoned: false,
     finalizers: undefined,
   };
   registry.register(stage, record, record);
@@ -91,10 +105,21 @@ export function track(stage: object, name: string): AbandonRecord {
 export function untrack(record: AbandonRecord): void {
   if (record.settled) return;
   record.settled = true;
-  record.foreignSource = undefined;
-  record.foreignSourceRef = undefined;
+  record.sources = undefined;
+  record.kept = undefined;
   record.finalizers = undefined;
   registry.unregister(record);
+}
+
+/**
+ * C5: the stage holds `error` for its consumer, to surface when the stream ends. If the
+ * stage is abandoned instead, the safety net reports it, so it is not lost with the stage.
+ * Once the stage stops, the error travels with the stop (delivered, attached to the close,
+ * or reported as late), and the record lets it go.
+ */
+export function keep(record: AbandonRecord, error: unknown): void {
+  if (record.abandoned) report({ type: 'late-error', stage: record.stage, error });
+  else if (!record.settled) (record.kept ??= []).push(error);
 }
 
 function creationStack(): string | undefined {

@@ -8,14 +8,18 @@
  * Stages are hand-written iterator objects, not `async function*`: a generator queues
  * `return()` behind a pending `next()` and cannot be settled from outside.
  */
-import { track, untrack, type AbandonRecord } from './abandonment.js';
+import { keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
+import { Input, type InputHost, type InputSink } from './input.js';
+import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose } from './protocol.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
-import { checkDuration, checkOptions, checkSignal, describe } from './validate.js';
+import { checkDuration, checkOptions, checkSignal } from './validate.js';
+
+export { adoptIterator, closeIterator, kAbsorb, kAdopt, kClose } from './protocol.js';
 
 /**
  * An async iterator returned by iterscope: closes what it opened (C1), settles promptly
@@ -70,22 +74,6 @@ export interface StageOptions {
   readonly closeTimeout?: number | undefined;
 }
 
-/*
- * C11: the protocol between stages. Every key and sentinel that crosses a stage boundary is
- * a registered symbol, so the ESM and the CommonJS copy (or two releases) of iterscope in
- * one process read each other's stages as their own. The `.v1` in each key is the protocol
- * version, as in `@opentelemetry/api`'s global keys: a release that changes the protocol
- * bumps it, and copies on different versions then see each other's stages as foreign
- * iterators (closed with `return()`, which keeps the contract) instead of misreading them.
- */
-/** @internal */
-export const kClose = Symbol.for('iterscope.stage.close.v1');
-/** @internal */
-export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
-/** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
-export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
-/** @internal C3: asks a source stage whether it ended by an abort with this reason. */
-export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
 const kAbort = Symbol('iterscope.stage.abort');
 
 /**
@@ -101,16 +89,6 @@ export const STOP: unique symbol = Symbol.for('iterscope.step.stop.v1');
 /** @internal */
 export type StepResult<T> = T | typeof SKIP | typeof STOP;
 
-interface InternalStage {
-  [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
-  [kAdopt](signal: AbortSignal | undefined, ownerListens?: boolean): void;
-  [kAbortedBy](error: unknown): boolean;
-}
-
-function isStage(value: unknown): value is InternalStage {
-  return typeof value === 'object' && value !== null && kClose in value;
-}
-
 const IDLE = 0; // created, not yet pulled
 const OPEN = 1; // pulled at least once, not finished
 const CLOSING = 2; // stopping: closing sources, running cleanup
@@ -123,24 +101,26 @@ type Reject = (error: unknown) => void;
 export interface BaseOptions extends StageOptions {
   /** False for `borrow`: closing the stage leaves the source open (C1). */
   readonly owns?: boolean;
+  /**
+   * True for stages that read several sources through inputs of their own (merge, zip,
+   * flatMap...): `source` is ignored and `pull()` is theirs.
+   */
+  readonly ownInputs?: boolean;
 }
 
 /** @internal */
 export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** The name used in reports and error messages (`map`, `aclosing`, ...). */
-  protected readonly stageName: string;
-  /** The open source, once opened (or given open). */
-  private source: AsyncIterator<S> | undefined;
-  private opener: ((signal: AbortSignal | undefined) => AsyncIterator<unknown>) | undefined;
-  /** The source reported done or rejected: it is finished and never closed again (C1). */
-  private sourceFinished = false;
-  private readonly owns: boolean;
+  readonly stageName: string;
+  /** The single source (C1, C7: see input.ts); undefined for stages with inputs of their own. */
+  private readonly single: Input<S> | undefined;
   private state = IDLE;
   private readonly signal: AbortSignal | undefined;
   private inheritedSignal: AbortSignal | undefined;
   private removeAbortListener: (() => void) | undefined;
   private readonly closeTimeout: number;
-  protected readonly record: AbandonRecord;
+  /** @internal */
+  readonly record: AbandonRecord;
 
   // Pending next() calls: the head is being answered; the rest wait in order (C2).
   private headResolve: Resolve<T> | undefined;
@@ -179,26 +159,37 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     const closeTimeout = options?.closeTimeout;
     if (signal !== undefined) checkSignal(where, 'options.signal', signal);
     if (closeTimeout !== undefined) checkDuration(where, 'options.closeTimeout', closeTimeout);
-    const classified = classify(where, source);
+    const classified = options?.ownInputs === true ? undefined : classify(where, source);
 
     this.stageName = where;
-    this.owns = options?.owns ?? true;
     this.signal = signal;
     this.closeTimeout = closeTimeout ?? runtime.settings.closeTimeout;
     this.record = track(this, where);
-    if (classified.open) {
-      // C1: an iterator handed in is already open; the stage owns it from now on, and
-      // closes it even if the stage is never pulled.
-      this.source = classified.iterator as AsyncIterator<S>;
-      this.adoptSource(this.source);
-    } else {
-      this.opener = classified.opener;
+    // C1: an iterator handed in is already open; the stage owns it from now on, and closes
+    // it even if the stage is never pulled. An iterable opens on the first next().
+    if (classified !== undefined) {
+      this.single = new Input<S>(this.host, classified, 0, this.sourceSink, {
+        owns: options?.owns,
+        signal,
+        ownerListens: signal !== undefined,
+      });
     }
     if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this);
   }
 
   /** Turn one source item into what the consumer gets, or SKIP / STOP, maybe async. */
   protected abstract step(value: S): StepResult<T> | PromiseLike<StepResult<T>>;
+
+  /** What inputs need from their stage: the stage itself (name, record, C8 hooks). */
+  protected get host(): InputHost {
+    // The C8 hooks are protected for subclasses; inputs are part of the stage and call them.
+    return this as unknown as InputHost;
+  }
+
+  /** C5: hold `error` for the consumer; reported if the stage is abandoned first (C7). */
+  protected keep(error: unknown): void {
+    keep(this.record, error);
+  }
 
   /** C4: close nested or sibling iterators; runs before the source is closed. */
   protected closeChildren(_exit: Exit, _deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
@@ -329,7 +320,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     }
     if (signal !== undefined && this.signal === undefined && this.inheritedSignal === undefined) {
       this.inheritedSignal = signal;
-      const source = this.source;
+      const source = this.single?.iterator;
       if (isStage(source)) source[kAdopt](signal);
     }
   }
@@ -346,90 +337,45 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.stop(COMPLETED, NO_ERROR, true);
       return;
     }
-    let source = this.source;
-    if (source === undefined) {
-      try {
-        source = this.openSource();
-      } catch (error) {
-        this.sourceFinished = true;
-        this.stop({ outcome: 'error', error }, error, false);
-        return;
-      }
-    }
-    // C7: while a read is in flight, the source's pending promise holds this stage; if the
-    // safety net's record also held the source strongly, a parked generator would keep the
-    // stage alive forever. Hold it weakly until the read settles.
-    if (this.holdsForeignSource) this.record.foreignSource = undefined;
-    let pending: unknown;
-    try {
-      pending = this.readSource(source);
-    } catch (error) {
-      this.sourceFailed(error);
-      return;
-    }
-    Promise.resolve(pending).then(this.onSourceResult, this.onSourceError);
+    // C3: an iterable opens with the stage's signal (or its owner's); the owner listens
+    // for it when it is the stage's own.
+    this.single?.read(this.sourceSignal, this.signal !== undefined);
   }
 
-  private openSource(): AsyncIterator<S> {
-    const opener = this.opener;
-    this.opener = undefined;
-    if (opener === undefined) throw new TypeError(`${this.stageName}: the source is missing.`);
-    const signal = this.sourceSignal;
-    const source = this.inSourceContext(() => opener(signal)) as AsyncIterator<S>;
-    this.source = source;
-    this.adoptSource(source);
-    return source;
-  }
+  // The single input's results; bound once per stage, not per item.
+  private readonly sourceSink: InputSink<S> = {
+    inputResult: (_input, result) => {
+      this.onSourceResult(result);
+    },
+    inputError: (_input, error) => {
+      this.onSourceError(error);
+    },
+  };
 
-  private adoptSource(source: AsyncIterator<S>): void {
-    if (!this.owns) return;
-    this.record.holdsOpen = true;
-    if (!adoptIterator(source as AsyncIterator<unknown>, this.signal ?? this.inheritedSignal, this.signal !== undefined)) {
-      this.record.foreignSource = source as AsyncIterator<unknown>;
-      this.record.foreignSourceRef = new WeakRef(source as AsyncIterator<unknown>);
-      this.holdsForeignSource = true;
-    }
-  }
-
-  /** The record holds a foreign source strongly between reads (see pull). */
-  private holdsForeignSource = false;
-  private holdSourceAgain(): void {
-    this.record.foreignSource = this.source as AsyncIterator<unknown> | undefined;
-  }
-
-  private readonly onSourceResult = (result: unknown): void => {
-    if (this.holdsForeignSource) this.holdSourceAgain();
+  private onSourceResult(result: IteratorResult<S>): void {
     if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
-    if (typeof result !== 'object' || result === null) {
-      this.sourceFailed(
-        new TypeError(`${this.stageName}: the source's next() resolved to ${describe(result)}, not an iterator result.`),
-      );
-      return;
-    }
-    if ((result as IteratorResult<S>).done === true) {
-      this.sourceFinished = true;
+    if (result.done === true) {
       this.stop(COMPLETED, NO_ERROR, false);
       return;
     }
     let out: StepResult<T> | PromiseLike<StepResult<T>>;
     try {
-      out = this.step((result as IteratorYieldResult<S>).value);
+      out = this.step(result.value);
       if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>>;
     } catch (error) {
       this.callbackFailed(error);
       return;
     }
     this.deliver(out);
-  };
+  }
 
-  private readonly onSourceError = (error: unknown): void => {
-    if (this.holdsForeignSource) this.holdSourceAgain();
+  private onSourceError(error: unknown): void {
     if (this.state !== OPEN) {
       this.lateError(error);
       return;
     }
     this.sourceFailed(error);
-  };
+  }
 
   private deliver(out: StepResult<T> | PromiseLike<StepResult<T>>): void {
     if (out === SKIP) {
@@ -480,8 +426,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * A source's next() rejected: the source is finished, not closed again (C1). `from` is
    * the source that failed (a multi-source stage names the child).
    */
-  protected sourceFailed(error: unknown, from: unknown = this.source): void {
-    this.sourceFinished = true;
+  protected sourceFailed(error: unknown, from: unknown = this.single?.iterator): void {
+    this.single?.markFinished();
     if (this.endedByAbort(error, from)) {
       // C3: an abort below is an abort here too, with the same reason, however many
       // stages it travels through; the consumer still receives that rejection.
@@ -672,9 +618,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     let error: unknown = NO_ERROR;
     const children = this.closeChildren(exit, deadlineAt);
     if (children !== NO_ERROR) error = await children;
-    if (closeSource) error = suppress(await this.closeSource(exitForSource(exit), deadlineAt), error);
-    this.source = undefined;
-    this.opener = undefined;
+    if (closeSource) error = suppress(await this.closeSource(exit, deadlineAt), error);
     if (this.hasCleanup) {
       const own = await settleByDeadline(
         capture(() => this.cleanup(exit)),
@@ -687,12 +631,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return error;
   }
 
-  /** C1: close the source exactly once, unless it finished or is borrowed. */
+  /** C1: close the source exactly once, unless it finished or is borrowed (input.ts). */
   private closeSource(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
-    const source = this.source;
-    if (source === undefined || !this.owns || this.sourceFinished) return NO_ERROR;
-    this.sourceFinished = true;
-    return this.inSourceContext(() => closeIterator(source, exit, deadlineAt, this.stageName));
+    return this.single === undefined ? NO_ERROR : this.single.close(exit, deadlineAt);
   }
 
   private settlePending(error: unknown): void {
@@ -761,44 +702,6 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   protected deadline(): number {
     return performance.now() + this.closeTimeout;
   }
-}
-
-/**
- * C1/C2: close one iterator a stage owns and resolve to its error (or NO_ERROR), never
- * later than `deadlineAt` (a `performance.now()` time). An iterscope stage is closed
- * through the internal protocol (it keeps its own deadline and passes the exit down); any
- * other iterator through `return()`, raced against the deadline. Stages with several
- * sources (merge, zip, flatMap) close each of them with this, concurrently.
- * @internal
- */
-export function closeIterator(
-  iterator: AsyncIterator<unknown>,
-  exit: Exit,
-  deadlineAt: number,
-  stageName: string,
-): Promise<unknown> | typeof NO_ERROR {
-  if (isStage(iterator)) return iterator[kClose](exit, deadlineAt);
-  if (typeof iterator.return !== 'function') return NO_ERROR;
-  return settleByDeadline(
-    capture(() => iterator.return?.()),
-    deadlineAt,
-    stageName,
-  );
-}
-
-/**
- * C7/C3: tell an iterscope stage that another stage now owns it (so only the outermost
- * stage reports a leak) and hand it the owner's signal. Foreign iterators are left alone.
- * @internal
- */
-export function adoptIterator(
-  iterator: AsyncIterator<unknown>,
-  signal: AbortSignal | undefined,
-  ownerListens = false,
-): boolean {
-  if (!isStage(iterator)) return false;
-  iterator[kAdopt](signal, ownerListens);
-  return true;
 }
 
 /** Module-level, so the callback holds the name and never the stage (C7). */

@@ -1,5 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, configure, map, pipe, withCleanup, type Exit, type Report } from 'iterscope';
+import {
+  aclosing,
+  buffered,
+  concat,
+  configure,
+  flatMap,
+  map,
+  merge,
+  pipe,
+  race,
+  withCleanup,
+  zip,
+  type Exit,
+  type Report,
+} from 'iterscope';
 import { probe, recordReports } from '../helpers/probe.js';
 
 // C7: the safety net. These tests need --expose-gc (set for every test worker).
@@ -128,4 +142,37 @@ describe('C7 abandonment', () => {
     expect(abandonedReports()).toHaveLength(1);
     controller.abort(); // the dead listener does nothing
   });
+});
+
+// An async generator parked on an upstream that went quiet: its pending promise holds the
+// stage that reads it, and nothing else holds either.
+async function* parked(): AsyncGenerator<number> {
+  yield* [];
+  await new Promise(() => undefined);
+}
+
+describe('C7 abandonment of multi-source stages parked on a foreign source', () => {
+  // Each builds its stream, leaves one read parked on a foreign generator, and drops it.
+  const cases: [string, (other: ReturnType<typeof probe>) => AsyncIterator<unknown>, boolean][] = [
+    ['zip', (other) => zip(parked(), other), true],
+    ['concat', (other) => concat(parked(), other), true],
+    ['merge', (other) => merge(parked(), other), true],
+    ['race', () => race(parked(), parked()), false],
+    ['buffered', () => pipe(parked(), buffered(2)), false],
+    ['flatMap', (other) => pipe(other, flatMap(() => parked())), true],
+  ];
+  for (const [name, build, closesOther] of cases) {
+    it(`${name}: reported abandoned, and its sources closed`, async () => {
+      const other = probe({ name: 'other' });
+      await (async () => {
+        const stream = build(other);
+        const first = stream.next();
+        if (name === 'merge') await first; // the other source answered; the parked one still reads
+        else void first;
+      })();
+      await collectUntil(() => abandonedReports().length > 0);
+      expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: name, createdAt: undefined }]);
+      if (closesOther) expect(other.calls.return).toBe(1);
+    });
+  }
 });

@@ -1,10 +1,11 @@
 import { NO_ERROR } from '../errors.js';
 import type { Exit } from '../exit.js';
+import type { Input } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
+import type { StageOptions } from '../stage.js';
 import { checkCount, describe } from '../validate.js';
-import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { closeAll, InputsStage } from './children.js';
 
 const PENDING = 0;
 const VALUE = 1;
@@ -15,30 +16,38 @@ const ENDED = 3;
 class Slot<T> {
   state = PENDING;
   value: unknown;
-  constructor(private readonly stage: BufferedStage<T>) {}
+  constructor(
+    private readonly stage: BufferedStage<T>,
+    private readonly input: Input<T>,
+  ) {}
   readonly onResult = (result: unknown): void => {
-    if (typeof result !== 'object' || result === null) {
-      this.onError(new TypeError(`buffered: the source's next() resolved to ${describe(result)}, not an iterator result.`));
+    const checked = this.input.resolved(result);
+    if (checked === undefined) {
+      this.fail(this.input.notAResult(result));
       return;
     }
-    if ((result as IteratorResult<T>).done === true) {
+    if (checked.done === true) {
       this.state = ENDED;
     } else {
       this.state = VALUE;
-      this.value = (result as IteratorYieldResult<T>).value;
+      this.value = checked.value;
     }
     this.stage.slotSettled(this);
   };
   readonly onError = (error: unknown): void => {
+    this.input.rejected();
+    this.fail(error);
+  };
+  private fail(error: unknown): void {
     this.state = FAILED;
     this.value = error;
     this.stage.slotSettled(this);
-  };
+  }
 }
 
-class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
-  private readonly input: Child<T>;
-  private readonly owner: Owner;
+class BufferedStage<T> extends InputsStage<T, T> {
+  // The one source, read by hand: several reads in flight, answered through the slots.
+  private readonly input: Input<T>;
   private readonly slots: Slot<T>[] = [];
   /** Ring positions: the oldest undelivered read, and how many reads are undelivered. */
   private head = 0;
@@ -48,21 +57,9 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
   private wanted = false;
 
   constructor(source: Source<T>, private readonly size: number, options: StageOptions | undefined) {
-    super('buffered', NO_SOURCE, options);
-    this.owner = new Owner(this.record, 'buffered');
-    this.input = new Child<T>(classify('buffered', source), 0, this, this.owner, options?.signal);
-  }
-
-  protected step(): never {
-    throw new TypeError('buffered reads its source itself');
-  }
-
-  // The source is read through slots, not through the child's own read().
-  childResult(): void {
-    /* unused */
-  }
-  childError(): void {
-    /* unused */
+    const classified = classify('buffered', source);
+    super('buffered', options);
+    this.input = this.inputOf(classified, 0, undefined);
   }
 
   protected override pull(): void {
@@ -73,23 +70,16 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
 
   /** Keep up to `size` reads in flight or waiting, in order. */
   private fill(): void {
-    let iterator: AsyncIterator<T>;
-    try {
-      iterator = this.input.open(this.sourceSignal);
-    } catch (error) {
-      this.input.markFinished();
-      this.sourceFailed(error, this.input.iterator);
-      return;
-    }
+    const signal = this.sourceSignal;
     while (!this.ended && this.count < this.size) {
       const slot = this.slotAt(this.head + this.count);
       slot.state = PENDING;
       this.count++;
       let pending: unknown;
       try {
-        pending = iterator.next();
+        pending = this.input.request(signal);
       } catch (error) {
-        slot.onError(error);
+        slot.onError(error); // opening or next() threw: the source failed (C1)
         return;
       }
       Promise.resolve(pending).then(slot.onResult, slot.onError);
@@ -100,7 +90,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
     const i = position % this.size;
     let slot = this.slots[i];
     if (slot === undefined) {
-      slot = new Slot<T>(this);
+      slot = new Slot<T>(this, this.input);
       this.slots[i] = slot;
     }
     return slot;
@@ -115,9 +105,8 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
     if (slot.state === ENDED || slot.state === FAILED) {
       // C1: the source finished (done or rejected): never closed, never read again.
       this.ended = true;
-      this.input.markFinished();
       // C5: an error read ahead is reported if the stream is abandoned before it is read.
-      if (slot.state === FAILED) this.owner.keep(slot.value);
+      if (slot.state === FAILED) this.keep(slot.value);
     }
     if (this.wanted) this.deliverHead();
   }

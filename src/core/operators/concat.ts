@@ -1,7 +1,7 @@
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
-import { describe } from '../validate.js';
-import { classifyAll, SiblingsStage, type Child } from './children.js';
+import type { Input } from '../input.js';
+import { classifyAll, SiblingsStage } from './children.js';
 
 class ConcatStage<T> extends SiblingsStage<T, T> {
   private current = 0;
@@ -21,19 +21,14 @@ class ConcatStage<T> extends SiblingsStage<T, T> {
     child.read(this.sourceSignal);
   }
 
-  childResult(child: Child<T>, result: unknown): void {
+  inputResult(_child: Input<T>, result: IteratorResult<T>): void {
     if (!this.isOpen) return;
-    if (typeof result !== 'object' || result === null) {
-      child.onError(new TypeError(`concat: a source's next() resolved to ${describe(result)}, not an iterator result.`));
-      return;
-    }
-    if ((result as IteratorResult<T>).done === true) {
-      child.finished = true;
+    if (result.done === true) {
       this.current++;
       this.pull();
       return;
     }
-    this.emit((result as IteratorYieldResult<T>).value);
+    this.emit(result.value);
   }
 
 

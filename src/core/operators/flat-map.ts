@@ -1,25 +1,25 @@
 import { NO_ERROR, suppress } from '../errors.js';
 import type { Exit } from '../exit.js';
+import type { Input, InputSink } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
-import { StageBase, type Stage, type StageOptions } from '../stage.js';
+import type { Stage, StageOptions } from '../stage.js';
 import { checkCount, checkFunction, checkOptions, describe } from '../validate.js';
-import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
+import { closeAll, InputsStage } from './children.js';
 
 interface Ready {
-  readonly child: Child<unknown>;
+  readonly child: Input<unknown>;
   readonly failed: boolean;
   readonly value: unknown;
 }
 
-class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknown> {
-  private readonly outer: Child<unknown>;
+class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<unknown> {
+  private readonly outer: Input<unknown>;
   private outerDone = false;
-  private readonly inners = new Set<Child<unknown>>();
+  private readonly inners = new Set<Input<unknown>>();
   private readonly ready: Ready[] = [];
   private wanted = false;
   private index = 0;
-  private readonly owner: Owner;
 
   constructor(
     source: Source<T>,
@@ -27,13 +27,9 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     private readonly concurrency: number,
     options: StageOptions | undefined,
   ) {
-    super('flatMap', NO_SOURCE, options);
-    this.owner = new Owner(this.record, 'flatMap');
-    this.outer = new Child<unknown>(classify('flatMap', source), -1, this, this.owner, options?.signal);
-  }
-
-  protected step(): never {
-    throw new TypeError('flatMap reads its sources itself');
+    const classified = classify('flatMap', source);
+    super('flatMap', options);
+    this.outer = this.inputOf(classified, -1, this);
   }
 
   protected override pull(): void {
@@ -63,21 +59,16 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     }
   }
 
-  private holdsResultOf(child: Child<unknown>): boolean {
+  private holdsResultOf(child: Input<unknown>): boolean {
     for (const r of this.ready) if (r.child === child) return true;
     return false;
   }
 
-  childResult(child: Child<unknown>, result: unknown): void {
+  inputResult(child: Input<unknown>, result: IteratorResult<unknown>): void {
     if (!this.isOpen) return;
-    if (typeof result !== 'object' || result === null) {
-      child.onError(new TypeError(`flatMap: a source's next() resolved to ${describe(result)}, not an iterator result.`));
-      return;
-    }
-    const done = (result as IteratorResult<unknown>).done === true;
+    const done = result.done === true;
     if (child === this.outer) {
       if (done) {
-        child.finished = true;
         this.outerDone = true;
         this.finishIfDrained();
       } else {
@@ -86,12 +77,11 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
       return;
     }
     if (done) {
-      child.finished = true;
       this.inners.delete(child);
       if (!this.finishIfDrained()) this.readOuter();
       return;
     }
-    const value = (result as IteratorYieldResult<unknown>).value;
+    const value = (result).value;
     if (this.wanted) {
       this.wanted = false;
       this.emit(value as U);
@@ -101,10 +91,10 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   }
 
   private openInner(value: T): void {
-    let inner: Child<unknown>;
+    let inner: Input<unknown>;
     try {
       const source = this.fn(value, this.index++);
-      inner = new Child<unknown>(classify('flatMap: the result of `fn`', source), this.index, this, this.owner, undefined);
+      inner = this.inputOf(classify('flatMap: the result of `fn`', source), this.index, this);
     } catch (error) {
       // C1: the callback failed: inners and the outer source are closed.
       this.callbackFailed(error);
@@ -127,7 +117,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     return false;
   }
 
-  childError(child: Child<unknown>, error: unknown): void {
+  inputError(child: Input<unknown>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
@@ -139,7 +129,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
       this.sourceFailed(error, child.iterator);
     } else {
       this.ready.push({ child, failed: true, value: error });
-      this.owner.keep(error); // C5: reported if the stream is abandoned before it is read
+      this.keep(error); // C5: reported if the stream is abandoned before it is read
     }
   }
 

@@ -1,12 +1,12 @@
 import type { Exit } from '../exit.js';
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
-import { describe } from '../validate.js';
-import { classifyAll, closeAll, SiblingsStage, type Child } from './children.js';
+import type { Input } from '../input.js';
+import { classifyAll, closeAll, SiblingsStage } from './children.js';
 
 /** A result that arrived while nobody was waiting: delivered in arrival order. */
 interface Ready<T> {
-  readonly child: Child<T>;
+  readonly child: Input<T>;
   readonly failed: boolean;
   readonly value: unknown;
 }
@@ -43,19 +43,14 @@ class MergeStage<T> extends SiblingsStage<T, T> {
     }
   }
 
-  private holdsResultOf(child: Child<T>): boolean {
+  private holdsResultOf(child: Input<T>): boolean {
     for (const r of this.ready) if (r.child === child) return true;
     return false;
   }
 
-  childResult(child: Child<T>, result: unknown): void {
+  inputResult(child: Input<T>, result: IteratorResult<T>): void {
     if (!this.isOpen) return; // closed while the child was reading: drop the late item
-    if (typeof result !== 'object' || result === null) {
-      child.onError(new TypeError(`merge: a source's next() resolved to ${describe(result)}, not an iterator result.`));
-      return;
-    }
-    if ((result as IteratorResult<T>).done === true) {
-      child.finished = true; // C1: done, never closed
+    if (result.done === true) {
       this.active--;
       if (this.wanted && this.active === 0) {
         this.wanted = false;
@@ -63,7 +58,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
       }
       return;
     }
-    const value = (result as IteratorYieldResult<T>).value;
+    const value = result.value;
     if (this.wanted) {
       this.wanted = false;
       this.emit(value);
@@ -72,7 +67,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
     }
   }
 
-  override childError(child: Child<T>, error: unknown): void {
+  override inputError(child: Input<T>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
@@ -84,7 +79,7 @@ class MergeStage<T> extends SiblingsStage<T, T> {
       this.sourceFailed(error, child.iterator);
     } else {
       this.ready.push({ child, failed: true, value: error });
-      this.owner.keep(error); // C5: reported if the stream is abandoned before it is read
+      this.keep(error); // C5: reported if the stream is abandoned before it is read
     }
   }
 

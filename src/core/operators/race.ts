@@ -3,11 +3,12 @@ import { CANCELLED, type Exit } from '../exit.js';
 import { report } from '../report.js';
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
-import { describe } from '../validate.js';
-import { classifyAll, closeAll, SiblingsStage, type Child, type Owner } from './children.js';
+import { keep, type AbandonRecord } from '../abandonment.js';
+import type { Input } from '../input.js';
+import { classifyAll, closeAll, SiblingsStage } from './children.js';
 
 class RaceStage<T> extends SiblingsStage<T, T> {
-  private winner: Child<T> | undefined;
+  private winner: Input<T> | undefined;
   /** The losers' close, started the moment the winner was known; awaited on stop. */
   private losersClosing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
 
@@ -33,32 +34,27 @@ class RaceStage<T> extends SiblingsStage<T, T> {
   }
 
   /** The first source to answer its first next() (item, end or error) wins. */
-  private crown(child: Child<T>): void {
+  private crown(child: Input<T>): void {
     this.winner = child;
     const losers = this.children.filter((c) => c !== child);
     // Losers are closed as soon as the winner is known, concurrently; their errors are
     // kept for the end of the stream, and reported if the stream is abandoned instead (C5).
     const closing = closeAll(losers, CANCELLED, this.deadline(), this.stageName);
-    this.losersClosing = closing === NO_ERROR ? NO_ERROR : closing.then(keepIn(this.owner));
+    this.losersClosing = closing === NO_ERROR ? NO_ERROR : closing.then(keepIn(this.record));
   }
 
-  childResult(child: Child<T>, result: unknown): void {
+  inputResult(child: Input<T>, result: IteratorResult<T>): void {
     if (!this.isOpen) return;
     if (this.winner === undefined) this.crown(child);
     else if (child !== this.winner) return; // a loser answered after losing: dropped
-    if (typeof result !== 'object' || result === null) {
-      child.onError(new TypeError(`race: a source's next() resolved to ${describe(result)}, not an iterator result.`));
-      return;
-    }
-    if ((result as IteratorResult<T>).done === true) {
-      child.finished = true;
+    if (result.done === true) {
       this.finish(false);
       return;
     }
-    this.emit((result as IteratorYieldResult<T>).value);
+    this.emit(result.value);
   }
 
-  override childError(child: Child<T>, error: unknown): void {
+  override inputError(child: Input<T>, error: unknown): void {
     if (!this.isOpen) {
       this.lateError(error); // C5: a sibling failed after the stage stopped: reported, not lost
       return;
@@ -81,10 +77,10 @@ class RaceStage<T> extends SiblingsStage<T, T> {
   }
 }
 
-/** Module-level, so the callback holds the owner and never the stage (C7). */
-function keepIn(owner: Owner): (error: unknown) => unknown {
+/** Module-level, so the callback holds the record and never the stage (C7). */
+function keepIn(record: AbandonRecord): (error: unknown) => unknown {
   return (error) => {
-    if (error !== NO_ERROR) owner.keep(error);
+    if (error !== NO_ERROR) keep(record, error);
     return error;
   };
 }

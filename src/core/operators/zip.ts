@@ -1,7 +1,7 @@
 import type { Classified, Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
-import { describe } from '../validate.js';
-import { classifyAll, SiblingsStage, type Child } from './children.js';
+import type { Input } from '../input.js';
+import { classifyAll, SiblingsStage } from './children.js';
 
 class ZipStage<T> extends SiblingsStage<T[], T> {
   private values: T[] = [];
@@ -27,19 +27,14 @@ class ZipStage<T> extends SiblingsStage<T[], T> {
     }
   }
 
-  childResult(child: Child<T>, result: unknown): void {
+  inputResult(child: Input<T>, result: IteratorResult<T>): void {
     if (!this.isOpen) return;
-    if (typeof result !== 'object' || result === null) {
-      child.onError(new TypeError(`zip: a source's next() resolved to ${describe(result)}, not an iterator result.`));
-      return;
-    }
-    if ((result as IteratorResult<T>).done === true) {
+    if (result.done === true) {
       // The shortest source ends the zip: C1, it is finished; closeChildren closes the rest.
-      child.finished = true;
       this.finish(false);
       return;
     }
-    this.values[child.index] = (result as IteratorYieldResult<T>).value;
+    this.values[child.index] = result.value;
     if (--this.missing === 0) this.emit(this.values);
   }
 

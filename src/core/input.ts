@@ -1,0 +1,214 @@
+/**
+ * C1/C7: one source a stage reads. Every stage reads through inputs: a single-source stage
+ * has one, merge, zip, race, concat, buffered and flatMap several. The input owns what
+ * "a source this stage owns" means, in one place:
+ *
+ * - opening: an iterable opens on the first read, with the stage's signal (C3); an
+ *   iterator handed in is open and owned from the start (C1);
+ * - adopting: an iterscope source is told it has an owner (it keeps its own safety net);
+ *   a foreign one is registered with the stage's abandonment record (C7);
+ * - closing exactly once, never after the source reported done or rejected (C1);
+ * - the check that `next()` resolved to an iterator result;
+ * - the weak hold: while a read is in flight, the source's pending promise holds the
+ *   stage, so the record must hold a foreign source only weakly then, or a source parked
+ *   on a dead upstream would keep the stage alive forever and it would never be reported.
+ */
+import type { AbandonRecord, SourceHold } from './abandonment.js';
+import { NO_ERROR } from './errors.js';
+import { exitForSource, type Exit } from './exit.js';
+import { adoptIterator, closeIterator } from './protocol.js';
+import type { Classified } from './source.js';
+import { describe } from './validate.js';
+
+/** Where an input's results go. The input passes itself along. @internal */
+export interface InputSink<T> {
+  inputResult(input: Input<T>, result: IteratorResult<T>): void;
+  inputError(input: Input<T>, error: unknown): void;
+}
+
+/** What an input needs from its stage (the stage itself; its C8 hooks run every call). @internal */
+export interface InputHost {
+  readonly stageName: string;
+  readonly record: AbandonRecord;
+  readSource(source: AsyncIterator<unknown>): unknown;
+  inSourceContext<R>(fn: () => R): R;
+}
+
+type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
+
+/** How an input is owned and named. @internal */
+export interface InputOptions {
+  /** False for `borrow`: the source is read, never closed (C1). Default true. */
+  readonly owns?: boolean | undefined;
+  /** C3: the signal for an iterscope stage handed in open. */
+  readonly signal?: AbortSignal | undefined;
+  /** The owner listens to `signal` already: one listener per chain. */
+  readonly ownerListens?: boolean | undefined;
+  /** How messages name the source: `the source` (default) or `a source`. */
+  readonly what?: string | undefined;
+}
+
+/** @internal */
+export class Input<T> {
+  /** The open iterator, once opened (or given open). */
+  iterator: AsyncIterator<T> | undefined;
+  private opener: Opener | undefined;
+  /** C1: reported done or rejected, or closed: never closed (again). */
+  finished = false;
+  /** Reads in flight. */
+  private inFlight = 0;
+  /** The input's position among its siblings (zip's slot, error order). */
+  readonly index: number;
+  private readonly host: InputHost;
+  private readonly sink: InputSink<T> | undefined;
+  /** False for `borrow`: the source is read, never closed (C1). */
+  private readonly owns: boolean;
+  /** C7: the record's hold on a foreign source. */
+  private hold: SourceHold | undefined;
+
+  private readonly what: string;
+
+  constructor(host: InputHost, classified: Classified, index: number, sink: InputSink<T> | undefined, options: InputOptions = {}) {
+    this.host = host;
+    this.index = index;
+    this.sink = sink;
+    this.owns = options.owns ?? true;
+    this.what = options.what ?? 'the source';
+    if (classified.open) {
+      this.iterator = classified.iterator as AsyncIterator<T>;
+      this.adopt(this.iterator, options.signal, options.ownerListens ?? false);
+    } else {
+      this.opener = classified.opener;
+    }
+  }
+
+  /** True while a read is in flight. */
+  get reading(): boolean {
+    return this.inFlight > 0;
+  }
+
+  /**
+   * Open the input (an iterable opens here, with `signal`: C3) and return its iterator.
+   * May throw: the caller treats that as the source failing.
+   */
+  open(signal: AbortSignal | undefined, ownerListens = false): AsyncIterator<T> {
+    let iterator = this.iterator;
+    if (iterator === undefined) {
+      const opener = this.opener;
+      this.opener = undefined;
+      if (opener === undefined) throw new TypeError(`${this.host.stageName}: the source was already closed.`);
+      iterator = this.host.inSourceContext(() => opener(signal)) as AsyncIterator<T>;
+      this.iterator = iterator;
+      this.adopt(iterator, signal, ownerListens);
+    }
+    return iterator;
+  }
+
+  /** C3/C7: an iterscope source hears of its owner; a foreign one is held by the record. */
+  adopt(iterator: AsyncIterator<T>, signal: AbortSignal | undefined, ownerListens: boolean): void {
+    if (!this.owns) return;
+    const record = this.host.record;
+    record.holdsOpen = true;
+    if (adoptIterator(iterator as AsyncIterator<unknown>, signal, ownerListens)) return;
+    const hold: SourceHold = { strong: iterator as AsyncIterator<unknown>, weak: new WeakRef(iterator as AsyncIterator<unknown>) };
+    this.hold = hold;
+    (record.sources ??= new Set()).add(hold);
+  }
+
+  /** Ask for one item; the answer goes to the sink. Opens the input first if needed. */
+  read(signal: AbortSignal | undefined, ownerListens = false): void {
+    let pending: unknown;
+    try {
+      pending = this.request(signal, ownerListens);
+    } catch (error) {
+      this.rejected();
+      this.sink?.inputError(this, error);
+      return;
+    }
+    Promise.resolve(pending).then(this.onResult, this.onError);
+  }
+
+  /**
+   * Start one read and return what the source's `next()` returned. The caller passes what
+   * it settles to through {@link resolved} / {@link rejected}; buffered, which keeps several
+   * reads in flight, uses this directly. May throw (then call `rejected()`).
+   */
+  request(signal: AbortSignal | undefined, ownerListens = false): unknown {
+    const iterator = this.open(signal, ownerListens);
+    this.inFlight++;
+    // C7: the pending read holds the stage; the record must not hold the source strongly.
+    if (this.hold !== undefined) this.hold.strong = undefined;
+    return this.host.readSource(iterator as AsyncIterator<unknown>);
+  }
+
+  /**
+   * A read resolved with `result`: the iterator result, or undefined when it is not one
+   * (the source is then finished; {@link notAResult} is the error to report).
+   */
+  resolved(result: unknown): IteratorResult<T> | undefined {
+    this.settled();
+    if (typeof result !== 'object' || result === null) {
+      this.markFinished();
+      return undefined;
+    }
+    // C1: a done answer finishes the source even when it arrives after the stage stopped
+    // reading: a close still to come must not reach it.
+    if ((result as IteratorResult<T>).done === true) this.markFinished();
+    return result as IteratorResult<T>;
+  }
+
+  /** A read rejected: C1, the source is finished. */
+  rejected(): void {
+    this.settled();
+    this.markFinished();
+  }
+
+  /** The error for a `next()` that resolved to something other than an iterator result. */
+  notAResult(result: unknown): TypeError {
+    return new TypeError(`${this.host.stageName}: ${this.what}'s next() resolved to ${describe(result)}, not an iterator result.`);
+  }
+
+  private settled(): void {
+    if (this.inFlight > 0) this.inFlight--; // zero when opening failed
+    if (this.inFlight === 0 && this.hold !== undefined && !this.finished) this.hold.strong = this.iterator as AsyncIterator<unknown>;
+  }
+
+  // Bound once per input, not per item.
+  private readonly onResult = (result: unknown): void => {
+    const checked = this.resolved(result);
+    if (checked === undefined) this.sink?.inputError(this, this.notAResult(result));
+    else this.sink?.inputResult(this, checked);
+  };
+  private readonly onError = (error: unknown): void => {
+    this.rejected();
+    this.sink?.inputError(this, error);
+  };
+
+  /**
+   * C1: the source is finished (reported done, rejected, or closed): never closed again,
+   * by the stage or by the safety net (C7).
+   */
+  markFinished(): void {
+    this.finished = true;
+    this.opener = undefined;
+    const hold = this.hold;
+    if (hold !== undefined) {
+      this.hold = undefined;
+      this.host.record.sources?.delete(hold);
+    }
+  }
+
+  /**
+   * C1: close the input exactly once, unless it finished, was never opened, or is borrowed.
+   * The source did nothing wrong: it is closed `cancelled`, or `aborted` when the stage was.
+   */
+  close(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    const iterator = this.iterator;
+    const finished = this.finished;
+    this.markFinished();
+    if (iterator === undefined || finished || !this.owns) return NO_ERROR;
+    return this.host.inSourceContext(() =>
+      closeIterator(iterator as AsyncIterator<unknown>, exitForSource(exit), deadlineAt, this.host.stageName),
+    );
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * C11: the protocol between stages. Every key and sentinel that crosses a stage boundary is
+ * a registered symbol, so the ESM and the CommonJS copy (or two releases) of iterscope in
+ * one process read each other's stages as their own. The `.v1` in each key is the protocol
+ * version, as in `@opentelemetry/api`'s global keys: a release that changes the protocol
+ * bumps it, and copies on different versions then see each other's stages as foreign
+ * iterators (closed with `return()`, which keeps the contract) instead of misreading them.
+ */
+import { capture, settleByDeadline } from './deadline.js';
+import { NO_ERROR } from './errors.js';
+import type { Exit } from './exit.js';
+
+/** @internal An owner closes a stage with its own exit and deadline. */
+export const kClose = Symbol.for('iterscope.stage.close.v1');
+/** @internal An owner tells a stage it reads it (C7) and hands it its signal (C3). */
+export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
+/** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
+export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
+/** @internal C3: asks a source stage whether it ended by an abort with this reason. */
+export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
+
+/** @internal */
+export interface InternalStage {
+  [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
+  [kAdopt](signal: AbortSignal | undefined, ownerListens?: boolean): void;
+  [kAbortedBy](error: unknown): boolean;
+}
+
+/** @internal */
+export function isStage(value: unknown): value is InternalStage {
+  return typeof value === 'object' && value !== null && kClose in value;
+}
+
+/**
+ * C1/C2: close one iterator a stage owns and resolve to its error (or NO_ERROR), never
+ * later than `deadlineAt` (a `performance.now()` time). An iterscope stage is closed
+ * through the internal protocol (it keeps its own deadline and passes the exit down); any
+ * other iterator through `return()`, raced against the deadline.
+ * @internal
+ */
+export function closeIterator(
+  iterator: AsyncIterator<unknown>,
+  exit: Exit,
+  deadlineAt: number,
+  stageName: string,
+): Promise<unknown> | typeof NO_ERROR {
+  if (isStage(iterator)) return iterator[kClose](exit, deadlineAt);
+  if (typeof iterator.return !== 'function') return NO_ERROR;
+  return settleByDeadline(
+    capture(() => iterator.return?.()),
+    deadlineAt,
+    stageName,
+  );
+}
+
+/**
+ * C7/C3: tell an iterscope stage that another stage now owns it (so only the outermost
+ * stage reports a leak) and hand it the owner's signal. Foreign iterators are left alone:
+ * returns false for them.
+ * @internal
+ */
+export function adoptIterator(
+  iterator: AsyncIterator<unknown>,
+  signal: AbortSignal | undefined,
+  ownerListens = false,
+): boolean {
+  if (!isStage(iterator)) return false;
+  iterator[kAdopt](signal, ownerListens);
+  return true;
+}
