@@ -36,6 +36,7 @@ export { toArray } from './core/terminals/to-array.js';
 export { fromNodeReadable } from './core/adapters/from-node-readable.js';
 export { fromReadableStream } from './core/adapters/from-readable-stream.js';
 export { toReadableStream } from './core/adapters/to-readable-stream.js';
+export { defer } from './core/sources/defer.js';
 
 // Internal building blocks for iterscope's own entry points; see core/internal.ts.
 export * from './core/internal.js';

@@ -32,6 +32,8 @@ export interface InputHost {
   readonly record: AbandonRecord;
   readSource(source: AsyncIterator<unknown>): unknown;
   inSourceContext<R>(fn: () => R): R;
+  /** C3: the stage's close signal, created on first use. */
+  closeSignal(): AbortSignal;
 }
 
 type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
@@ -53,6 +55,7 @@ export class Input<T> {
   /** The open iterator, once opened (or given open). */
   iterator: AsyncIterator<T> | undefined;
   private opener: Opener | undefined;
+  private takesSignal = false;
   /** C1: reported done or rejected, or closed: never closed (again). */
   finished = false;
   /** Reads in flight. */
@@ -79,6 +82,7 @@ export class Input<T> {
       this.adopt(this.iterator, options.signal, options.ownerListens ?? false);
     } else {
       this.opener = classified.opener;
+      this.takesSignal = classified.takesSignal;
     }
   }
 
@@ -88,8 +92,10 @@ export class Input<T> {
   }
 
   /**
-   * Open the input (an iterable opens here, with `signal`: C3) and return its iterator.
-   * May throw: the caller treats that as the source failing.
+   * Open the input (an iterable opens here) and return its iterator. C3: an opener that
+   * takes a signal gets the stage's close signal, which aborts when the stage stops for any
+   * reason; `signal` (the stage's own or its owner's) goes to an iterscope source through
+   * adoption. May throw: the caller treats that as the source failing.
    */
   open(signal: AbortSignal | undefined, ownerListens = false): AsyncIterator<T> {
     let iterator = this.iterator;
@@ -97,7 +103,8 @@ export class Input<T> {
       const opener = this.opener;
       this.opener = undefined;
       if (opener === undefined) throw new TypeError(`${this.host.stageName}: the source was already closed.`);
-      iterator = this.host.inSourceContext(() => opener(signal)) as AsyncIterator<T>;
+      const handed = this.takesSignal ? this.host.closeSignal() : undefined;
+      iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
     }

@@ -49,7 +49,12 @@ type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
 /** A classified source: either already open, or a way to open it later. @internal */
 export type Classified =
   | { readonly open: true; readonly iterator: AsyncIterator<unknown> }
-  | { readonly open: false; readonly opener: Opener };
+  | {
+      readonly open: false;
+      readonly opener: Opener;
+      /** C3: the opener declares a signal parameter; the stage hands it its close signal. */
+      readonly takesSignal: boolean;
+    };
 
 interface Probe {
   readonly next?: unknown;
@@ -80,10 +85,13 @@ export function classify(where: string, source: unknown): Classified {
       return { open: true, iterator: source as unknown as AsyncIterator<unknown> };
     }
     if (typeof asyncIt === 'function') {
-      // C3: sources that accept a signal in [Symbol.asyncIterator](signal) (ix) receive ours.
+      // C3: sources that accept a signal in [Symbol.asyncIterator](signal) (ix) receive the
+      // stage's close signal. Only a method that declares the parameter gets one, so a
+      // stage over a generator or an array never creates an AbortController.
       return {
         open: false,
         opener: (signal) => checkIterator(where, (asyncIt as (s?: AbortSignal) => unknown).call(source, signal)),
+        takesSignal: asyncIt.length > 0,
       };
     }
     if (typeof syncIt === 'function') {
@@ -91,6 +99,7 @@ export function classify(where: string, source: unknown): Classified {
         open: false,
         opener: () =>
           new SyncIteratorAdapter(checkSyncIterator(where, (syncIt as () => unknown).call(source))),
+        takesSignal: false,
       };
     }
   } else if (typeof source === 'string') {

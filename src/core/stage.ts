@@ -137,6 +137,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private undeliveredAbort = false;
   /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
   private undeliveredError: unknown = NO_ERROR;
+  /** C3: aborts the signal handed to sources when the stage stops; made on first use. */
+  private closeController: AbortController | undefined;
   /** C3: the stage ended by an abort (its own signal's, or one from below), with this reason. */
   private aborted = false;
   private abortReason: unknown;
@@ -220,6 +222,22 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** The signal handed to sources that accept one: the stage's own, or its owner's (C3). */
   protected get sourceSignal(): AbortSignal | undefined {
     return this.signal ?? this.inheritedSignal;
+  }
+
+  /**
+   * C3: the signal handed to every source this stage opens that takes one. It aborts when
+   * the stage stops for any reason: with the abort's exact reason on an abort, otherwise
+   * with an `AbortError` naming the stage and the outcome. Created on first use, so a
+   * stage whose sources take no signal never allocates it.
+   * @internal
+   */
+  closeSignal(): AbortSignal {
+    let controller = this.closeController;
+    if (controller === undefined) {
+      controller = new AbortController();
+      this.closeController = controller;
+    }
+    return controller.signal;
   }
 
   /** True while the stage is reading (pulled at least once, not stopping). */
@@ -443,9 +461,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * the reason of the abort that ended it.
    */
   private endedByAbort(error: unknown, from: unknown): boolean {
-    if (isAbortError(error)) return true;
-    const signal = this.sourceSignal;
-    if (signal?.aborted === true && error === signal.reason) return true;
+    if (isAbortError(error) || this.handedReason(error)) return true;
     return isStage(from) && from[kAbortedBy](error);
   }
 
@@ -612,6 +628,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   private async shutdown(exit: Exit, closeSource: boolean, deadlineAt: number): Promise<unknown> {
     untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
+    // C3: closing cancels in-flight I/O: every source that took the close signal hears of
+    // the stop now, before it is asked to close, so a stalled one can settle at once.
+    if (this.closeController !== undefined) this.closeController.abort(closeReason(this.stageName, exit));
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
     if (!this.headAwaitsClose) this.stopListening();
@@ -694,14 +713,32 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   protected isStopReason(error: unknown): boolean {
     if (isAbortError(error)) return true;
     if (this.abortReason !== undefined && error === this.abortReason) return true;
+    return this.handedReason(error);
+  }
+
+  /** True when `error` is the reason of an aborted signal this stage handed its sources. */
+  private handedReason(error: unknown): boolean {
     const signal = this.sourceSignal;
-    return signal?.aborted === true && error === signal.reason;
+    if (signal?.aborted === true && error === signal.reason) return true;
+    const closing = this.closeController?.signal;
+    return closing?.aborted === true && error === closing.reason;
   }
 
   /** The absolute close deadline for a close starting now (`performance.now()` time). */
   protected deadline(): number {
     return performance.now() + this.closeTimeout;
   }
+}
+
+/**
+ * C3: the reason the close signal aborts with. An abort passes its own reason, that exact
+ * object; any other stop an `AbortError` naming the stage and the outcome, so a source that
+ * rejects with it is recognised as stopped (never reported) and a person reading it knows
+ * which stage stopped and why.
+ */
+function closeReason(stage: string, exit: Exit): unknown {
+  if (exit.outcome === 'aborted') return exit.reason;
+  return new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError');
 }
 
 /** Module-level, so the callback holds the name and never the stage (C7). */

@@ -84,22 +84,26 @@ describe('C3 abort', () => {
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
   });
 
-  it('passes its signal to a source that takes one in [Symbol.asyncIterator](signal)', async () => {
+  it('a source that takes a signal in [Symbol.asyncIterator](signal) hears the abort, with its reason', async () => {
     const controller = new AbortController();
     const iterable = probeIterable();
     const stage = aclosing(iterable, { signal: controller.signal });
     await stage.next();
-    expect(iterable.opened[0]!.signal).toBe(controller.signal);
-    await stage.return();
+    const handed = iterable.opened[0]!.signal;
+    expect(handed?.aborted).toBe(false);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(handed?.reason).toBe(reason);
   });
 
-  it('hands the signal of a stage downstream to the stage that opens the source', async () => {
+  it('an abort received by a stage downstream reaches the source the stage below opened', async () => {
     const controller = new AbortController();
     const iterable = probeIterable();
     const stage = pipe(iterable, map((x: number) => x), abortable(controller.signal));
     await stage.next();
-    expect(iterable.opened[0]!.signal).toBe(controller.signal);
-    await stage.return();
+    const reason = { why: 'plain object' };
+    controller.abort(reason);
+    expect(iterable.opened[0]!.signal?.reason).toBe(reason);
   });
 
   it('one signal given to every stage of a long chain: one listener, every stage still ends aborted', async () => {

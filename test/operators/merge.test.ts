@@ -33,11 +33,13 @@ describe('merge', () => {
     await stage.return();
   });
 
-  it('opens iterables with the owner signal (C3)', async () => {
+  it('opens iterables with its close signal, aborted when it stops (C3)', async () => {
     const src = probeIterable({ items: 1 });
     const controller = new AbortController();
     await toArray(aclosing(merge(src), { signal: controller.signal }));
-    expect(src.opened[0]?.signal).toBe(controller.signal);
+    const handed = src.opened[0]?.signal;
+    expect(handed?.aborted).toBe(true);
+    expect(handed?.reason).toMatchObject({ name: 'AbortError', message: 'iterscope: merge stopped (completed)' });
   });
 
   it('C1: break closes every open source exactly once; a finished one is not closed', async () => {
