@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aclosing, abortable, borrow, filter, map, pipe, take, withCleanup, type Stage } from 'iterscope';
 import { probe, recordReports } from '../helpers/probe.js';
@@ -62,5 +63,29 @@ describe('C6 await using', () => {
     expect(err.suppressed).toBe(blockError);
     recorded.stop();
     expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'aclosing', error: disposeError }]);
+  });
+});
+
+describe('C6 the supported Node floor', () => {
+  // Node 20.0 to 20.3 have no Symbol.asyncDispose: there a stage's dispose method would be
+  // named "undefined" and compiled `await using` would throw. engines says what works.
+  it('package.json engines starts at the first Node 20 with Symbol.asyncDispose (20.4)', () => {
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
+    expect(pkg.engines.node).toBe('>=20.4');
+  });
+
+  it("a stage's dispose method is keyed by the real symbol, never by the string \"undefined\"", () => {
+    expect(typeof Symbol.asyncDispose).toBe('symbol');
+    const stage = aclosing([1]);
+    let proto: object | null = stage;
+    const symbols: symbol[] = [];
+    const names: string[] = [];
+    while (proto !== null && proto !== Object.prototype) {
+      symbols.push(...Object.getOwnPropertySymbols(proto));
+      names.push(...Object.getOwnPropertyNames(proto));
+      proto = Object.getPrototypeOf(proto) as object | null;
+    }
+    expect(symbols).toContain(Symbol.asyncDispose);
+    expect(names).not.toContain('undefined');
   });
 });
