@@ -8,8 +8,6 @@ class DeferStage<T> extends StageBase<T, T> {
   }
 }
 
-type Factory<T> = (signal: AbortSignal) => Source<T> | PromiseLike<Source<T>>;
-
 /**
  * A source built on demand: `factory(signal)` is called on the first `next()`, and may
  * return an iterable, an async iterable or iterator, or a promise of one (an SDK call that
@@ -44,7 +42,10 @@ type Factory<T> = (signal: AbortSignal) => Source<T> | PromiseLike<Source<T>>;
  * console.log(await toArray(pipe(words, take(2)))); // 'request cancelled', then ['one', 'two']
  * ```
  */
-export function defer<T>(factory: Factory<T>, options?: StageOptions): Stage<T> {
+export function defer<T>(
+  factory: (signal: AbortSignal) => Source<T> | PromiseLike<Source<T>>,
+  options?: StageOptions,
+): Stage<T> {
   checkFunction('defer', 'factory', factory);
   return new DeferStage<T>('defer', deferred(factory), options);
 }
@@ -53,7 +54,7 @@ export function defer<T>(factory: Factory<T>, options?: StageOptions): Stage<T> 
  * An iterable that calls the factory when the stage opens it. Its `[Symbol.asyncIterator]`
  * declares the signal parameter, so the stage hands it its close signal (C3).
  */
-function deferred<T>(factory: Factory<T>): AsyncIterable<T> {
+function deferred<T>(factory: (signal: AbortSignal) => unknown): AsyncIterable<T> {
   return {
     [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<T> {
       const made = factory(signal ?? new AbortController().signal);
