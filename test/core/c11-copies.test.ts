@@ -55,6 +55,7 @@ const expected = {
   takeBA: { value: [1] },
   close: ['item 10', 'gen finally', 'b cancelled'],
   abort: ['next user left', 'b aborted true'],
+  abortUp: ['a aborted true', 'next user left'],
   error: { result: { error: 'bad item' }, log: ['a error'] },
   fusionAB: { value: [20, 40] },
   fusionBA: { value: [1, 3] },
@@ -80,7 +81,13 @@ describe('C11 two copies in one process', () => {
     const out = run(v1, v2);
     // Across protocol versions the abort reaches the other copy's stage as a plain
     // return(): it closes as any foreign iterator does, cancelled.
-    expect(out).toMatchObject({ ...expected, abort: ['next user left', 'b cancelled false'] });
+    // An abort from the other version's stage arrives as a rejection with a plain Error:
+    // without the shared protocol it is an error, as from any foreign source.
+    expect(out).toMatchObject({
+      ...expected,
+      abort: ['next user left', 'b cancelled false'],
+      abortUp: ['a error false', 'next user left'],
+    });
     const abandon = out['abandon'] as { log: string[]; abandoned: string[] };
     expect(abandon.log).toContain('gen finally');
     expect(abandon.abandoned.length).toBeGreaterThan(0);
