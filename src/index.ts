@@ -39,3 +39,4 @@ export { toReadableStream } from './core/adapters/to-readable-stream.js';
 
 // Internal building blocks for iterscope's own entry points; see core/internal.ts.
 export * from './core/internal.js';
+export { scoped, type Scope, type ScopedFunction } from './core/scoped.js';
