@@ -17,7 +17,7 @@ afterEach(() => {
 
 /** An upstream that yields one item, then parks forever (a stalled network read). */
 function stalled(log: string[], name = 'upstream') {
-  return probe({ name, parkAt: 1, log });
+  return probe({ name, parkAt: 1, log, returnTicks: 5 });
 }
 
 /** The resolver of the reference: reads the stream it owns, yields each item on. */
