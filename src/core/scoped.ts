@@ -185,7 +185,7 @@ function isIterator(value: unknown): value is AsyncIterator<unknown> {
  * await stream.return(); // prints 'upstream closed', then 'resolver finally', at once
  * console.log(await pending); // { done: true, value: undefined }
  * ```
- * @example Inside `pipe`: the body takes the upstream as its argument.
+ * @example As an operator in pipe, with the upstream as the body's argument
  * ```ts
  * import { pipe, scoped, take, type Source } from 'iterscope';
  *
