@@ -270,6 +270,26 @@ describe('scoped: as an operator', () => {
   });
 });
 
+describe('scoped: C2 a body parked on what it does not own', () => {
+  it('is waited for up to closeTimeout, then reported as a straggler; the consumer is free at once', async () => {
+    const stream = scoped(
+      async function* ({ own }) {
+        yield* own([1]);
+        await new Promise<never>(() => undefined); // no owned stream, no signal: nothing can end this
+      },
+      { closeTimeout: 20 },
+    )();
+    await stream.next();
+    const pending = watch(stream.next());
+    await ticks(5);
+    const closing = stream.return();
+    await ticks(2);
+    expect(pending.value).toEqual({ done: true, value: undefined });
+    await closing;
+    expect(recorded.reports.map((r) => `${r.type} ${r.stage}`)).toEqual(['straggler scoped']);
+  });
+});
+
 describe('scoped: C5 errors', () => {
   it("an owned stream's close error reaches return()", async () => {
     const closeError = new Error('close failed');
