@@ -8,7 +8,7 @@
  * holds the owned streams only weakly (C7).
  */
 import { NO_ERROR, aggregate } from './errors.js';
-import { exitForSource, type Exit } from './exit.js';
+import { CANCELLED, exitForSource, type Exit } from './exit.js';
 import { report } from './report.js';
 import { StageBase, adoptIterator, closeIterator } from './stage.js';
 
@@ -61,11 +61,13 @@ export class ScopeState {
       // with it and its chain ends as `aborted`.
       for (const stream of streams) stream.abort(exit.reason);
     }
+    // C4: all of them at once (siblings), each settling its pending read synchronously.
     const closing: unknown[] = [];
     const sourceExit = exitForSource(exit);
     for (const stream of streams) closing.push(closeIterator(stream, sourceExit, deadlineAt, stageName));
     for (const iterator of this.handed) closing.push(closeIterator(iterator, sourceExit, deadlineAt, stageName));
     this.handed.clear();
+    // C3: after the closes were sent, so the stages below stop as closed, not as failed.
     if (!this.controller.signal.aborted) this.controller.abort(stopReason(stageName, exit));
     if (closing.every((c) => c === NO_ERROR)) {
       release();
@@ -86,7 +88,7 @@ export class ScopeState {
     if (this.stopped) {
       // Owned after the scope stopped (from the body's finally): closed at once, so an
       // iterator handed in is still closed exactly once (C1).
-      void Promise.resolve(closeIterator(stage, exitForSource({ outcome: 'cancelled' }), Infinity, OWN)).then(
+      void Promise.resolve(closeIterator(stage, CANCELLED, Infinity, OWN)).then(
         (error) => {
           if (error !== NO_ERROR) report({ type: 'cleanup-error', stage: OWN, error });
         },
@@ -142,6 +144,7 @@ export class OwnedStage<T> extends StageBase<T, T> {
 
   private readonly afterRead = (result: IteratorResult<T, undefined>): IteratorResult<T, undefined> | Promise<IteratorResult<T, undefined>> => {
     const closed = this.scope.ownedClosed;
+    // C4: the body resumes (and runs its finally) only after every owned stream closed.
     return closed === undefined ? result : closed.then(() => result);
   };
 
@@ -156,8 +159,8 @@ export class OwnedStage<T> extends StageBase<T, T> {
    */
   protected override closeChildren(exit: Exit): typeof NO_ERROR {
     this.scope.forget(this as OwnedStage<unknown>);
-    // The stage is already closing, so its own listener ignores this; the close reaches
-    // the stages below synchronously right after, before any source's rejection can.
+    // C3: the stage is already closing, so its own listener ignores this; the close
+    // reaches the stages below synchronously right after, before any source's rejection.
     if (!this.closeSignal.signal.aborted) this.closeSignal.abort(stopReason(OWN, exit));
     return NO_ERROR;
   }
@@ -174,7 +177,7 @@ export function closeOwnedOnAbandon(refs: Set<WeakRef<OwnedStage<unknown>>>, sta
     for (const ref of refs) {
       const stream = ref.deref();
       if (stream === undefined) continue;
-      void Promise.resolve(closeIterator(stream, { outcome: 'cancelled' }, Infinity, stageName)).then((error) => {
+      void Promise.resolve(closeIterator(stream, CANCELLED, Infinity, stageName)).then((error) => {
         if (error !== NO_ERROR) report({ type: 'cleanup-error', stage: stageName, error });
       });
     }

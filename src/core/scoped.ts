@@ -106,6 +106,7 @@ class ScopedStage<T> extends StageBase<T, T> {
       error === this.abortedWith ||
       error === this.scope.controller.signal.reason ||
       (error instanceof Error && error.name === 'AbortError');
+    // C5: kept for return(), not reported as late: someone is waiting for this close.
     if (this.collecting && !expected) this.bodyError = suppress(error, this.bodyError);
     else super.lateError(error);
   }
@@ -147,7 +148,8 @@ function isIterator(value: unknown): value is AsyncIterator<unknown> {
  * Errors (C5): owned streams that fail to close, and an error thrown by the body's
  * `finally`, reach `return()` (several as an `AggregateError`, a later one attached to an
  * earlier as a `SuppressedError`). An abandoned scoped stage (C7) is reported, and owned
- * streams are closed by the safety net.
+ * streams are closed by the safety net. A body parked on something it neither owns nor
+ * ends on `signal` is waited for up to `closeTimeout`, then reported as a straggler (C2).
  *
  * @param body - An async generator function; its first parameter is the {@link Scope}.
  * @param options - `signal` (abort every stage this function returns) and `closeTimeout`
