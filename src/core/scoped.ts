@@ -106,8 +106,11 @@ class ScopedStage<T> extends StageBase<T, T> {
       error === this.abortedWith ||
       error === this.scope.controller.signal.reason ||
       (error instanceof Error && error.name === 'AbortError');
+    // C3: the abort's reason (also when an owner aborted this stage, which the base does
+    // not see as its own abort) is how an aborted body ends, not a late error.
+    if (expected) return;
     // C5: kept for return(), not reported as late: someone is waiting for this close.
-    if (this.collecting && !expected) this.bodyError = suppress(error, this.bodyError);
+    if (this.collecting) this.bodyError = suppress(error, this.bodyError);
     else super.lateError(error);
   }
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
+import { abortable, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 import { outcome, watch } from '../helpers/contract.js';
 
@@ -128,6 +128,35 @@ describe('scoped: the reference scenarios', () => {
     expect(seen[0]).toBe(reason);
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
     expect(log.slice(-3)).toEqual(['upstream:return:start', 'upstream:return:end', 'resolver:finally']);
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe('scoped: aborted from outside (an owner stage is aborted)', () => {
+  it('the owned reads reject with the reason; the body rethrowing it is not reported', async () => {
+    const log: string[] = [];
+    const seen: unknown[] = [];
+    const controller = new AbortController();
+    const stream = pipe(
+      stalled(log),
+      scoped(async function* ({ own }, source: Source<number>) {
+        try {
+          for await (const x of own(source)) yield x;
+        } catch (error) {
+          seen.push(error);
+          throw error;
+        }
+      }),
+      abortable(controller.signal),
+    );
+    await stream.next();
+    const pending = outcome(stream.next());
+    await ticks(3);
+    const reason = { why: 'request ended' };
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await ticks(30);
+    expect(seen).toEqual([reason]);
     expect(recorded.reports).toEqual([]);
   });
 });
