@@ -124,7 +124,7 @@ class ScopedStage<T> extends StageBase<T, T> {
   }
 }
 
-/** An open iterator (a generator object, a stage): handed in, it is owned from the call (C1). */
+/** An open iterator (a generator object, a stage): handed in, the scope closes it if the body never starts (C1). */
 function isIterator(value: unknown): value is AsyncIterator<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { next?: unknown }).next === 'function';
 }
