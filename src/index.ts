@@ -40,3 +40,4 @@ export { defer } from './core/sources/defer.js';
 
 // Internal building blocks for iterscope's own entry points; see core/internal.ts.
 export * from './core/internal.js';
+export { scoped, type Scope, type ScopedFunction } from './core/scoped.js';

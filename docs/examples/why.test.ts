@@ -114,6 +114,16 @@ describe.concurrent('why.md: what JavaScript does', () => {
     expect(line(out, `${hand}: return()`)).toMatch(/settled: [\d.]+ ms, park ended first: false$/);
   }, TIMEOUT);
 
+  it("a chain of generators: the resolver's return() waits for the upstream, and forever for a silent one", async () => {
+    const out = await run('generator-chain.ts');
+    expect(line(out, 'upstream quiet 200 ms:')).toMatch(
+      /^upstream quiet 200 ms: return\(\) settled: \d+\.\d ms; closed \[C, B, A\]; the resolver read the late item: true$/,
+    );
+    expect(line(out, 'upstream quiet forever:')).toBe(
+      'upstream quiet forever: return() settled: not within 300 ms; closed []; the resolver read the late item: false',
+    );
+  }, TIMEOUT);
+
   it("a generator body sees the store of whoever calls next(), and enterWith leaks into the consumer", async () => {
     const out = await run('als-follows-caller.ts');
     expect(out.lines).toEqual([
@@ -216,6 +226,14 @@ describe.concurrent('why.md: the same scenarios through iterscope', () => {
     expect(line(out, `${forever}: return()`)).toMatch(/settled: [\d.]+ ms, park ended first: false$/);
     expect(line(out, 'reported: straggler')).toMatch(/^reported: straggler in map after \d+ ms$/);
     expect(line(out, 'abort:')).toMatch(/^abort: pending next\(\) rejected after [\d.]+ ms, with signal\.reason itself: true$/);
+  }, TIMEOUT);
+
+  it('aclosing frees the framework but not the chain; scoped closes C, B, A in one return()', async () => {
+    const out = await run('iterscope/scoped.ts');
+    expect(line(out, 'aclosing(resolver()): pending')).toMatch(/: pending next\(\) settled: \d+\.\d ms; closed after 5 ms: \[\]$/);
+    expect(line(out, 'aclosing(resolver()): return()')).toMatch(/, once the upstream yielded; closed \[C, B, A\]$/);
+    expect(line(out, 'scoped: return()')).toMatch(/^scoped: return\(\) settled: \d+\.\d ms; closed \[C, B, A\]; pending next\(\): \{"done":true\}$/);
+    expect(line(out, 'scoped: reports:')).toBe('scoped: reports: none');
   }, TIMEOUT);
 
   it('bindContext: the body sees the bound context at every step, the consumer keeps its own', async () => {

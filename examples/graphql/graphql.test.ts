@@ -11,6 +11,7 @@ import { startGraphqlServer, type GraphqlServer } from './server.js';
 const CLOSE_BOUND_MS = 1_000;
 
 const scenario = (key: Scenario['key']): Scenario => SCENARIOS.find((s) => s.key === key)!;
+const endMs = (span: ReadableSpan): number => span.endTime[0] * 1_000 + span.endTime[1] / 1e6;
 
 /** The stream span's children: the model's own span and one tool span per token. */
 function expectStreamChildren(spans: ReadableSpan[], stream: ReadableSpan, sent: number): void {
@@ -98,6 +99,23 @@ describe('GraphQL subscription (graphql-yoga over SSE): the client leaves', () =
     expect(tracing.reports.map((r) => `${r.type} ${r.stage}`)).toEqual(['straggler traced']);
   });
 
+  it('the model stalls, the resolver is a scoped generator: the stream closes first (C4), cancelled; the model and resolver finally run; nothing reported', async () => {
+    const { record, spans } = await runScenario(server, tracing, scenario('scoped-generator'));
+    expect(record.closedWith?.outcome).toBe('cancelled');
+    expect(record.closedAt! - record.disconnectedAt!).toBeLessThan(CLOSE_BOUND_MS);
+    expect(record.upstreamFinally).toBe(true);
+    expect(record.resolverFinally).toBe(true);
+    const operation = only(spans, 'subscription tokens');
+    const stream = only(spans, 'llm.stream');
+    expect(parentOf(stream)).toBe(idOf(operation));
+    expect(outcomeOf(stream)).toBe('cancelled');
+    // C4: the stream span ended before the resolver's finally ended the operation span.
+    expect(endMs(stream)).toBeLessThanOrEqual(endMs(operation));
+    expectStreamChildren(spans, stream, 3);
+    expect(tracing.openSpans()).toEqual([]);
+    expect(tracing.reports).toEqual([]);
+  });
+
   // Last: what is left parked here stays parked for the rest of the file.
   it("the model stalls, no signal: yoga's return() is queued behind the resolver generator, nothing reaches the stream", async () => {
     const { record, spans } = await runScenario(server, tracing, scenario('generator-stuck'));
@@ -117,6 +135,7 @@ describe('GraphQL subscription (graphql-yoga over SSE): the client leaves', () =
     expect(section('GENERATOR', scenario('generator').title)).toMatch(/resolver finally ran: yes[\s\S]*^└─ llm\.stream outcome=cancelled/m);
     expect(section('GENERATOR', scenario('generator-dropped').title)).toMatch(/\(abandoned\); model finally ran: yes; resolver finally ran: no[\s\S]*^llm\.stream outcome=abandoned/m);
     expect(section('GENERATOR_WITH_SIGNAL', scenario('generator-signal').title)).toMatch(/\(aborted\); model finally ran: no; resolver finally ran: yes[\s\S]*straggler \(traced\)/);
+    expect(section('SCOPED_GENERATOR', scenario('scoped-generator').title)).toMatch(/\(cancelled\); model finally ran: yes; resolver finally ran: yes\nreports: none; spans still open: none[\s\S]*^└─ llm\.stream outcome=cancelled/m);
     expect(section('GENERATOR', scenario('generator-stuck').title)).toMatch(/pipeline never closed[\s\S]*no span of this subscription ended/);
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 /**
  * `npm run example:graphql`: a graphql-yoga subscription over SSE on loopback, left by its
- * client in five situations; prints what the server managed to close, and the spans.
+ * client in six situations; prints what the server managed to close, and the spans.
  * Run with `node --expose-gc` (the npm script does): one scenario needs a collection.
  */
 import { formatSpanTree } from '../shared/span-tree.js';

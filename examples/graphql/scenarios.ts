@@ -10,7 +10,7 @@ import { subscribeThenLeave, TOKENS } from './client.js';
 import type { GraphqlServer, ResolverMode, SubscriptionRecord } from './server.js';
 
 export interface Scenario {
-  readonly key: 'pipeline' | 'generator' | 'generator-dropped' | 'generator-signal' | 'generator-stuck';
+  readonly key: 'pipeline' | 'generator' | 'generator-dropped' | 'generator-signal' | 'scoped-generator' | 'generator-stuck';
   readonly title: string;
   readonly mode: ResolverMode;
   /** The model stops producing after this many tokens. */
@@ -38,6 +38,13 @@ export const SCENARIOS: readonly Scenario[] = [
     key: 'generator-signal',
     title: 'the model stalls; the request signal is passed to the pipeline',
     mode: 'GENERATOR_WITH_SIGNAL',
+    stallAfter: 3,
+    endsBy: 'closed',
+  },
+  {
+    key: 'scoped-generator',
+    title: 'the model stalls; the resolver is a scoped generator',
+    mode: 'SCOPED_GENERATOR',
     stallAfter: 3,
     endsBy: 'closed',
   },

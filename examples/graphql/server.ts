@@ -11,16 +11,19 @@
  *   which JavaScript queues behind the generator's pending `await`.
  * - `GENERATOR_WITH_SIGNAL`: the same generator, with the request's abort signal handed to
  *   the pipeline: the disconnect rejects the pending read, so the generator moves on.
+ * - `SCOPED_GENERATOR`: the same generator body under `scoped`: it owns the pipeline, so
+ *   yoga's return() closes the pipeline first, the parked read ends, and the generator's
+ *   finally runs; the model gets the scope's signal and stops too.
  */
 import { createServer } from 'node:http';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import { createSchema, createYoga, type YogaInitialContext } from 'graphql-yoga';
-import { abortable, pipe, withCleanup, type Exit } from 'iterscope';
+import { abortable, pipe, scoped, withCleanup, type Exit } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
 import { sleep } from '../shared/wait.js';
 import { listenOnLoopback } from '../shared/loopback.js';
 
-export type ResolverMode = 'PIPELINE' | 'GENERATOR' | 'GENERATOR_WITH_SIGNAL';
+export type ResolverMode = 'PIPELINE' | 'GENERATOR' | 'GENERATOR_WITH_SIGNAL' | 'SCOPED_GENERATOR';
 
 /** What the server saw of one subscription. */
 export interface SubscriptionRecord {
@@ -60,17 +63,27 @@ interface Settings extends Required<GraphqlServerOptions> {
 
 const WORDS = ['Sub', 'scriptions', ' end', ' when', ' their', ' clients', ' leave', '.'];
 
+/** A read that never answers; with a signal, it rejects with the signal's reason when it aborts. */
+function stalledRead(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    signal?.addEventListener('abort', () => {
+      reject(signal.reason as Error);
+    }, { once: true });
+  });
+}
+
 /**
  * The simulated model. With `stallAfter`, it stops producing after that many tokens and
  * waits on something that never happens, and that nothing else refers to (a dropped
  * connection whose handle is gone): a plain generator parked there can never be closed.
+ * With a `signal`, the stalled read ends when it aborts, as a `fetch` would.
  */
-async function* completion(tracer: Tracer, record: SubscriptionRecord, latencyMs: number, stallAfter: number | null | undefined): AsyncGenerator<string> {
+async function* completion(tracer: Tracer, record: SubscriptionRecord, latencyMs: number, stallAfter: number | null | undefined, signal?: AbortSignal): AsyncGenerator<string> {
   try {
     await sleep(latencyMs);
     tracer.startSpan('llm.connect').end();
     for (let i = 0; i < 1_000; i++) {
-      if (stallAfter != null && i >= stallAfter) await new Promise<never>(() => undefined);
+      if (stallAfter != null && i >= stallAfter) await stalledRead(signal);
       await sleep(latencyMs);
       yield WORDS[i % WORDS.length]!;
     }
@@ -90,11 +103,11 @@ async function lookUp(text: string, { span, signal, index }: ItemScope, latencyM
   return { text, index };
 }
 
-function tokenStream(settings: Settings, record: SubscriptionRecord, operation: Span, stallAfter: number | null | undefined): AsyncIterableIterator<Token> {
+function tokenStream(settings: Settings, record: SubscriptionRecord, operation: Span, stallAfter: number | null | undefined, signal?: AbortSignal): AsyncIterableIterator<Token> {
   const { tracer } = settings;
   const parent = trace.setSpan(context.active(), operation);
   return pipe(
-    completion(tracer, record, settings.tokenLatencyMs, stallAfter),
+    completion(tracer, record, settings.tokenLatencyMs, stallAfter, signal),
     traced({ name: 'llm.stream', context: parent, closeTimeout: settings.closeTimeout, attributes: { 'subscription.id': record.id } }),
     mapTraced((text: string, scope) => lookUp(text, scope, settings.toolLatencyMs), { name: 'tool.call' }),
     // C4: runs after everything below finished closing (or, C7, when the safety net finds
@@ -126,6 +139,23 @@ async function* resolverGenerator(stream: AsyncIterable<Token>, record: Subscrip
   }
 }
 
+/**
+ * The same resolver body under `scoped`: it owns the stream it reads, so closing the
+ * resolver closes the stream first (C4); the read it is parked on ends at once, and the
+ * model, handed the scope's signal, stops as well. Then the finally runs.
+ */
+const scopedResolver = scoped(async function* ({ own, signal }, settings: Settings, record: SubscriptionRecord, operation: Span, stallAfter: number | null | undefined) {
+  try {
+    for await (const token of own(tokenStream(settings, record, operation, stallAfter, signal))) {
+      record.sent++;
+      yield token;
+    }
+  } finally {
+    record.resolverFinally = true;
+    operation.end();
+  }
+});
+
 interface TokensArgs {
   readonly mode: ResolverMode;
   /** The model stops producing after this many tokens. */
@@ -145,6 +175,7 @@ function subscribe(settings: Settings, args: TokensArgs, ctx: YogaInitialContext
   const operation = settings.tracer.startSpan('subscription tokens', {
     attributes: { 'graphql.operation.type': 'subscription', 'resolver.mode': args.mode, 'subscription.id': record.id },
   });
+  if (args.mode === 'SCOPED_GENERATOR') return scopedResolver(settings, record, operation, args.stallAfter);
   const stream = tokenStream(settings, record, operation, args.stallAfter);
   switch (args.mode) {
     case 'PIPELINE':
@@ -165,7 +196,7 @@ function subscribe(settings: Settings, args: TokensArgs, ctx: YogaInitialContext
 }
 
 const typeDefs = /* GraphQL */ `
-  enum ResolverMode { PIPELINE GENERATOR GENERATOR_WITH_SIGNAL }
+  enum ResolverMode { PIPELINE GENERATOR GENERATOR_WITH_SIGNAL SCOPED_GENERATOR }
   type Token { text: String!, index: Int! }
   type Query { ready: Boolean! }
   type Subscription { tokens(mode: ResolverMode!, stallAfter: Int, resolverStallAfter: Int): Token! }
