@@ -9,7 +9,7 @@ export { configure, type Configuration } from './core/config.js';
 export { SuppressedError, TimeoutError, type SuppressedErrorConstructor } from './core/errors.js';
 export type { Exit, Outcome } from './core/exit.js';
 export type { Operator } from './core/operator.js';
-export { pipe, type UnaryFunction } from './core/pipe.js';
+export { pipe, type PipeTypedUpTo16Operators, type UnaryFunction } from './core/pipe.js';
 export { onReport, type Report } from './core/report.js';
 export type { Source, SourceItem } from './core/source.js';
 export type { Stage, StageOptions } from './core/stage.js';
