@@ -3,7 +3,7 @@ import type { Exit } from '../exit.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkCount, describe } from '../validate.js';
+import { checkRange, checkStageOptions, describe } from '../validate.js';
 import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
 
 const PENDING = 0;
@@ -185,9 +185,7 @@ class BufferedStage<T> extends StageBase<T, never> implements ChildSink<T> {
  * ```
  */
 export function buffered<T>(size: number, options?: StageOptions): Operator<T, T> {
-  checkCount('buffered', 'size', size);
-  if (size < 1 || size === Infinity) {
-    throw new RangeError(`buffered: expected \`size\` to be a whole number from 1 up, got ${describe(size)}.`);
-  }
+  checkRange('buffered', 'size', size, 'size');
+  checkStageOptions('buffered', options);
   return (source) => new BufferedStage<T>(source, size, options);
 }

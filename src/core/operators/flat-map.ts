@@ -3,7 +3,7 @@ import type { Exit } from '../exit.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
 import { StageBase, type Stage, type StageOptions } from '../stage.js';
-import { checkCount, checkFunction, checkOptions, describe } from '../validate.js';
+import { checkFunction, checkRange, checkStageOptions, describe } from '../validate.js';
 import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
 
 interface Ready {
@@ -204,14 +204,9 @@ export interface FlatMapOptions extends StageOptions {
  */
 export function flatMap<T, U>(fn: (value: T, index: number) => Source<U>, options?: FlatMapOptions): Operator<T, U> {
   checkFunction('flatMap', 'fn', fn);
-  checkOptions('flatMap', options);
+  checkStageOptions('flatMap', options);
   const concurrency = options?.concurrency ?? 1;
-  checkCount('flatMap', 'options.concurrency', concurrency);
-  if (concurrency < 1) {
-    throw new RangeError(
-      `flatMap: expected \`options.concurrency\` to be a whole number from 1 up, or Infinity, got ${describe(concurrency)}.`,
-    );
-  }
+  checkRange('flatMap', 'options.concurrency', concurrency, 'concurrency');
   const stageOptions = options === undefined ? undefined : { signal: options.signal, closeTimeout: options.closeTimeout };
   return (source): Stage<U> => new FlatMapStage<T, U>(source, fn, concurrency, stageOptions);
 }

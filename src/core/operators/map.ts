@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion, fusable } from './fused.js';
 
 class MapStage<T, U> extends StageBase<U, T> {
@@ -38,6 +38,7 @@ class MapStage<T, U> extends StageBase<U, T> {
  */
 export function map<T, U>(fn: (value: T, index: number) => U | PromiseLike<U>, options?: StageOptions): Operator<T, U> {
   checkFunction('map', 'fn', fn);
+  checkStageOptions('map', options);
   const operator: Operator<T, U> = (source) => new MapStage<T, U>(source, fn, options);
   if (options !== undefined) return acceptsFusion(operator);
   // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
