@@ -39,3 +39,10 @@ export { toReadableStream } from './core/adapters/to-readable-stream.js';
 
 // Internal building blocks for iterscope's own entry points; see core/internal.ts.
 export * from './core/internal.js';
+export { startWith } from './core/operators/start-with.js';
+export { endWith } from './core/operators/end-with.js';
+export { dropWhile } from './core/operators/drop-while.js';
+export { distinct } from './core/operators/distinct.js';
+export { distinctUntilChanged } from './core/operators/distinct-until-changed.js';
+export { pairwise } from './core/operators/pairwise.js';
+export { batch } from './core/operators/batch.js';

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   abortable,
+  batch,
   buffered,
+  distinct,
+  distinctUntilChanged,
+  dropWhile,
+  pairwise,
   configure,
   drop,
   filter,
@@ -32,6 +37,11 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['timeout', (o) => timeout(10, o)],
   ['buffered', (o) => buffered(1, o)],
   ['flatMap', (o) => flatMap(() => [], o)],
+  ['dropWhile', (o) => dropWhile(() => true, o)],
+  ['distinct', (o) => distinct(undefined, o)],
+  ['distinctUntilChanged', (o) => distinctUntilChanged(undefined, o)],
+  ['pairwise', (o) => pairwise(o)],
+  ['batch', (o) => batch(2, o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
@@ -100,8 +110,8 @@ describe('C10: one wording for each kind of range', () => {
     expect(words).toBe('expected `…` to be a whole number from 0 up, or Infinity');
   });
 
-  it('sizes (1 up, finite): buffered(0), buffered(-1), buffered(1.5) and buffered(Infinity) say the same', () => {
-    const words = sameWording([0, -1, 1.5, Infinity].map((n) => () => buffered(n)));
+  it('sizes (1 up, finite): buffered(0), buffered(-1), buffered(1.5), buffered(Infinity) and batch(0) say the same', () => {
+    const words = sameWording([0, -1, 1.5, Infinity].flatMap((n) => [() => buffered(n), () => batch(n)]));
     expect(words).toBe('expected `…` to be a whole number from 1 up');
   });
 

@@ -1,0 +1,49 @@
+/**
+ * Stage kinds for the operators added after the first set (startWith, dropWhile, batch,
+ * ...): the property suite generates them like every built-in kind. Operators whose
+ * options object is not `StageOptions` of their own (startWith, endWith) take the
+ * scenario's signal through `abortable`, the way users would pass one.
+ */
+import {
+  abortable,
+  batch,
+  distinct,
+  distinctUntilChanged,
+  dropWhile,
+  endWith,
+  map,
+  pairwise,
+  pipe,
+  startWith,
+  type Source,
+} from 'iterscope';
+import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
+
+const asSource = (source: PipelineSource): Source<number> => source as Source<number>;
+
+/** @internal */
+export function operatorStages(): StageKind[] {
+  return [
+    stageKind('startWith', (source, { variant, signal }) =>
+      pipe(asSource(source), startWith(...Array.from({ length: variant % 3 }, (_, i) => -1 - i)), abortable(signal))),
+    stageKind('endWith', (source, { variant, signal }) =>
+      pipe(asSource(source), endWith(...Array.from({ length: variant % 3 }, (_, i) => -1 - i)), abortable(signal))),
+    stageKind('dropWhile', (source, { variant, options, error }) => {
+      if (variant % 4 === 3) {
+        return pipe(asSource(source), dropWhile((_x: number, i) => {
+          if (i === 1) throw error('callback', i);
+          return true;
+        }, options));
+      }
+      return pipe(asSource(source), dropWhile((_x: number, i) => i < variant % 3, options));
+    }),
+    stageKind('distinct', (source, { variant, options }) =>
+      pipe(asSource(source), distinct(variant % 2 === 0 ? undefined : (x: number) => x % 2, options))),
+    stageKind('distinctUntilChanged', (source, { variant, options }) =>
+      pipe(asSource(source), distinctUntilChanged(variant % 2 === 0 ? undefined : (a: number, b: number) => a + 1 === b, options))),
+    stageKind('pairwise', (source, { options }) =>
+      pipe(pipe(asSource(source), pairwise(options)), map(([, b]: [number, number]) => b))),
+    stageKind('batch', (source, { variant, options }) =>
+      pipe(pipe(asSource(source), batch(1 + (variant % 3), options)), map((items: number[]) => items.length))),
+  ];
+}
