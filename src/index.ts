@@ -46,3 +46,8 @@ export { distinct } from './core/operators/distinct.js';
 export { distinctUntilChanged } from './core/operators/distinct-until-changed.js';
 export { pairwise } from './core/operators/pairwise.js';
 export { batch } from './core/operators/batch.js';
+export { some } from './core/terminals/some.js';
+export { every } from './core/terminals/every.js';
+export { find } from './core/terminals/find.js';
+export { count } from './core/terminals/count.js';
+export { last } from './core/terminals/last.js';
