@@ -51,3 +51,7 @@ export { every } from './core/terminals/every.js';
 export { find } from './core/terminals/find.js';
 export { count } from './core/terminals/count.js';
 export { last } from './core/terminals/last.js';
+export { channel, type Channel, type ChannelOptions } from './core/sources/channel.js';
+export { fromEvent, type EventSource } from './core/sources/from-event.js';
+export { interval } from './core/sources/interval.js';
+export { range } from './core/sources/range.js';
