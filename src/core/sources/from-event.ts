@@ -17,16 +17,16 @@ import { PushStage } from './push-stage.js';
  */
 export type EventSource =
   | {
-      addEventListener(type: string, listener: (event: never) => void): void;
-      removeEventListener(type: string, listener: (event: never) => void): void;
+      addEventListener(type: string, listener: (event: unknown) => void): void;
+      removeEventListener(type: string, listener: (event: unknown) => void): void;
     }
   | {
-      on(type: string, listener: (...args: never[]) => void): unknown;
-      off(type: string, listener: (...args: never[]) => void): unknown;
+      on(type: string, listener: (...args: unknown[]) => void): unknown;
+      off(type: string, listener: (...args: unknown[]) => void): unknown;
     }
   | {
-      addListener(type: string, listener: (...args: never[]) => void): unknown;
-      removeListener(type: string, listener: (...args: never[]) => void): unknown;
+      addListener(type: string, listener: (...args: unknown[]) => void): unknown;
+      removeListener(type: string, listener: (...args: unknown[]) => void): unknown;
     };
 
 type Listen = (type: string, listener: (value: unknown) => void) => () => void;
