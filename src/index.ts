@@ -55,3 +55,4 @@ export { channel, type Channel, type ChannelOptions } from './core/sources/chann
 export { fromEvent, type EventSource } from './core/sources/from-event.js';
 export { interval } from './core/sources/interval.js';
 export { range } from './core/sources/range.js';
+export { takeUntil, type Notifier } from './core/operators/take-until.js';

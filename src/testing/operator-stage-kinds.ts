@@ -15,6 +15,7 @@ import {
   pairwise,
   pipe,
   startWith,
+  takeUntil,
   type Source,
 } from 'iterscope';
 import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
@@ -45,5 +46,8 @@ export function operatorStages(): StageKind[] {
       pipe(pipe(asSource(source), pairwise(options)), map(([, b]: [number, number]) => b))),
     stageKind('batch', (source, { variant, options }) =>
       pipe(pipe(asSource(source), batch(1 + (variant % 3), options)), map((items: number[]) => items.length))),
+    // A notifier from the scenario's pool: it stops the stream at its first item, and is
+    // closed with the stage (C1, C4).
+    stageKind('takeUntil', (source, { options, probe }) => pipe(asSource(source), takeUntil(probe() as Source<unknown>, options))),
   ];
 }

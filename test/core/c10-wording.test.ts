@@ -14,6 +14,7 @@ import {
   map,
   scan,
   take,
+  takeUntil,
   takeWhile,
   tap,
   timeout,
@@ -42,6 +43,7 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['distinctUntilChanged', (o) => distinctUntilChanged(undefined, o)],
   ['pairwise', (o) => pairwise(o)],
   ['batch', (o) => batch(2, o)],
+  ['takeUntil', (o) => takeUntil(AbortSignal.abort(), o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
