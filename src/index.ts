@@ -56,3 +56,5 @@ export { fromEvent, type EventSource } from './core/sources/from-event.js';
 export { interval } from './core/sources/interval.js';
 export { range } from './core/sources/range.js';
 export { takeUntil, type Notifier } from './core/operators/take-until.js';
+export { catchError } from './core/operators/catch-error.js';
+export { retry, type RetryOptions } from './core/operators/retry.js';

@@ -7,6 +7,7 @@
 import {
   abortable,
   batch,
+  catchError,
   distinct,
   distinctUntilChanged,
   dropWhile,
@@ -21,6 +22,17 @@ import {
 import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
 
 const asSource = (source: PipelineSource): Source<number> => source as Source<number>;
+
+/** A source whose first read fails with `error`. */
+function failing(error: unknown): Iterable<number> {
+  return {
+    [Symbol.iterator]: () => ({
+      next: (): IteratorResult<number> => {
+        throw error;
+      },
+    }),
+  };
+}
 
 /** @internal */
 export function operatorStages(): StageKind[] {
@@ -49,5 +61,14 @@ export function operatorStages(): StageKind[] {
     // A notifier from the scenario's pool: it stops the stream at its first item, and is
     // closed with the stage (C1, C4).
     stageKind('takeUntil', (source, { options, probe }) => pipe(asSource(source), takeUntil(probe() as Source<unknown>, options))),
+    // The handler rethrows, or switches to a replacement that fails with the caught error
+    // (C1: the failed source is not closed). Either way the error reaches the consumer: the
+    // harness cannot tell an error a handler dealt with from a lost one, so a replacement
+    // that swallows it is left to the unit tests.
+    stageKind('catchError', (source, { variant, options }) =>
+      pipe(asSource(source), catchError((error) => {
+        if (variant % 2 === 0) throw error;
+        return failing(error);
+      }, options))),
   ];
 }

@@ -3,10 +3,12 @@ import {
   abortable,
   batch,
   buffered,
+  catchError,
   distinct,
   distinctUntilChanged,
   dropWhile,
   pairwise,
+  retry,
   configure,
   drop,
   filter,
@@ -44,6 +46,8 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['pairwise', (o) => pairwise(o)],
   ['batch', (o) => batch(2, o)],
   ['takeUntil', (o) => takeUntil(AbortSignal.abort(), o)],
+  ['catchError', (o) => catchError(() => [], o)],
+  ['retry', (o) => retry({ count: 1, ...o })],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
@@ -78,7 +82,8 @@ describe('C10: options are checked at the operator call', () => {
     expect(() => make({ closeTimeout: -1 })).toThrow(`${name}: expected \`options.closeTimeout\``);
   });
 
-  it.each(withOptions)('%s(…, 5) rejects options that are not an object', (_name, make) => {
+  // retry's options are its count or an object; a number is a count there.
+  it.each(withOptions.filter(([name]) => name !== 'retry'))('%s(…, 5) rejects options that are not an object', (_name, make) => {
     expect(() => make(5 as never)).toThrow(TypeError);
   });
 
