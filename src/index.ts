@@ -58,3 +58,4 @@ export { range } from './core/sources/range.js';
 export { takeUntil, type Notifier } from './core/operators/take-until.js';
 export { catchError } from './core/operators/catch-error.js';
 export { retry, type RetryOptions } from './core/operators/retry.js';
+export type { MapOptions } from './core/operators/map.js';

@@ -19,6 +19,7 @@ import {
   takeUntil,
   type Source,
 } from 'iterscope';
+import { ticks } from './ticks.js';
 import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
 
 const asSource = (source: PipelineSource): Source<number> => source as Source<number>;
@@ -70,5 +71,12 @@ export function operatorStages(): StageKind[] {
         if (variant % 2 === 0) throw error;
         return failing(error);
       }, options))),
+    // Calls that finish out of order (jittered by ticks), some failing.
+    stageKind('mapConcurrent', (source, { variant, options, error }) =>
+      pipe(asSource(source), map(async (x: number, i) => {
+        await ticks((variant + i * 5) % 4);
+        if (variant % 4 === 3 && i === 1) throw error('callback', i);
+        return x;
+      }, { ...options, concurrency: 2 + (variant % 3), ordered: variant % 2 === 0 }))),
   ];
 }
