@@ -17,15 +17,21 @@ import { PushStage } from './push-stage.js';
  */
 export type EventSource =
   | {
+      /** Called at the first read. */
       addEventListener(type: string, listener: (event: unknown) => void): void;
+      /** Called when the stream stops. */
       removeEventListener(type: string, listener: (event: unknown) => void): void;
     }
   | {
+      /** Called at the first read. */
       on(type: string, listener: (...args: unknown[]) => void): unknown;
+      /** Called when the stream stops. */
       off(type: string, listener: (...args: unknown[]) => void): unknown;
     }
   | {
+      /** Called at the first read. */
       addListener(type: string, listener: (...args: unknown[]) => void): unknown;
+      /** Called when the stream stops. */
       removeListener(type: string, listener: (...args: unknown[]) => void): unknown;
     };
 

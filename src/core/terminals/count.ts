@@ -2,7 +2,6 @@ import { isThenable, type Source } from '../source.js';
 import type { StageBase, StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
 import { closeAfterFailure, openReader } from './reader.js';
-import type { Predicate } from './search.js';
 
 /**
  * Count the items (those `predicate` holds for, when given) by reading the whole stream.
@@ -24,7 +23,7 @@ import type { Predicate } from './search.js';
  * console.log(await count([1, 2, 3, 4], (x) => x % 2 === 0)); // 2
  * ```
  */
-export function count<T>(source: Source<T>, predicate?: Predicate<T>, options?: StageOptions): Promise<number> {
+export function count<T>(source: Source<T>, predicate?: (value: T, index: number) => unknown, options?: StageOptions): Promise<number> {
   if (predicate !== undefined) checkFunction('count', 'predicate', predicate);
   const reader = openReader('count', source, options);
   return predicate === undefined ? countAll(reader) : countMatching(reader, predicate);
@@ -37,7 +36,7 @@ async function countAll<T>(reader: StageBase<T, T>): Promise<number> {
   return n;
 }
 
-async function countMatching<T>(reader: StageBase<T, T>, predicate: Predicate<T>): Promise<number> {
+async function countMatching<T>(reader: StageBase<T, T>, predicate: (value: T, index: number) => unknown): Promise<number> {
   let n = 0;
   let index = 0;
   for (;;) {

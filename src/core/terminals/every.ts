@@ -2,7 +2,7 @@ import type { Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
 import { openReader } from './reader.js';
-import { negate, search, type Predicate } from './search.js';
+import { negate, search } from './search.js';
 
 /**
  * True when `predicate` holds for every item (and for an empty stream). The first item it
@@ -24,7 +24,7 @@ import { negate, search, type Predicate } from './search.js';
  * console.log(await every([2, 3, 4], (x) => x % 2 === 0)); // false, after reading 2 and 3
  * ```
  */
-export function every<T>(source: Source<T>, predicate: Predicate<T>, options?: StageOptions): Promise<boolean> {
+export function every<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<boolean> {
   checkFunction('every', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
   return search(openReader('every', source, options), negate(predicate), 'every').then((miss) => miss === undefined);

@@ -2,7 +2,7 @@ import type { Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
 import { openReader } from './reader.js';
-import { search, type Predicate } from './search.js';
+import { search } from './search.js';
 
 /**
  * The first item `predicate` holds for; the source is closed then (C1), and the promise
@@ -29,8 +29,8 @@ export function find<T, S extends T>(
   predicate: (value: T, index: number) => value is S,
   options?: StageOptions,
 ): Promise<S | undefined>;
-export function find<T>(source: Source<T>, predicate: Predicate<T>, options?: StageOptions): Promise<T | undefined>;
-export function find<T>(source: Source<T>, predicate: Predicate<T>, options?: StageOptions): Promise<T | undefined> {
+export function find<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<T | undefined>;
+export function find<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<T | undefined> {
   checkFunction('find', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
   return search(openReader('find', source, options), predicate, 'find').then((hit) => hit?.value);

@@ -2,7 +2,7 @@ import type { Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
 import { openReader } from './reader.js';
-import { search, type Predicate } from './search.js';
+import { search } from './search.js';
 
 /**
  * True as soon as `predicate` holds for an item: the source is closed then (C1), without
@@ -24,7 +24,7 @@ import { search, type Predicate } from './search.js';
  * console.log(await some(forever(), (x) => x > 2)); // true, and forever() is closed
  * ```
  */
-export function some<T>(source: Source<T>, predicate: Predicate<T>, options?: StageOptions): Promise<boolean> {
+export function some<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<boolean> {
   checkFunction('some', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
   return search(openReader('some', source, options), predicate, 'some').then((hit) => hit !== undefined);
