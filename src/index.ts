@@ -59,3 +59,4 @@ export { takeUntil, type Notifier } from './core/operators/take-until.js';
 export { catchError } from './core/operators/catch-error.js';
 export { retry, type RetryOptions } from './core/operators/retry.js';
 export type { MapOptions } from './core/operators/map.js';
+export { throttle } from './core/operators/throttle.js';

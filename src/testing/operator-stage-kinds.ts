@@ -17,6 +17,7 @@ import {
   pipe,
   startWith,
   takeUntil,
+  throttle,
   type Source,
 } from 'iterscope';
 import { ticks } from './ticks.js';
@@ -78,5 +79,7 @@ export function operatorStages(): StageKind[] {
         if (variant % 4 === 3 && i === 1) throw error('callback', i);
         return x;
       }, { ...options, concurrency: 2 + (variant % 3), ordered: variant % 2 === 0 }))),
+    // A window of 0 passes everything; one no scenario outlasts passes only the first item.
+    stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
   ];
 }

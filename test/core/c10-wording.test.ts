@@ -18,6 +18,7 @@ import {
   take,
   takeUntil,
   takeWhile,
+  throttle,
   tap,
   timeout,
   withCleanup,
@@ -48,6 +49,7 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['takeUntil', (o) => takeUntil(AbortSignal.abort(), o)],
   ['catchError', (o) => catchError(() => [], o)],
   ['retry', (o) => retry({ count: 1, ...o })],
+  ['throttle', (o) => throttle(10, o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
@@ -128,7 +130,7 @@ describe('C10: one wording for each kind of range', () => {
   });
 
   it('timer delays (finite, 0 up): timeout(-1) and timeout(Infinity) say the same', () => {
-    const words = sameWording([-1, Infinity].map((n) => () => timeout(n)));
+    const words = sameWording([-1, Infinity].flatMap((n) => [() => timeout(n), () => throttle(n)]));
     expect(words).toBe('expected `…` to be a finite number of milliseconds from 0 up');
   });
 
