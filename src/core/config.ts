@@ -1,5 +1,5 @@
 import { runtime } from './runtime.js';
-import { checkDuration, checkOptions, describe } from './validate.js';
+import { checkDuration, checkKnownKeys, checkOptions, describe } from './validate.js';
 
 /**
  * Process-wide defaults. Every stage reads them when it is created; options passed to a
@@ -30,6 +30,8 @@ export interface Configuration {
  *
  * @param options - The settings to change; settings left out keep their value.
  * @returns The settings as they were before the call.
+ * @throws TypeError / RangeError on a key it does not know (a misspelt setting would
+ * otherwise be ignored) or a value of the wrong type or range.
  * @example
  * ```ts
  * import { configure } from 'iterscope';
@@ -41,6 +43,7 @@ export interface Configuration {
  */
 export function configure(options: Configuration): Required<Configuration> {
   checkOptions('configure', options);
+  checkKnownKeys('configure', options, ['closeTimeout', 'leakTracking']);
   const { closeTimeout, leakTracking } = options;
   if (closeTimeout !== undefined) checkDuration('configure', 'closeTimeout', closeTimeout);
   if (leakTracking !== undefined && typeof leakTracking !== 'boolean') {

@@ -10,17 +10,10 @@
 import { NO_ERROR, aggregate } from './errors.js';
 import { CANCELLED, exitForSource, type Exit } from './exit.js';
 import { report } from './report.js';
-import { StageBase, adoptIterator, closeIterator } from './stage.js';
+import { StageBase, adoptIterator, closeIterator, closeReason } from './stage.js';
 
 /** The name owned streams carry in reports and error messages. */
 const OWN = 'scoped: own';
-
-/** The reason a close signal aborts with when the stop was not an abort (C3, rule 3). */
-export function stopReason(stage: string, exit: Exit): unknown {
-  return exit.outcome === 'aborted'
-    ? exit.reason
-    : new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError');
-}
 
 /** The bookkeeping of one scoped stage. */
 export class ScopeState {
@@ -68,7 +61,7 @@ export class ScopeState {
     for (const iterator of this.handed) closing.push(closeIterator(iterator, sourceExit, deadlineAt, stageName));
     this.handed.clear();
     // C3: after the closes were sent, so the stages below stop as closed, not as failed.
-    if (!this.controller.signal.aborted) this.controller.abort(stopReason(stageName, exit));
+    if (!this.controller.signal.aborted) this.controller.abort(closeReason(stageName, exit));
     if (closing.every((c) => c === NO_ERROR)) {
       release();
       return NO_ERROR;
@@ -115,12 +108,12 @@ export class ScopeState {
 export class OwnedStage<T> extends StageBase<T, T> {
   readonly ref: WeakRef<OwnedStage<T>>;
   private readonly scope: ScopeState;
-  private readonly closeSignal: AbortController;
+  private readonly scopeAbort: AbortController;
 
-  constructor(source: unknown, scope: ScopeState, closeSignal = new AbortController()) {
-    super(OWN, source, { signal: closeSignal.signal, closeTimeout: scope.closeTimeout });
+  constructor(source: unknown, scope: ScopeState, scopeAbort = new AbortController()) {
+    super(OWN, source, { signal: scopeAbort.signal, closeTimeout: scope.closeTimeout });
     this.scope = scope;
-    this.closeSignal = closeSignal;
+    this.scopeAbort = scopeAbort;
     this.ref = new WeakRef(this);
   }
 
@@ -130,7 +123,7 @@ export class OwnedStage<T> extends StageBase<T, T> {
 
   /** C3: the scope was aborted: reject the pending read with `reason` and close. */
   abort(reason: unknown): void {
-    if (!this.closeSignal.signal.aborted) this.closeSignal.abort(reason);
+    if (!this.scopeAbort.signal.aborted) this.scopeAbort.abort(reason);
   }
 
   /**
@@ -161,7 +154,7 @@ export class OwnedStage<T> extends StageBase<T, T> {
     this.scope.forget(this as OwnedStage<unknown>);
     // C3: the stage is already closing, so its own listener ignores this; the close
     // reaches the stages below synchronously right after, before any source's rejection.
-    if (!this.closeSignal.signal.aborted) this.closeSignal.abort(stopReason(OWN, exit));
+    if (!this.scopeAbort.signal.aborted) this.scopeAbort.abort(closeReason(OWN, exit));
     return NO_ERROR;
   }
 }

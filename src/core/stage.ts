@@ -736,7 +736,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  * rejects with it is recognised as stopped (never reported) and a person reading it knows
  * which stage stopped and why.
  */
-function closeReason(stage: string, exit: Exit): unknown {
+export function closeReason(stage: string, exit: Exit): unknown {
   if (exit.outcome === 'aborted') return exit.reason;
   return new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError');
 }

@@ -24,6 +24,7 @@ import {
   zip,
   type Source,
 } from 'iterscope';
+import { operatorStages } from './operator-stage-kinds.js';
 import { ticks } from './ticks.js';
 import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
 
@@ -131,6 +132,7 @@ export function builtinStages(): StageKind[] {
       },
       { keepsContract: false, takesSignal: false },
     ),
+    ...operatorStages(),
   ];
 }
 

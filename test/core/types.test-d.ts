@@ -1,5 +1,18 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { aclosing, borrow, filter, map, pipe, take, withCleanup, type Exit, type Operator, type Source, type Stage } from 'iterscope';
+import {
+  aclosing,
+  borrow,
+  filter,
+  map,
+  pipe,
+  take,
+  withCleanup,
+  type Exit,
+  type Operator,
+  type PipeTypedUpTo16Operators,
+  type Source,
+  type Stage,
+} from 'iterscope';
 
 describe('public types', () => {
   it('pipe infers item types through curried operators', () => {
@@ -54,5 +67,62 @@ describe('public types', () => {
     expectTypeOf<AsyncGenerator<number>>().toExtend<Source<number>>();
     // @ts-expect-error a number is not a source
     aclosing(42);
+  });
+});
+
+describe('typed pipe', () => {
+  async function* numbers(): AsyncGenerator<number> {
+    yield 1;
+  }
+  const inc = map((x: number) => x + 1);
+
+  it('a callback typed for the wrong item is an error at its own operator', () => {
+    pipe(
+      numbers(),
+      // @ts-expect-error map expects strings, the source yields numbers
+      map((s: string) => s.length),
+    );
+    pipe(
+      numbers(),
+      map((x) => x + 1),
+      filter((x) => x > 0),
+      // @ts-expect-error the third operator expects strings, the second yields numbers
+      map((s: string) => s.length),
+      take(1),
+    );
+  });
+
+  it('infers item types through 16 operators', () => {
+    const out = pipe(
+      numbers(),
+      inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc,
+      map((x) => String(x)),
+      map((s) => s.length > 0),
+    );
+    expectTypeOf(out).toEqualTypeOf<Stage<boolean>>();
+    pipe(
+      numbers(),
+      inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc,
+      // @ts-expect-error the 16th operator is still checked against the 15th
+      map((s: string) => s.length),
+    );
+  });
+
+  it('a 17th operator is a type error naming the limit, not an untyped result', () => {
+    pipe(
+      numbers(),
+      inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc,
+      // @ts-expect-error pipe is typed for up to 16 operators
+      inc,
+    );
+    expectTypeOf<PipeTypedUpTo16Operators>().not.toBeFunction();
+    // Nesting is the way past 16, fully typed.
+    const sixteen = pipe(numbers(), inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc, inc);
+    expectTypeOf(pipe(sixteen, map((x) => String(x)))).toEqualTypeOf<Stage<string>>();
+  });
+
+  it('operators that take no callback pick up the item type from the step before', () => {
+    expectTypeOf(pipe(numbers(), map((x) => x), filter(() => true), take(3), withCleanup(() => undefined))).toEqualTypeOf<Stage<number>>();
+    expectTypeOf(pipe(numbers(), take<number>(3), take(1))).toEqualTypeOf<Stage<number>>();
   });
 });

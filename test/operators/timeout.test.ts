@@ -58,7 +58,7 @@ describe('timeout', () => {
 });
 
 badInputSuite('timeout', [
-  ['ms negative', () => timeout(-1), RangeError, /timeout: expected `ms` to be a number of milliseconds from 0 up.*`-1`/],
+  ['ms negative', () => timeout(-1), RangeError, /timeout: expected `ms` to be a finite number of milliseconds from 0 up, got `-1`/],
   ['ms Infinity', () => timeout(Infinity), RangeError, /timeout: expected `ms` to be a finite number.*`Infinity`/],
   ['ms not a number', () => timeout('5' as never), TypeError, /timeout: expected `ms` to be a number of milliseconds, got `"5"`/],
   ['signal not a signal', () => timeout(5, { signal: {} as never }), TypeError, /timeout: expected `options.signal` to be an AbortSignal/],

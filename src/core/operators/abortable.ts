@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkSignal } from '../validate.js';
+import { checkSignal, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class AbortableStage<T> extends StageBase<T, T> {
@@ -39,5 +39,6 @@ class AbortableStage<T> extends StageBase<T, T> {
  */
 export function abortable<T>(signal: AbortSignal, options?: Omit<StageOptions, 'signal'>): Operator<T, T> {
   checkSignal('abortable', 'signal', signal);
+  checkStageOptions('abortable', options);
   return acceptsFusion((source) => new AbortableStage<T>(source, { ...options, signal }));
 }

@@ -4,7 +4,7 @@ import type { Input } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
 import type { StageOptions } from '../stage.js';
-import { checkCount, describe } from '../validate.js';
+import { checkRange, checkStageOptions } from '../validate.js';
 import { closeAll, InputsStage } from './children.js';
 
 const PENDING = 0;
@@ -174,9 +174,7 @@ class BufferedStage<T> extends InputsStage<T, T> {
  * ```
  */
 export function buffered<T>(size: number, options?: StageOptions): Operator<T, T> {
-  checkCount('buffered', 'size', size);
-  if (size < 1 || size === Infinity) {
-    throw new RangeError(`buffered: expected \`size\` to be a whole number from 1 up, got ${describe(size)}.`);
-  }
+  checkRange('buffered', 'size', size, 'size');
+  checkStageOptions('buffered', options);
   return (source) => new BufferedStage<T>(source, size, options);
 }

@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
-import { checkCount } from '../validate.js';
+import { checkCount, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class DropStage<T> extends StageBase<T, T> {
@@ -35,5 +35,6 @@ class DropStage<T> extends StageBase<T, T> {
  */
 export function drop<T>(count: number, options?: StageOptions): Operator<T, T> {
   checkCount('drop', 'count', count);
+  checkStageOptions('drop', options);
   return acceptsFusion((source) => new DropStage<T>(source, count, options));
 }

@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
 import { isThenable } from '../source.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion, fusable } from './fused.js';
 
 class FilterStage<T> extends StageBase<T, T> {
@@ -44,6 +44,7 @@ export function filter<T, S extends T>(
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T>;
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('filter', 'predicate', predicate);
+  checkStageOptions('filter', options);
   const operator: Operator<T, T> = (source) => new FilterStage<T>(source, predicate, options);
   if (options !== undefined) return acceptsFusion(operator);
   // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).

@@ -4,7 +4,7 @@ import type { Input, InputSink } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
 import type { Stage, StageOptions } from '../stage.js';
-import { checkCount, checkFunction, checkOptions, describe } from '../validate.js';
+import { checkFunction, checkRange, checkStageOptions } from '../validate.js';
 import { closeAll, InputsStage } from './children.js';
 
 interface Ready {
@@ -194,14 +194,9 @@ export interface FlatMapOptions extends StageOptions {
  */
 export function flatMap<T, U>(fn: (value: T, index: number) => Source<U>, options?: FlatMapOptions): Operator<T, U> {
   checkFunction('flatMap', 'fn', fn);
-  checkOptions('flatMap', options);
+  checkStageOptions('flatMap', options);
   const concurrency = options?.concurrency ?? 1;
-  checkCount('flatMap', 'options.concurrency', concurrency);
-  if (concurrency < 1) {
-    throw new RangeError(
-      `flatMap: expected \`options.concurrency\` to be a whole number from 1 up, or Infinity, got ${describe(concurrency)}.`,
-    );
-  }
+  checkRange('flatMap', 'options.concurrency', concurrency, 'concurrency');
   const stageOptions = options === undefined ? undefined : { signal: options.signal, closeTimeout: options.closeTimeout };
   return (source): Stage<U> => new FlatMapStage<T, U>(source, fn, concurrency, stageOptions);
 }

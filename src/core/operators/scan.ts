@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class ScanStage<T, A> extends StageBase<A, T> {
@@ -56,5 +56,6 @@ export function scan<T, A>(
   if (arguments.length < 2) {
     throw new TypeError('scan: expected a `seed` (the first accumulator), got none.');
   }
+  checkStageOptions('scan', options);
   return acceptsFusion((source) => new ScanStage<T, A>(source, reducer, seed, options));
 }

@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { STOP, StageBase, type StageOptions, type StepResult } from '../stage.js';
 import { isThenable } from '../source.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class TakeWhileStage<T> extends StageBase<T, T> {
@@ -44,5 +44,6 @@ export function takeWhile<T, S extends T>(
 export function takeWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T>;
 export function takeWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('takeWhile', 'predicate', predicate);
+  checkStageOptions('takeWhile', options);
   return acceptsFusion((source) => new TakeWhileStage<T>(source, predicate, options));
 }

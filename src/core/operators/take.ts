@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkCount } from '../validate.js';
+import { checkCount, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class TakeStage<T> extends StageBase<T, T> {
@@ -38,5 +38,6 @@ class TakeStage<T> extends StageBase<T, T> {
  */
 export function take<T>(count: number, options?: StageOptions): Operator<T, T> {
   checkCount('take', 'count', count);
+  checkStageOptions('take', options);
   return acceptsFusion((source) => new TakeStage<T>(source, count, options));
 }

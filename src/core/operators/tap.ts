@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class TapStage<T> extends StageBase<T, T> {
@@ -40,5 +40,6 @@ class TapStage<T> extends StageBase<T, T> {
  */
 export function tap<T>(fn: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('tap', 'fn', fn);
+  checkStageOptions('tap', options);
   return acceptsFusion((source) => new TapStage<T>(source, fn, options));
 }

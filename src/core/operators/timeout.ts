@@ -2,7 +2,7 @@ import { NO_ERROR, TimeoutError } from '../errors.js';
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkDuration, checkOptions, checkSignal, describe } from '../validate.js';
+import { checkRange, checkStageOptions } from '../validate.js';
 
 class TimeoutStage<T> extends StageBase<T, T> {
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -88,13 +88,9 @@ function forwardAbort(signal: AbortSignal, controller: AbortController): () => v
  * ```
  */
 export function timeout<T>(ms: number, options?: StageOptions): Operator<T, T> {
-  checkDuration('timeout', 'ms', ms);
-  if (ms === Infinity) {
-    throw new RangeError(`timeout: expected \`ms\` to be a finite number of milliseconds, got ${describe(ms)}.`);
-  }
-  checkOptions('timeout', options);
+  checkRange('timeout', 'ms', ms, 'delay');
+  checkStageOptions('timeout', options);
   const signal = options?.signal;
-  if (signal !== undefined) checkSignal('timeout', 'options.signal', signal);
   const closeTimeout = options?.closeTimeout;
   return (source) => new TimeoutStage<T>(source, ms, new AbortController(), signal, closeTimeout);
 }

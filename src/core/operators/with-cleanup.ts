@@ -2,7 +2,7 @@ import type { Exit } from '../exit.js';
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
-import { checkFunction } from '../validate.js';
+import { checkFunction, checkStageOptions } from '../validate.js';
 import { acceptsFusion } from './fused.js';
 
 class CleanupStage<T> extends StageBase<T, T> {
@@ -52,5 +52,6 @@ class CleanupStage<T> extends StageBase<T, T> {
  */
 export function withCleanup<T>(cleanup: (exit: Exit) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('withCleanup', 'cleanup', cleanup);
+  checkStageOptions('withCleanup', options);
   return acceptsFusion((source) => new CleanupStage<T>(source, cleanup, options));
 }

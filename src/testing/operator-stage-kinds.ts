@@ -1,0 +1,85 @@
+/**
+ * Stage kinds for the operators added after the first set (startWith, dropWhile, batch,
+ * ...): the property suite generates them like every built-in kind. Operators whose
+ * options object is not `StageOptions` of their own (startWith, endWith) take the
+ * scenario's signal through `abortable`, the way users would pass one.
+ */
+import {
+  abortable,
+  batch,
+  catchError,
+  distinct,
+  distinctUntilChanged,
+  dropWhile,
+  endWith,
+  map,
+  pairwise,
+  pipe,
+  startWith,
+  takeUntil,
+  throttle,
+  type Source,
+} from 'iterscope';
+import { ticks } from './ticks.js';
+import { stageKind, type PipelineSource, type StageKind } from './stage-kind.js';
+
+const asSource = (source: PipelineSource): Source<number> => source as Source<number>;
+
+/** A source whose first read fails with `error`. */
+function failing(error: unknown): Iterable<number> {
+  return {
+    [Symbol.iterator]: () => ({
+      next: (): IteratorResult<number> => {
+        throw error;
+      },
+    }),
+  };
+}
+
+/** @internal */
+export function operatorStages(): StageKind[] {
+  return [
+    stageKind('startWith', (source, { variant, signal }) =>
+      pipe(asSource(source), startWith(...Array.from({ length: variant % 3 }, (_, i) => -1 - i)), abortable(signal))),
+    stageKind('endWith', (source, { variant, signal }) =>
+      pipe(asSource(source), endWith(...Array.from({ length: variant % 3 }, (_, i) => -1 - i)), abortable(signal))),
+    stageKind('dropWhile', (source, { variant, options, error }) => {
+      if (variant % 4 === 3) {
+        return pipe(asSource(source), dropWhile((_x: number, i) => {
+          if (i === 1) throw error('callback', i);
+          return true;
+        }, options));
+      }
+      return pipe(asSource(source), dropWhile((_x: number, i) => i < variant % 3, options));
+    }),
+    stageKind('distinct', (source, { variant, options }) =>
+      pipe(asSource(source), distinct(variant % 2 === 0 ? undefined : (x: number) => x % 2, options))),
+    stageKind('distinctUntilChanged', (source, { variant, options }) =>
+      pipe(asSource(source), distinctUntilChanged(variant % 2 === 0 ? undefined : (a: number, b: number) => a + 1 === b, options))),
+    stageKind('pairwise', (source, { options }) =>
+      pipe(pipe(asSource(source), pairwise(options)), map(([, b]: [number, number]) => b))),
+    stageKind('batch', (source, { variant, options }) =>
+      pipe(pipe(asSource(source), batch(1 + (variant % 3), options)), map((items: number[]) => items.length))),
+    // A notifier from the scenario's pool: it stops the stream at its first item, and is
+    // closed with the stage (C1, C4).
+    stageKind('takeUntil', (source, { options, probe }) => pipe(asSource(source), takeUntil(probe() as Source<unknown>, options))),
+    // The handler rethrows, or switches to a replacement that fails with the caught error
+    // (C1: the failed source is not closed). Either way the error reaches the consumer: the
+    // harness cannot tell an error a handler dealt with from a lost one, so a replacement
+    // that swallows it is left to the unit tests.
+    stageKind('catchError', (source, { variant, options }) =>
+      pipe(asSource(source), catchError((error) => {
+        if (variant % 2 === 0) throw error;
+        return failing(error);
+      }, options))),
+    // Calls that finish out of order (jittered by ticks), some failing.
+    stageKind('mapConcurrent', (source, { variant, options, error }) =>
+      pipe(asSource(source), map(async (x: number, i) => {
+        await ticks((variant + i * 5) % 4);
+        if (variant % 4 === 3 && i === 1) throw error('callback', i);
+        return x;
+      }, { ...options, concurrency: 2 + (variant % 3), ordered: variant % 2 === 0 }))),
+    // A window of 0 passes everything; one no scenario outlasts passes only the first item.
+    stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
+  ];
+}

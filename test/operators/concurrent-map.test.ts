@@ -1,0 +1,166 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { map, pipe, take, toArray } from 'iterscope';
+import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+contractSuite('map (concurrency 2)', {
+  make: (source, options) => pipe(source, map(async (x: number) => x, { ...options, concurrency: 2 })),
+  failing: (source, error) =>
+    pipe(
+      source,
+      map(() => {
+        throw error;
+      }, { concurrency: 2 }),
+    ),
+});
+
+contractSuite('map (concurrency 3, unordered)', {
+  make: (source, options) => pipe(source, map((x: number) => x, { ...options, concurrency: 3, ordered: false })),
+});
+
+/** A deferred promise per call, to control when each call finishes. */
+function controlled(): { fn: (x: number) => Promise<number>; finish: (i: number) => void; running: () => number; started: number[] } {
+  const resolvers = new Map<number, () => void>();
+  const started: number[] = [];
+  let running = 0;
+  return {
+    started,
+    running: () => running,
+    fn: (x) => {
+      started.push(x);
+      running++;
+      return new Promise<number>((resolve) => {
+        resolvers.set(x, () => {
+          running--;
+          resolve(x * 10);
+        });
+      });
+    },
+    finish: (i) => resolvers.get(i)?.(),
+  };
+}
+
+describe('map with concurrency', () => {
+  it('runs up to `concurrency` calls at once, never more', async () => {
+    const c = controlled();
+    const stage = pipe(probe({ items: 6 }), map(c.fn, { concurrency: 3 }));
+    const first = stage.next();
+    await ticks(20);
+    expect(c.started).toEqual([0, 1, 2]);
+    expect(c.running()).toBe(3);
+    c.finish(0);
+    expect(await first).toEqual({ done: false, value: 0 });
+    await ticks(20);
+    expect(c.running()).toBe(3);
+    expect(c.started).toEqual([0, 1, 2, 3]);
+    await stage.return();
+  });
+
+  it('ordered (default): results in source order even when later calls finish first', async () => {
+    const c = controlled();
+    const out = toArray(pipe(probe({ items: 3 }), map(c.fn, { concurrency: 3 })));
+    await ticks(20);
+    c.finish(2);
+    c.finish(1);
+    c.finish(0);
+    expect(await out).toEqual([0, 10, 20]);
+  });
+
+  it('unordered: results as they finish', async () => {
+    const c = controlled();
+    const out = toArray(pipe(probe({ items: 3 }), map(c.fn, { concurrency: 3, ordered: false })));
+    await ticks(20);
+    c.finish(2);
+    await ticks(5);
+    c.finish(0);
+    await ticks(5);
+    c.finish(1);
+    expect(await out).toEqual([20, 0, 10]);
+  });
+
+  it('reads the source one next() at a time', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const src = {
+      i: 0,
+      async next(): Promise<IteratorResult<number>> {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        await ticks(2);
+        inFlight--;
+        return this.i < 5 ? { done: false, value: this.i++ } : { done: true, value: undefined };
+      },
+    };
+    expect(await toArray(pipe(src, map(async (x: number) => x, { concurrency: 4 })))).toEqual([0, 1, 2, 3, 4]);
+    expect(most).toBe(1);
+  });
+
+  it('C1: take closes the source once; results read ahead are dropped', async () => {
+    const src = probe();
+    expect(await toArray(pipe(src, map(async (x: number) => x, { concurrency: 4 }), take(2)))).toEqual([0, 1]);
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('a failing call: its error at its position, the source closed once', async () => {
+    const src = probe();
+    const error = new Error('call 1');
+    const stage = pipe(src, map(async (x: number) => {
+      if (x === 1) throw error;
+      return x;
+    }, { concurrency: 3 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('a source error comes after the items read before it', async () => {
+    const error = new Error('source');
+    const out = await outcome(toArray(pipe(probe({ throwAt: 2, error }), map(async (x: number) => x, { concurrency: 3 }))));
+    expect(out).toEqual({ ok: false, value: error });
+    const seen: number[] = [];
+    const stage = pipe(probe({ throwAt: 2, error }), map(async (x: number) => x, { concurrency: 3 }));
+    seen.push((await stage.next()).value!, (await stage.next()).value!);
+    expect(seen).toEqual([0, 1]);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+  });
+
+  it('C5: a source error read ahead and never asked for is reported once when the consumer stops; a delivered one is not', async () => {
+    const error = new Error('source');
+    const stage = pipe(probe({ throwAt: 1, error }), map(async (x: number) => x, { concurrency: 3 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(10);
+    await stage.return();
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'map', error }]);
+
+    recorded.reports.length = 0;
+    expect(await outcome(toArray(pipe(probe({ throwAt: 1, error }), map(async (x: number) => x, { concurrency: 3 }))))).toEqual({ ok: false, value: error });
+    await ticks(5);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C5: a call that fails after the stream stopped is reported', async () => {
+    let fail!: (e: Error) => void;
+    const stage = pipe(probe(), map((x: number) => (x === 0 ? new Promise<number>((_r, reject) => (fail = reject)) : x), { concurrency: 2 }));
+    const pending = stage.next();
+    await ticks(5);
+    await stage.return();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    const late = new Error('late');
+    fail(late);
+    await ticks(3);
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'map', error: late }]);
+  });
+});
+
+badInputSuite('map', [
+  ['concurrency 0', () => map((x) => x, { concurrency: 0 }), RangeError, /map: expected `options.concurrency` to be a whole number from 1 up, or Infinity, got `0`/],
+  ['ordered', () => map((x) => x, { concurrency: 2, ordered: 'no' as never }), TypeError, /map: expected `options.ordered` to be a boolean/],
+]);

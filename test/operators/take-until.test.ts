@@ -1,0 +1,89 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { channel, pipe, takeUntil, toArray } from 'iterscope';
+import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
+
+let recorded: ReturnType<typeof recordReports>;
+beforeEach(() => {
+  recorded = recordReports();
+});
+afterEach(() => {
+  recorded.stop();
+});
+
+contractSuite('takeUntil (signal)', {
+  make: (source, options) => pipe(source, takeUntil(new AbortController().signal, options)),
+});
+contractSuite('takeUntil (source)', {
+  make: (source, options) => pipe(source, takeUntil(probeIterable({ parkAt: 0 }), options)),
+});
+
+describe('takeUntil', () => {
+  it('a signal: the stream finishes (done, not an error) when it aborts, and the source is closed once', async () => {
+    const controller = new AbortController();
+    const src = probe({ parkAt: 2 });
+    const stage = pipe(src, takeUntil(controller.signal));
+    expect((await stage.next()).value).toBe(0);
+    expect((await stage.next()).value).toBe(1);
+    const pending = outcome(stage.next());
+    await ticks(3);
+    controller.abort(new Error('enough'));
+    expect(await pending).toEqual({ ok: true, value: { done: true, value: undefined } });
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('an already-aborted signal: done at the first read, the iterable source never opened', async () => {
+    const src = probeIterable();
+    expect(await toArray(pipe(src, takeUntil(AbortSignal.abort())))).toEqual([]);
+    expect(src.opened).toHaveLength(0);
+  });
+
+  it('a promise: finishes when it resolves; a rejection fails the stream and closes the source', async () => {
+    let resolve!: () => void;
+    const src = probe({ parkAt: 1 });
+    const stage = pipe(src, takeUntil(new Promise<void>((r) => (resolve = r))));
+    expect((await stage.next()).value).toBe(0);
+    const pending = stage.next();
+    resolve();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(src.calls.return).toBe(1);
+
+    const error = new Error('notifier failed');
+    const src2 = probe({ parkAt: 0 });
+    const failing = pipe(src2, takeUntil(Promise.reject(error)));
+    expect(await outcome(failing.next())).toEqual({ ok: false, value: error });
+    expect(src2.calls.return).toBe(1);
+  });
+
+  it('a source: finishes at its first item; the notifier is closed with the stream, once', async () => {
+    const stop = channel<string>();
+    const src = probe({ parkAt: 1 });
+    const stage = pipe(src, takeUntil(stop.stream));
+    expect((await stage.next()).value).toBe(0);
+    const pending = stage.next();
+    void stop.push('now');
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(src.calls.return).toBe(1);
+    expect(stop.signal.aborted).toBe(true); // the notifier stream was closed
+  });
+
+  it('C1: a notifier iterator is closed once when the consumer stops, and not opened before the first read', async () => {
+    const notifier = probeIterable({ parkAt: 0 });
+    const stage = pipe(probe({ items: 5 }), takeUntil(notifier));
+    expect(notifier.opened).toHaveLength(0);
+    await stage.next();
+    await stage.return();
+    expect(notifier.opened).toHaveLength(1);
+    expect(notifier.opened[0]!.calls.return).toBe(1);
+  });
+
+  it('C1: a notifier that ended without an item never stops the stream and is not closed', async () => {
+    const notifier = probe({ items: 0 });
+    expect(await toArray(pipe([1, 2], takeUntil(notifier)))).toEqual([1, 2]);
+    expect(notifier.calls.return).toBe(0);
+  });
+});
+
+badInputSuite('takeUntil', [
+  ['notifier', () => takeUntil(5 as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `5` \(number\)/],
+]);
