@@ -147,14 +147,11 @@ export class OwnedStage<T> extends StageBase<T, T> {
   };
 
   /**
-   * Runs first on every stop, before the source is closed. The stream leaves the scope,
-   * and on a stop that is not an abort its signal aborts with an `AbortError` (C3, rule 3).
+   * Runs first on every stop, before the source is closed: the stream leaves the scope.
+   * Sources below that took a signal get the stage's close signal (C3), aborted on this stop.
    */
-  protected override closeChildren(exit: Exit): typeof NO_ERROR {
+  protected override closeChildren(): typeof NO_ERROR {
     this.scope.forget(this as OwnedStage<unknown>);
-    // C3: the stage is already closing, so its own listener ignores this; the close
-    // reaches the stages below synchronously right after, before any source's rejection.
-    if (!this.scopeAbort.signal.aborted) this.scopeAbort.abort(closeReason(OWN, exit));
     return NO_ERROR;
   }
 }

@@ -55,11 +55,15 @@ describe('retry', () => {
     expect(src.opened.map((p) => p.calls.return)).toEqual([0, 1]);
   });
 
-  it('C3: each attempt is opened with the stream’s signal', async () => {
+  it('C3: each attempt is opened with the stream’s close signal, aborted when the stream stops', async () => {
     const src = probeIterable({ throwAt: 0 });
     const controller = new AbortController();
     await outcome(toArray(pipe(src, retry({ count: 1, signal: controller.signal }))));
-    expect(src.opened.map((p) => p.signal)).toEqual([controller.signal, controller.signal]);
+    const [first, second] = src.opened.map((p) => p.signal);
+    expect(first).toBeInstanceOf(AbortSignal);
+    expect(second).toBe(first);
+    expect(first?.aborted).toBe(true);
+    expect((first?.reason as Error).name).toBe('AbortError');
   });
 
   it('C2: return() settles a pending read at once and closes the attempt in use once', async () => {
