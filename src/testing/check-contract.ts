@@ -11,6 +11,7 @@ import type { ScenarioCheck, ScenarioObservation } from './check.js';
 import { ContractError } from './contract-error.js';
 import { checkRun, describeError, INVARIANTS, type CheckSettings, type InvariantName, type Violation } from './invariants.js';
 import { pipelineBuild } from './pipeline.js';
+import { NotAsyncSubject, notAsync, validateOptions } from './validate-options.js';
 import { runScenario, watchUnhandled, type Build, type RunSettings, type ScenarioRun } from './run.js';
 import { abandons, type ConsumerEnd, type Scenario, type Subject } from './scenario.js';
 import type { StageKind } from './stage-kind.js';
@@ -195,7 +196,12 @@ export interface ContractSummary {
  */
 export async function checkContract(subject: Subject, options?: ContractOptions): Promise<ContractSummary> {
   if (typeof subject !== 'function') throw new TypeError('checkContract: expected `subject` to be a function (input) => async iterator.');
-  const build: Build = (input) => subject(input);
+  const build: Build = (input) => {
+    const made = subject(input);
+    const problem = notAsync(made);
+    if (problem !== undefined) throw new NotAsyncSubject(problem);
+    return made;
+  };
   return run(build, options ?? {}, { sources: options?.sources });
 }
 
@@ -225,6 +231,7 @@ export async function checkPipelines(options?: PipelineOptions): Promise<Contrac
 }
 
 async function run(build: Build, options: ContractOptions, shape: ArbitraryOptions): Promise<ContractSummary> {
+  validateOptions(options as Readonly<Record<string, unknown>>);
   const invariants = options.invariants ?? INVARIANTS;
   const settings = runSettings(options, shape.sources);
   const arbitrary = scenarios({
@@ -248,6 +255,8 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
       examples: (options.examples ?? []).map((scenario) => [scenario] as [Scenario]),
     });
     if (details.failed) {
+      // Not a contract violation: the subject cannot be checked at all. Said as such.
+      if (details.errorInstance instanceof NotAsyncSubject) throw details.errorInstance;
       const scenario = details.counterexample?.[0];
       if (scenario === undefined) {
         throw new Error(`iterscope/testing: the property failed without a counterexample: ${describeError(details.errorInstance)}`);

@@ -2,7 +2,7 @@
  * The invariants, each a function of one recorded run. Each names the CONTRACT.md rule it
  * checks; a violation says what happened, to which node, at which tick.
  */
-import type { ConsumerCall, ScenarioRun } from './run.js';
+import { UncaughtException, type ConsumerCall, type ScenarioRun } from './run.js';
 import { abandons } from './scenario.js';
 import type { NodeRecord } from './timeline.js';
 
@@ -331,7 +331,10 @@ function flattenHas(error: unknown, wanted: unknown): boolean {
   return set.has(wanted);
 }
 
-const noUnhandled: Check = (run) => run.unhandled.map((reason) => `unhandled rejection: ${describeError(reason)}`);
+const noUnhandled: Check = (run) =>
+  run.unhandled.map((reason) =>
+    reason instanceof UncaughtException ? `uncaught exception (an 'error' event nobody listened to, or a throw outside any promise): ${describeError(reason.error)}` : `unhandled rejection: ${describeError(reason)}`,
+  );
 
 const abandonment: Check = (run) => {
   const a = run.abandonment;

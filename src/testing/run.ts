@@ -9,6 +9,7 @@ import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
 import { macrotask, pendingWork, sleep } from './event-loop.js';
+import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
 /** One call the consumer made and how it settled. */
@@ -104,6 +105,14 @@ let unhandledInstalled = false;
 function onUnhandled(reason: unknown): void {
   unhandledSink?.(reason);
 }
+function onUncaught(error: unknown): void {
+  unhandledSink?.(new UncaughtException(error));
+}
+
+/** An uncaught exception seen while a scenario ran, kept apart from unhandled rejections. @internal */
+export class UncaughtException {
+  constructor(readonly error: unknown) {}
+}
 
 /**
  * Listen for unhandled rejections while scenarios run (Node only). The process's other
@@ -114,9 +123,13 @@ export function watchUnhandled(): () => void {
   if (proc === undefined || typeof proc.on !== 'function' || unhandledInstalled) return () => undefined;
   unhandledInstalled = true;
   proc.on('unhandledRejection', onUnhandled);
+  // An uncaught exception (an 'error' event nobody listens to, a throw in a timer) would
+  // end the whole process: it becomes a violation of the scenario that caused it.
+  proc.on('uncaughtException', onUncaught);
   return () => {
     unhandledInstalled = false;
     proc.off('unhandledRejection', onUnhandled);
+    proc.off('uncaughtException', onUncaught);
   };
 }
 
@@ -189,6 +202,7 @@ async function play(
     run.hasThrow = typeof holder.iterator.throw === 'function';
     run.subjectIsStage = typeof subject === 'object' && STAGE_MARK in subject;
   } catch (error) {
+    if (error instanceof NotAsyncSubject) throw error;
     run.problems.push(`building the subject threw ${String(error)}`);
     return;
   }
