@@ -55,6 +55,11 @@ export interface ContractOptions {
    * promise overhead are not findings.
    */
   readonly strict?: boolean | undefined;
+  /**
+   * `close-bounded`: milliseconds of real time `return()`/`throw()` (and a `next()` pending
+   * at an abort) may take, even when a source below is slow to close. Default 500.
+   */
+  readonly closeBound?: number | undefined;
   /** Milliseconds one scenario may take (the code under test waiting on timers or I/O included) before it is stopped and reported under `settles`. Default 5,000. */
   readonly timeLimit?: number | undefined;
   /** Extra invariants (spans, ...), checked after every scenario. */
@@ -122,7 +127,7 @@ export interface PipelineOptions extends Omit<ContractOptions, 'sources'> {
  * ```ts
  * import { aclosing } from 'iterscope';
  * import { checkContract, type ContractSummary } from 'iterscope/testing';
- * const summary: ContractSummary = await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 20 });
+ * const summary: ContractSummary = await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 20, seed: 2 });
  * console.log(summary.runs); // 20
  * ```
  */
@@ -281,7 +286,7 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
 }
 
 function checkSettings(options: ContractOptions): CheckSettings {
-  return { settleTicks: options.settleTicks ?? 8, strict: options.strict === true };
+  return { settleTicks: options.settleTicks ?? 8, strict: options.strict === true, closeBound: options.closeBound ?? 500 };
 }
 
 function runSettings(options: ContractOptions, sources: number | undefined): RunSettings {

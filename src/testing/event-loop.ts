@@ -14,20 +14,52 @@ export function macrotask(): Promise<void> {
   });
 }
 
+/** Set while the harness makes a timer of its own, so the tracker leaves it out. */
+let makingOwn = false;
+
 /** Wait about `ms` milliseconds: lets timers that are due fire. @internal */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => {
+    makingOwn = true;
+    try {
+      setTimeout(resolve, ms);
+    } finally {
+      makingOwn = false;
+    }
+  });
+}
+
+/** What Node reports as waiting outside the microtask queue (immediates are drained by `macrotask`). */
+const OUTSIDE = new Set(['Timeout', 'TCPWRAP', 'TCPCONNECTWRAP', 'PIPEWRAP', 'PIPECONNECTWRAP', 'FSREQCALLBACK', 'FSREQPROMISE', 'GETADDRINFOREQWRAP', 'TickObject', 'UDPWRAP', 'WRITEWRAP', 'SHUTDOWNWRAP']);
+
+interface AsyncHooks {
+  createHook(callbacks: { init(id: number, type: string): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
 }
 
 /**
- * How many timers, I/O requests and handles are alive (Node); 0 where the runtime cannot
- * say. Compared with the count at the start of a scenario, it tells whether the code under
- * test is still waiting on something outside the microtask queue. @internal
+ * Counts the timers, I/O requests and handles created (and not yet gone) since it
+ * started, leaving out the harness's own: whether the code under test still waits on
+ * something outside the microtask queue. Node only (async_hooks); elsewhere it counts 0
+ * and the harness falls back on a short grace period. @internal
  */
-export function pendingWork(): number {
-  const proc = (globalThis as { process?: { getActiveResourcesInfo?: () => string[] } }).process;
-  const info = proc?.getActiveResourcesInfo?.();
-  if (info === undefined) return 0;
-  // Immediates are drained by `macrotask` itself; counting them would count our own.
-  return info.filter((name) => name !== 'Immediate').length;
+export function trackOutsideWork(): { readonly count: () => number; readonly stop: () => void } {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  const hooks = proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
+  if (hooks === undefined) return { count: () => 0, stop: () => undefined };
+  const live = new Set<number>();
+  const hook = hooks.createHook({
+    init(id, type) {
+      if (!makingOwn && OUTSIDE.has(type)) live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  });
+  hook.enable();
+  return {
+    count: () => live.size,
+    stop: () => {
+      hook.disable();
+    },
+  };
 }

@@ -22,6 +22,9 @@ import type { NodeRecord } from './timeline.js';
  * - `abort-reason` (C3): a `next()` pending at the abort rejects with `signal.reason`
  *   (that exact object) within `settleTicks` ticks; the first `next()` after an abort
  *   rejects with it (or reports done); sources given the signal see the same reason.
+ * - `close-bounded` (C2): `return()`/`throw()`, and a `next()` pending at an abort, settle
+ *   within `closeBound` milliseconds of real time, even when a source asked to close takes
+ *   longer (iterscope's close deadline); waiting on such a source past the bound is a finding.
  * - `cleanup-order` (C4): a stage's cleanup starts after every source below it finished
  *   closing; `return()`, `throw()` and the final `next()` settle only after every opened
  *   source finished closing (siblings all awaited). Not checked for abandoned streams
@@ -47,6 +50,7 @@ export type InvariantName =
   | 'lazy-open'
   | 'prompt-settlement'
   | 'return-bounded'
+  | 'close-bounded'
   | 'abort-reason'
   | 'cleanup-order'
   | 'no-error-lost'
@@ -69,6 +73,7 @@ export const INVARIANTS: readonly InvariantName[] = [
   'lazy-open',
   'prompt-settlement',
   'return-bounded',
+  'close-bounded',
   'abort-reason',
   'cleanup-order',
   'no-error-lost',
@@ -101,6 +106,8 @@ export interface CheckSettings {
    * was involved, and a redundant `return()` after the end is one too.
    */
   readonly strict: boolean;
+  /** Milliseconds a close (or a next() pending at an abort) may take in real time. */
+  readonly closeBound: number;
 }
 
 type Check = (run: ScenarioRun, settings: CheckSettings) => string[];
@@ -205,6 +212,18 @@ const returnBounded: Check = (run) => {
     if (release.pendingCloses.length === 0 || release.closesInProgress.length > 0) continue;
     const what = release.pendingCloses.map((c) => `${c.kind}() (called at tick ${String(c.calledTick)})`).join(', ');
     out.push(`${what} waited on a parked source (${release.parkedNodes.join(', ')}) that was never asked to close`);
+  }
+  return out;
+};
+
+// C2: return() never later than the close deadline, whatever the sources below do.
+const closeBounded: Check = (run, { closeBound }) => {
+  const out: string[] = [];
+  for (const call of run.calls) {
+    const bounded = call.kind !== 'next' || call.closedBy === 'abort';
+    if (!bounded || call.tookMs === undefined || call.tookMs <= closeBound) continue;
+    const what = call.kind === 'next' ? 'a next() pending at the abort' : `${call.kind}() (called at tick ${String(call.calledTick)})`;
+    out.push(`${what} took ${String(call.tookMs)} ms to settle (bound ${String(closeBound)} ms): it waited on a close below`);
   }
   return out;
 };
@@ -350,6 +369,7 @@ const CHECKS: Record<InvariantName, Check> = {
   'lazy-open': lazyOpen,
   'prompt-settlement': promptSettlement,
   'return-bounded': returnBounded,
+  'close-bounded': closeBounded,
   'abort-reason': abortReason,
   'cleanup-order': cleanupOrder,
   'no-error-lost': noErrorLost,

@@ -8,7 +8,7 @@ import { onReport, type Report } from 'iterscope';
 import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
-import { macrotask, pendingWork, sleep } from './event-loop.js';
+import { macrotask, sleep, trackOutsideWork } from './event-loop.js';
 import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
@@ -31,6 +31,8 @@ export interface ConsumerCall {
   settledAfterRelease: boolean;
   /** Still pending when the consumer dropped the stream (`abandon-parked`). */
   abandoned: boolean;
+  /** Wall-clock milliseconds from the call to its settlement (the close bound is in real time). */
+  tookMs: number | undefined;
 }
 
 /** What the harness did when nothing moved any more and a step was parked. */
@@ -161,9 +163,12 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
   timeline.nodes.splice(timeline.nodes.indexOf(consumer), 1); // the consumer is not a node under test
   const stopReports = onReport((report) => run.reports.push(report));
   unhandledSink = (reason) => run.unhandled.push(reason);
+  // Only timers and handles made from here on are the subject's.
+  const outside = trackOutsideWork();
   try {
-    await play(build, scenario, settings, run, timeline, consumer, random, controller);
+    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside.count);
   } finally {
+    outside.stop();
     stopReports();
     unhandledSink = undefined;
   }
@@ -179,9 +184,8 @@ async function play(
   consumer: NodeRecord,
   random: (below: number) => number,
   controller: AbortController,
+  outsideWork: () => number,
 ): Promise<void> {
-  // Timers and handles alive before the subject exists are not its own.
-  const workAtStart = pendingWork();
   const specs = scenario.sources;
   let poolIndex = 0;
   const nextProbe = (): AsyncIterable<number> | Iterable<number | Promise<number>> => {
@@ -268,7 +272,7 @@ async function play(
    */
   const awaitOutsideWork = async (): Promise<boolean> => {
     const graceUntil = Date.now() + OUTSIDE_GRACE_MS;
-    while (waiting() && !overTime() && (pendingWork() > workAtStart || Date.now() < graceUntil)) {
+    while (waiting() && !overTime() && (outsideWork() > 0 || Date.now() < graceUntil)) {
       await sleep(1);
       if (moved()) return true;
     }
@@ -358,7 +362,9 @@ async function play(
       closedTick: undefined,
       settledAfterRelease: false,
       abandoned: false,
+      tookMs: undefined,
     };
+    const calledAt = Date.now();
     if (kind === 'next') {
       run.firstNextSeq ??= record.calledSeq;
     } else {
@@ -383,6 +389,7 @@ async function play(
     }
     const settle = (outcome: 'value' | 'done' | 'error', error?: unknown): void => {
       record.settled = true;
+      record.tookMs = Date.now() - calledAt;
       record.outcome = outcome;
       record.error = error;
       record.settledTick = timeline.tick;

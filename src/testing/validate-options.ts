@@ -22,6 +22,7 @@ export function validateOptions(options: Readonly<Record<string, unknown>>): voi
   wholeNumber('settleTicks', options['settleTicks'], 0);
   wholeNumber('idleTicks', options['idleTicks'], 1);
   wholeNumber('timeLimit', options['timeLimit'], 1);
+  wholeNumber('closeBound', options['closeBound'], 0);
   const invariants = options['invariants'];
   if (invariants !== undefined) {
     if (!Array.isArray(invariants)) throw new TypeError(`${WHERE}: expected \`invariants\` to be an array of invariant names, got ${describe(invariants)}.`);
