@@ -79,4 +79,12 @@ export const knownCoreGaps: readonly KnownIssue[] = [
     matches: (violation) =>
       violation.invariant === 'abort-reason' && /first next\(\) after the abort rejected with (SuppressedError|AggregateError)/.test(violation.message),
   },
+  {
+    // C2/C3: buffered, aborted while its read-ahead is parked, then return(): the return()
+    // waits on the parked source, which was never asked to close. Found by a 24,000-scenario
+    // soak: checkPipelines({ strict: true, seed: 884801955, path: '928:1:0:0:3:3:4:4:4:5:5:10:7:8:8:8' }).
+    name: 'C2/C3: buffered after an abort: return() waits on a parked read-ahead',
+    matches: (violation, scenario) =>
+      violation.invariant === 'return-bounded' && scenario.consumer.abortAt !== undefined && scenario.stages.some((s) => s.kind === 'buffered'),
+  },
 ];
