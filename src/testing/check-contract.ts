@@ -9,10 +9,11 @@ import { scenarios, type ArbitraryOptions } from './arbitraries.js';
 import { builtinStages } from './builtin-stages.js';
 import type { ScenarioCheck, ScenarioObservation } from './check.js';
 import { ContractError } from './contract-error.js';
-import { checkRun, describeError, INVARIANTS, type InvariantName, type Violation } from './invariants.js';
+import { checkRun, describeError, INVARIANTS, type CheckSettings, type InvariantName, type Violation } from './invariants.js';
 import { pipelineBuild } from './pipeline.js';
+import { NotAsyncSubject, notAsync, validateOptions } from './validate-options.js';
 import { runScenario, watchUnhandled, type Build, type RunSettings, type ScenarioRun } from './run.js';
-import type { ConsumerEnd, Scenario, Subject } from './scenario.js';
+import { abandons, type ConsumerEnd, type Scenario, type Subject } from './scenario.js';
 import type { StageKind } from './stage-kind.js';
 
 /**
@@ -46,10 +47,51 @@ export interface ContractOptions {
   readonly settleTicks?: number | undefined;
   /** Ticks without any event before the harness releases parked steps. Default 120. */
   readonly idleTicks?: number | undefined;
+  /**
+   * iterscope-level checks, for iterscope's own stages: every wait after a close or an
+   * abort counts against `settleTicks` (not only a wait on a parked source), a redundant
+   * `return()` after the end is a violation, and only an answer settled directly before
+   * an abort counts as decided before it. Default false: a foreign library's few ticks of
+   * promise overhead are not findings.
+   */
+  readonly strict?: boolean | undefined;
+  /**
+   * `close-bounded`: milliseconds of real time `return()`/`throw()` (and a `next()` pending
+   * at an abort) may take, even when a source below is slow to close. Default 500.
+   */
+  readonly closeBound?: number | undefined;
+  /** Milliseconds one scenario may take (the code under test waiting on timers or I/O included) before it is stopped and reported under `settles`. Default 5,000. */
+  readonly timeLimit?: number | undefined;
   /** Extra invariants (spans, ...), checked after every scenario. */
   readonly checks?: readonly ScenarioCheck[] | undefined;
   /** Scenarios to run first, every time (regressions). */
   readonly examples?: readonly Scenario[] | undefined;
+  /**
+   * Violations you already know about and have not fixed yet: a violation one of them
+   * matches does not fail the run, and is counted in {@link ContractSummary.known}
+   * instead. Meant to be temporary and narrow (match the message and the scenario).
+   */
+  readonly knownIssues?: readonly KnownIssue[] | undefined;
+}
+
+/**
+ * A known, not yet fixed violation (see {@link ContractOptions.knownIssues}).
+ *
+ * @example
+ * ```ts
+ * import type { KnownIssue } from 'iterscope/testing';
+ * const issue: KnownIssue = {
+ *   name: 'not reported when dropped while parked',
+ *   matches: (violation, scenario) => violation.invariant === 'abandonment' && scenario.consumer.end === 'abandon-parked',
+ * };
+ * console.log(issue.name);
+ * ```
+ */
+export interface KnownIssue {
+  /** Its name in {@link ContractSummary.known}. */
+  readonly name: string;
+  /** True for the violations it stands for. */
+  matches(violation: Violation, scenario: Scenario): boolean;
 }
 
 /**
@@ -85,7 +127,7 @@ export interface PipelineOptions extends Omit<ContractOptions, 'sources'> {
  * ```ts
  * import { aclosing } from 'iterscope';
  * import { checkContract, type ContractSummary } from 'iterscope/testing';
- * const summary: ContractSummary = await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 20 });
+ * const summary: ContractSummary = await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 20, seed: 2 });
  * console.log(summary.runs); // 20
  * ```
  */
@@ -96,6 +138,8 @@ export interface ContractSummary {
   readonly seed: number;
   /** Invariants that could not be checked, and why (e.g. `abandonment` without `--expose-gc`). */
   readonly unchecked: readonly string[];
+  /** How many violations each of `knownIssues` excused (only those that matched). */
+  readonly known: Readonly<Record<string, number>>;
 }
 
 /**
@@ -118,7 +162,8 @@ export interface ContractSummary {
  * const double = (source: AsyncIterable<number> | Iterable<number | Promise<number>>, signal: AbortSignal) =>
  *   pipe(source, map((x: number) => x * 2, { signal }));
  *
- * const summary = await checkContract(({ source, signal }) => double(source, signal), { runs: 100 });
+ * // A fixed seed replays the same scenarios on every run.
+ * const summary = await checkContract(({ source, signal }) => double(source, signal), { runs: 200, seed: 5 });
  * console.log(`${String(summary.runs)} scenarios passed`);
  * ```
  * @example
@@ -129,7 +174,7 @@ export interface ContractSummary {
  * import { checkContract } from 'iterscope/testing';
  *
  * await test('my iterator keeps the closing contract', async () => {
- *   await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 50 });
+ *   await checkContract(({ source, signal }) => aclosing(source, { signal }), { runs: 50, seed: 2 });
  * });
  * ```
  * @example
@@ -156,7 +201,12 @@ export interface ContractSummary {
  */
 export async function checkContract(subject: Subject, options?: ContractOptions): Promise<ContractSummary> {
   if (typeof subject !== 'function') throw new TypeError('checkContract: expected `subject` to be a function (input) => async iterator.');
-  const build: Build = (input) => subject(input);
+  const build: Build = (input) => {
+    const made = subject(input);
+    const problem = notAsync(made);
+    if (problem !== undefined) throw new NotAsyncSubject(problem);
+    return made;
+  };
   return run(build, options ?? {}, { sources: options?.sources });
 }
 
@@ -175,7 +225,7 @@ export async function checkContract(subject: Subject, options?: ContractOptions)
  *
  * const square = stageKind('square', (source, { options }) =>
  *   pipe(source as AsyncIterable<number>, map((x: number) => x * x, options)));
- * await checkPipelines({ stages: [square], runs: 100 });
+ * await checkPipelines({ stages: [square], runs: 100, seed: 1, abort: false });
  * ```
  */
 export async function checkPipelines(options?: PipelineOptions): Promise<ContractSummary> {
@@ -186,6 +236,7 @@ export async function checkPipelines(options?: PipelineOptions): Promise<Contrac
 }
 
 async function run(build: Build, options: ContractOptions, shape: ArbitraryOptions): Promise<ContractSummary> {
+  validateOptions(options as Readonly<Record<string, unknown>>);
   const invariants = options.invariants ?? INVARIANTS;
   const settings = runSettings(options, shape.sources);
   const arbitrary = scenarios({
@@ -196,7 +247,8 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
   });
   const gcAvailable = typeof (globalThis as { gc?: unknown }).gc === 'function';
 
-  const examine = (scenario: Scenario): Promise<Violation[]> => examineScenario(build, scenario, options, settings);
+  const known: Record<string, number> = {};
+  const examine = (scenario: Scenario): Promise<Violation[]> => examineScenario(build, scenario, options, settings, known);
 
   const stopWatching = watchUnhandled();
   try {
@@ -208,6 +260,8 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
       examples: (options.examples ?? []).map((scenario) => [scenario] as [Scenario]),
     });
     if (details.failed) {
+      // Not a contract violation: the subject cannot be checked at all. Said as such.
+      if (details.errorInstance instanceof NotAsyncSubject) throw details.errorInstance;
       const scenario = details.counterexample?.[0];
       if (scenario === undefined) {
         throw new Error(`iterscope/testing: the property failed without a counterexample: ${describeError(details.errorInstance)}`);
@@ -225,26 +279,45 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
     if (!gcAvailable && invariants.includes('abandonment')) {
       unchecked.push('abandonment: globalThis.gc is not available (run Node with --expose-gc)');
     }
-    return { runs: details.numRuns, seed: details.seed, unchecked };
+    return { runs: details.numRuns, seed: details.seed, unchecked, known };
   } finally {
     stopWatching();
   }
 }
 
-function runSettings(options: ContractOptions, sources: number | undefined): RunSettings {
-  return { sourceCount: Math.max(1, sources ?? 1), idleTicks: options.idleTicks ?? 120 };
+function checkSettings(options: ContractOptions): CheckSettings {
+  return { settleTicks: options.settleTicks ?? 8, strict: options.strict === true, closeBound: options.closeBound ?? 500 };
 }
 
-async function examineScenario(build: Build, scenario: Scenario, options: ContractOptions, settings: RunSettings): Promise<Violation[]> {
+function runSettings(options: ContractOptions, sources: number | undefined): RunSettings {
+  return {
+    sourceCount: Math.max(1, sources ?? 1),
+    idleTicks: options.idleTicks ?? 120,
+    timeLimit: options.timeLimit ?? 5_000,
+    decidedHops: options.strict === true ? 1 : 3,
+    collect: (options.invariants ?? INVARIANTS).includes('abandonment'),
+  };
+}
+
+async function examineScenario(
+  build: Build,
+  scenario: Scenario,
+  options: ContractOptions,
+  settings: RunSettings,
+  known: Record<string, number> = {},
+): Promise<Violation[]> {
   const checks = options.checks ?? [];
+  const issues = options.knownIssues ?? [];
+  const unknown = (violations: readonly Violation[]): Violation[] => violations.filter((v) => !issues.some((i) => i.matches(v, scenario)));
   for (const check of checks) check.before?.();
   let outcome = await runScenario(build, scenario, settings);
-  let violations = checkRun(outcome, options.invariants ?? INVARIANTS, { settleTicks: options.settleTicks ?? 8 });
-  if (violations.length > 0 && violations.every((v) => v.invariant === 'abandonment')) {
+  let violations = checkRun(outcome, options.invariants ?? INVARIANTS, checkSettings(options));
+  const open = unknown(violations);
+  if (open.length > 0 && open.every((v) => v.invariant === 'abandonment')) {
     // C7 is best effort by nature: the collector decides when a stage goes. A missing
     // report counts only when a second run of the same scenario misses it too.
     outcome = await runScenario(build, scenario, settings);
-    violations = checkRun(outcome, options.invariants ?? INVARIANTS, { settleTicks: options.settleTicks ?? 8 });
+    violations = checkRun(outcome, options.invariants ?? INVARIANTS, checkSettings(options));
   }
   const observation = observe(outcome);
   for (const check of checks) {
@@ -254,7 +327,12 @@ async function examineScenario(build: Build, scenario: Scenario, options: Contra
       violations.push({ invariant: check.name, message: `the check threw ${describeError(error)}` });
     }
   }
-  return violations;
+  return violations.filter((violation) => {
+    const issue = issues.find((i) => i.matches(violation, scenario));
+    if (issue === undefined) return true;
+    known[issue.name] = (known[issue.name] ?? 0) + 1;
+    return false;
+  });
 }
 
 /**
@@ -313,7 +391,7 @@ function observe(run: ScenarioRun): ScenarioObservation {
   else if (firstClose !== undefined && (lastNext === undefined || firstClose.calledSeq < (lastNext.settledSeq ?? Infinity))) {
     expected = firstClose.kind === 'throw' ? 'error' : 'cancelled';
   } else if (lastNext !== undefined) expected = lastNext.outcome === 'done' ? 'completed' : 'error';
-  else if (script.end === 'abandon') expected = run.abandonment?.reported === true ? 'abandoned' : 'unknown';
+  else if (abandons(script.end)) expected = run.abandonment?.reported === true ? 'abandoned' : 'unknown';
   return {
     scenario: run.scenario,
     expectedOutcome: expected,

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-export { checkContract, checkPipelines, checkScenario, describeScenario, type ContractOptions, type PipelineOptions, type ContractSummary } from './check-contract.js';
+export { checkContract, checkPipelines, checkScenario, describeScenario, type ContractOptions, type KnownIssue, type PipelineOptions, type ContractSummary } from './check-contract.js';
 export { ContractError } from './contract-error.js';
 export { INVARIANTS, type InvariantName, type Violation } from './invariants.js';
 export type { ScenarioCheck, ScenarioObservation } from './check.js';
@@ -17,5 +17,5 @@ export { ticks, randomSource } from './ticks.js';
 export { probeSpecs, consumerScripts, pipelines, scenarios, type ArbitraryOptions } from './arbitraries.js';
 export { stageKind, type StageKind, type StageContext, type GeneratorHooks, type PipelineSource } from './stage-kind.js';
 export { builtinStages } from './builtin-stages.js';
-export type { Scenario, StageSpec, ConsumerScript, ConsumerStep, ConsumerEnd, SubjectInput, Subject } from './scenario.js';
+export { abandons, type Scenario, type StageSpec, type ConsumerScript, type ConsumerStep, type ConsumerEnd, type SubjectInput, type Subject } from './scenario.js';
 export { spanCheck, type SpanCheckOptions, type SpanLike } from './span-check.js';

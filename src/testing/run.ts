@@ -8,6 +8,8 @@ import { onReport, type Report } from 'iterscope';
 import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
+import { macrotask, sleep, trackOutsideWork } from './event-loop.js';
+import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
 /** One call the consumer made and how it settled. */
@@ -27,6 +29,10 @@ export interface ConsumerCall {
   closedTick: number | undefined;
   /** It settled only after the harness released a parked step. */
   settledAfterRelease: boolean;
+  /** Still pending when the consumer dropped the stream (`abandon-parked`). */
+  abandoned: boolean;
+  /** Wall-clock milliseconds from the call to its settlement (the close bound is in real time). */
+  tookMs: number | undefined;
 }
 
 /** What the harness did when nothing moved any more and a step was parked. */
@@ -51,23 +57,34 @@ export interface ScenarioRun {
   /** Why the run could not complete (the subject threw when built, a call hung, ...). */
   readonly problems: string[];
   /** The signal's abort, when it fired. */
-  abort: { readonly tick: number; readonly seq: number; readonly reason: unknown } | undefined;
+  abort: { readonly tick: number; readonly seq: number; readonly reason: unknown; decidedBeforeSeq: number } | undefined;
   /** `seq` of the consumer's first next() call. */
   firstNextSeq: number | undefined;
   /** The consumer saw the end of the stream (done or a rejected next). */
   consumerFinished: boolean;
   /** The subject is an iterscope stage (its safety net applies). */
   subjectIsStage: boolean;
-  /** Set for `abandon`: whether a report was expected, and whether gc could run. */
-  abandonment: { readonly expected: boolean; readonly gcAvailable: boolean; reported: boolean } | undefined;
+  /**
+   * Set for `abandon` and `abandon-parked`: whether a report was expected, whether gc
+   * could run, and whether a read was still parked when the stream was dropped.
+   */
+  abandonment: { readonly expected: boolean; readonly gcAvailable: boolean; reported: boolean; readonly whileParked: boolean } | undefined;
   /** Errors the consumer threw in (`throw()`), which must come back to it. */
   readonly consumerErrors: unknown[];
+  /** The subject has a `throw()` method (without one, the consumer's throw becomes a `return()`). */
+  hasThrow: boolean;
 }
 
 /** Tuning of one run. */
 export interface RunSettings {
   readonly sourceCount: number;
   readonly idleTicks: number;
+  /** Milliseconds a scenario may take before it is stopped and reported. */
+  readonly timeLimit: number;
+  /** Microtask hops after an abort within which an answer counts as decided before it. */
+  readonly decidedHops: number;
+  /** Run the collector after an abandonment (only when the `abandonment` invariant is checked: it is slow). */
+  readonly collect: boolean;
 }
 
 /** What the pipeline builder gets besides the public input. @internal */
@@ -81,12 +98,22 @@ export type Build = (input: SubjectInput, internals: BuildInternals) => AsyncIte
 
 const STAGE_MARK = Symbol.for('iterscope.stage.close.v1');
 const MAX_DRAIN = 1_000;
+/** Milliseconds a waiting consumer gets for timers and I/O before it is declared stuck. */
+const OUTSIDE_GRACE_MS = 20;
 
 type UnhandledSink = (reason: unknown) => void;
 let unhandledSink: UnhandledSink | undefined;
 let unhandledInstalled = false;
 function onUnhandled(reason: unknown): void {
   unhandledSink?.(reason);
+}
+function onUncaught(error: unknown): void {
+  unhandledSink?.(new UncaughtException(error));
+}
+
+/** An uncaught exception seen while a scenario ran, kept apart from unhandled rejections. @internal */
+export class UncaughtException {
+  constructor(readonly error: unknown) {}
 }
 
 /**
@@ -98,17 +125,14 @@ export function watchUnhandled(): () => void {
   if (proc === undefined || typeof proc.on !== 'function' || unhandledInstalled) return () => undefined;
   unhandledInstalled = true;
   proc.on('unhandledRejection', onUnhandled);
+  // An uncaught exception (an 'error' event nobody listens to, a throw in a timer) would
+  // end the whole process: it becomes a violation of the scenario that caused it.
+  proc.on('uncaughtException', onUncaught);
   return () => {
     unhandledInstalled = false;
     proc.off('unhandledRejection', onUnhandled);
+    proc.off('uncaughtException', onUncaught);
   };
-}
-
-function macrotask(): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
-  });
 }
 
 interface Holder {
@@ -134,13 +158,17 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
     subjectIsStage: false,
     abandonment: undefined,
     consumerErrors: [],
+    hasThrow: false,
   };
   timeline.nodes.splice(timeline.nodes.indexOf(consumer), 1); // the consumer is not a node under test
   const stopReports = onReport((report) => run.reports.push(report));
   unhandledSink = (reason) => run.unhandled.push(reason);
+  // Only timers and handles made from here on are the subject's.
+  const outside = trackOutsideWork();
   try {
-    await play(build, scenario, settings, run, timeline, consumer, random, controller);
+    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside.count);
   } finally {
+    outside.stop();
     stopReports();
     unhandledSink = undefined;
   }
@@ -156,6 +184,7 @@ async function play(
   consumer: NodeRecord,
   random: (below: number) => number,
   controller: AbortController,
+  outsideWork: () => number,
 ): Promise<void> {
   const specs = scenario.sources;
   let poolIndex = 0;
@@ -174,8 +203,10 @@ async function play(
       { scenario, timeline, random },
     );
     holder.iterator = toIterator(subject);
+    run.hasThrow = typeof holder.iterator.throw === 'function';
     run.subjectIsStage = typeof subject === 'object' && STAGE_MARK in subject;
   } catch (error) {
+    if (error instanceof NotAsyncSubject) throw error;
     run.problems.push(`building the subject threw ${String(error)}`);
     return;
   }
@@ -192,36 +223,116 @@ async function play(
   let quiet = new Promise<void>((resolve) => {
     everythingQuiet = resolve;
   });
-  const flags = { stopSupervisor: false, consumerDone: false };
+  const flags: { stopSupervisor: boolean; consumerDone: boolean; holdParks: boolean; droppedParked: boolean; timedOut: boolean; paused: Promise<void> | undefined } = {
+    stopSupervisor: false,
+    consumerDone: false,
+    holdParks: false,
+    droppedParked: false,
+    timedOut: false,
+    paused: undefined,
+  };
+  // `abandon-parked`: instead of releasing a parked read, tell the consumer it is parked.
+  let onParked: (() => void) | undefined;
 
   const pendingCalls = (): ConsumerCall[] => run.calls.filter((c) => !c.settled);
   const abortDue = (): boolean => script.abortAt !== undefined && run.abort === undefined;
 
+  const moved = (): boolean => timeline.now + progress !== lastSeen;
+  const deadline = Date.now() + settings.timeLimit;
+  const overTime = (): boolean => {
+    if (flags.timedOut || Date.now() <= deadline) return flags.timedOut;
+    flags.timedOut = true;
+    run.problems.push(`the scenario did not finish within its time limit of ${String(settings.timeLimit)} ms`);
+    stuck?.();
+    return true;
+  };
+  /**
+   * The microtask queue is quiet: turn the event loop so `nextTick`, `setImmediate` and
+   * ready I/O run, and while the code under test holds timers or I/O it did not hold
+   * before, keep turning until they fire (bounded by the time limit). True if anything
+   * moved. Microtask-only code moves in none of these turns: its interleaving, counted in
+   * ticks, stays the one its seed gives.
+   */
+  const turnEventLoop = async (): Promise<boolean> => {
+    for (let turn = 0; turn < 2; turn++) {
+      await macrotask();
+      if (moved()) return true;
+    }
+    return false;
+  };
+  /** Something still waits on the code under test: a consumer call, or a close under way. */
+  const waiting = (): boolean =>
+    pendingCalls().some((c) => !c.abandoned) ||
+    timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined);
+  /**
+   * Parks are released first (they are ours); then timers and I/O of the code under test
+   * get their time: as long as it holds more of them than when the scenario started (up to
+   * the time limit), and for a short grace period in any case, since the runtime's count of
+   * timers and handles is not exact everywhere.
+   */
+  const awaitOutsideWork = async (): Promise<boolean> => {
+    const graceUntil = Date.now() + OUTSIDE_GRACE_MS;
+    while (waiting() && !overTime() && (outsideWork() > 0 || Date.now() < graceUntil)) {
+      await sleep(1);
+      if (moved()) return true;
+    }
+    return false;
+  };
+
   const supervisor = (async () => {
+    let step = 0;
     while (!flags.stopSupervisor) {
+      if (flags.paused !== undefined) await flags.paused;
       await Promise.resolve();
       timeline.tick++;
       if (abortDue() && timeline.tick >= (script.abortAt ?? Infinity)) {
         const reason = script.abortReason === 'object' ? { abortedAt: timeline.tick } : new Error(`aborted at tick ${String(timeline.tick)}`);
-        run.abort = { tick: timeline.tick, seq: timeline.now, reason };
+        run.abort = { tick: timeline.tick, seq: timeline.now, reason, decidedBeforeSeq: Infinity };
         for (const call of pendingCalls()) {
           if (call.kind === 'next' && call.closedBy === undefined) {
             call.closedBy = 'abort';
             call.closedTick = timeline.tick;
           }
         }
+        // C3 rule 1: an answer the subject settled before the abort stands, though the
+        // consumer sees it after. Reactions to promises settled before this moment are
+        // already queued ahead of this marker, so whatever is seen before the marker has
+        // run `settings.decidedHops` times was decided before the abort. One hop is exact
+        // (strict); a promise resolved with another promise (a foreign library's `async`
+        // method) before the abort needs two more.
+        const abort = run.abort;
+        let hops = 0;
+        const mark = (): void => {
+          if (++hops < settings.decidedHops) queueMicrotask(mark);
+          else abort.decidedBeforeSeq = timeline.now;
+        };
+        queueMicrotask(mark);
         controller.abort(reason);
       }
-      const seen = timeline.now + progress;
-      if (seen !== lastSeen) {
-        lastSeen = seen;
+      // A subject that keeps the microtask queue busy forever still meets the time limit.
+      if (++step % 4_096 === 0 && overTime()) {
+        release(run, timeline);
+        everythingQuiet?.();
+        continue;
+      }
+      if (moved()) {
+        lastSeen = timeline.now + progress;
         idle = 0;
         continue;
       }
       if (++idle < settings.idleTicks) continue;
       idle = 0;
+      if (!flags.timedOut && (await turnEventLoop())) {
+        lastSeen = timeline.now + progress;
+        continue;
+      }
       if (timeline.parkedCount > 0) {
-        release(run, timeline);
+        if (flags.holdParks) onParked?.();
+        else release(run, timeline);
+        continue;
+      }
+      if (!flags.timedOut && (await awaitOutsideWork())) {
+        lastSeen = timeline.now + progress;
         continue;
       }
       if (!flags.consumerDone) {
@@ -229,7 +340,7 @@ async function play(
         stuck?.();
         continue;
       }
-      if (abortDue()) continue;
+      if (abortDue() && !flags.timedOut) continue;
       everythingQuiet?.();
     }
   })();
@@ -250,7 +361,10 @@ async function play(
       closedBy: undefined,
       closedTick: undefined,
       settledAfterRelease: false,
+      abandoned: false,
+      tookMs: undefined,
     };
+    const calledAt = Date.now();
     if (kind === 'next') {
       run.firstNextSeq ??= record.calledSeq;
     } else {
@@ -275,6 +389,7 @@ async function play(
     }
     const settle = (outcome: 'value' | 'done' | 'error', error?: unknown): void => {
       record.settled = true;
+      record.tookMs = Date.now() - calledAt;
       record.outcome = outcome;
       record.error = error;
       record.settledTick = timeline.tick;
@@ -341,11 +456,38 @@ async function play(
       }
       case 'abandon':
         break;
+      case 'abandon-parked':
+        flags.holdParks = true;
+        for (let i = 0; i < MAX_DRAIN && !finished(); i++) {
+          const parked = new Promise<void>((resolve) => {
+            onParked = resolve;
+          });
+          const read = call('next').then(() => 'settled' as const);
+          const outcome = await Promise.race([read, parked.then(() => 'parked' as const), stuckPromise.then(() => 'stuck' as const)]);
+          if (outcome === 'parked') flags.droppedParked = true;
+          if (outcome !== 'settled') break; // parked: drop the stream now; stuck: `settles` says so
+        }
+        onParked = undefined;
+        break;
     }
   };
 
   await consume();
   flags.consumerDone = true;
+  if (flags.droppedParked && !run.consumerFinished && run.abort === undefined) {
+    // C7: dropped while a read is parked; the parks are released only after the collector ran.
+    const leftPending = new Set(pendingCalls());
+    let resume: (() => void) | undefined;
+    flags.paused = new Promise((resolve) => {
+      resume = resolve;
+    });
+    // The supervisor pauses: the collector needs macrotask turns, and the parks stay held.
+    await checkAbandonment(run, holder, timeline, settings.collect);
+    flags.paused = undefined;
+    resume?.();
+    for (const pending of leftPending) pending.abandoned = true;
+  }
+  flags.holdParks = false;
   // Let background closes (after an abort, or a straggling sibling) finish; release parks.
   await quiet;
   flags.stopSupervisor = true;
@@ -353,6 +495,7 @@ async function play(
   quiet = Promise.resolve();
 
   for (const pending of pendingCalls()) {
+    if (pending.abandoned) continue; // its stream was dropped while it waited: nobody listens
     run.problems.push(`${pending.kind}() called at tick ${String(pending.calledTick)} never settled`);
   }
   for (const node of timeline.nodes) {
@@ -362,7 +505,7 @@ async function play(
   }
 
   if (script.end === 'abandon' && !run.consumerFinished && run.abort === undefined) {
-    await checkAbandonment(run, holder, timeline);
+    await checkAbandonment(run, holder, timeline, settings.collect);
   } else {
     holder.iterator = undefined;
   }
@@ -392,16 +535,16 @@ function release(run: ScenarioRun, timeline: Timeline): void {
  * C7: drop every reference to the subject and let the garbage collector find it. A report
  * is expected when the subject is an iterscope stage holding an open, unfinished source.
  */
-async function checkAbandonment(run: ScenarioRun, holder: Holder, timeline: Timeline): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
+async function checkAbandonment(run: ScenarioRun, holder: Holder, timeline: Timeline, collect: boolean): Promise<void> {
+  const gc = collect ? (globalThis as { gc?: () => void }).gc : undefined;
   const holdsOpen = timeline.nodes.some(
     (n) => n.kind === 'source' && n.opened && n.finished === undefined && n.returnCalls === 0,
   );
   const expected = run.subjectIsStage && holdsOpen;
-  run.abandonment = { expected, gcAvailable: typeof gc === 'function', reported: false };
+  run.abandonment = { expected, gcAvailable: typeof gc === 'function', reported: false, whileParked: timeline.parkedCount > 0 };
   holder.iterator = undefined;
   if (!expected || typeof gc !== 'function') return;
-  for (let attempt = 0; attempt < 10 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
+  for (let attempt = 0; attempt < 4 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
     await macrotask();
     gc();
     await macrotask();

@@ -51,6 +51,9 @@ export type ConsumerStep =
  *   rejection (so a cleanup error must be reported elsewhere, C5).
  * - `throw`: call `throw(error)` (what `yield*` forwards).
  * - `abandon`: stop calling and drop every reference (C7).
+ * - `abandon-parked`: read until a `next()` stays parked on a source, then drop every
+ *   reference while it is still parked (the hardest case for a safety net: the parked
+ *   source holds the only path back to the stage).
  *
  * @example
  * ```ts
@@ -59,7 +62,22 @@ export type ConsumerStep =
  * console.log(end);
  * ```
  */
-export type ConsumerEnd = 'drain' | 'return' | 'body-throw' | 'throw' | 'abandon';
+export type ConsumerEnd = 'drain' | 'return' | 'body-throw' | 'throw' | 'abandon' | 'abandon-parked';
+
+/**
+ * True for the ends that drop the stream without closing it.
+ *
+ * @param end - How the consumer ends.
+ * @returns Whether the stream is abandoned.
+ * @example
+ * ```ts
+ * import { abandons } from 'iterscope/testing';
+ * console.log(abandons('abandon-parked'), abandons('return')); // true false
+ * ```
+ */
+export function abandons(end: ConsumerEnd): boolean {
+  return end === 'abandon' || end === 'abandon-parked';
+}
 
 /**
  * What the consumer does, and when the abort comes.

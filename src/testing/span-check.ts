@@ -4,6 +4,7 @@
  * OpenTelemetry import of its own: feed it from a span processor of your SDK.
  */
 import type { ScenarioCheck } from './check.js';
+import { abandons } from './scenario.js';
 
 /**
  * The parts of an SDK span the check reads (an `@opentelemetry/sdk-trace-base` span or
@@ -129,7 +130,7 @@ export function spanCheck(options: SpanCheckOptions): ScenarioCheck {
       if (doubleEnds > 0) out.push(`${String(doubleEnds)} span(s) were ended twice`);
       // An abandoned stream's span ends only once its stage is collected (C7), which the
       // collector may do later than the scenario.
-      const mayBeOpen = observation.scenario.consumer.end === 'abandon';
+      const mayBeOpen = abandons(observation.scenario.consumer.end);
       if (!mayBeOpen) {
         for (const span of started) {
           if (!endCounts.has(span.spanContext().spanId)) out.push(`span ${span.name} was never ended`);

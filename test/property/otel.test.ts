@@ -10,6 +10,7 @@ import { BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@ope
 import { pipe } from 'iterscope';
 import { mapTraced, traced } from 'iterscope/otel';
 import { checkContract, spanCheck, type SpanLike } from 'iterscope/testing';
+import { knownCoreGaps } from './known-core-gaps.js';
 
 const started: SpanLike[] = [];
 const ended: SpanLike[] = [];
@@ -56,7 +57,7 @@ describe('otel stages keep C9 under generated scenarios', () => {
           traced({ name: 'stream', tracer, signal, context: trace.setSpan(context.active(), parent) }),
           mapTraced(async (x: number) => x * 2, { name: 'item', tracer, signal }),
         ),
-      { runs, checks: [check] },
+      { runs, checks: [check], strict: true, knownIssues: knownCoreGaps },
     );
     expect(summary.runs).toBe(runs);
   }, soak > 0 ? 24 * 3_600_000 : 120_000);

@@ -1,0 +1,56 @@
+/**
+ * The runner fails early and clearly on bad input, and survives a subject that throws
+ * outside any promise: that becomes a violation of the scenario, not the end of the run.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkContract, checkScenario, type InvariantName, type Scenario, type Subject } from 'iterscope/testing';
+
+const DONE = { done: true as const, value: undefined };
+const passThrough: Subject = ({ source }) => (source as AsyncIterable<number>)[Symbol.asyncIterator]();
+
+describe('bad options fail at the call', () => {
+  it('runs: -1 is a RangeError naming `runs`', async () => {
+    await expect(checkContract(passThrough, { runs: -1 })).rejects.toThrow(new RangeError('iterscope/testing: expected `runs` to be a whole number from 1 up, got `-1` (number).'));
+  });
+
+  it('an unknown invariant is a TypeError listing the known ones', async () => {
+    await expect(checkContract(passThrough, { invariants: ['closed-twice' as InvariantName] })).rejects.toThrow(TypeError);
+    await expect(checkContract(passThrough, { invariants: ['closed-twice' as InvariantName] })).rejects.toThrow(/unknown invariant `"closed-twice"`.*closed-once/);
+  });
+});
+
+describe('a subject that is not async is a TypeError, not a leak report', () => {
+  it('an array', async () => {
+    const subject = (() => [1, 2, 3]) as unknown as Subject;
+    await expect(checkContract(subject, { runs: 5 })).rejects.toThrow(/returned an array, a sync iterable.*wrap it/);
+  });
+
+  it('a promise', async () => {
+    const subject = (() => Promise.resolve(passThrough)) as unknown as Subject;
+    await expect(checkContract(subject, { runs: 5 })).rejects.toThrow(/returned a promise/);
+  });
+});
+
+describe('an uncaught exception from the subject', () => {
+  it('becomes a violation of the scenario', async () => {
+    // The test setup fails the file on any uncaught exception; this one is expected.
+    const others = process.listeners('uncaughtException');
+    for (const listener of others) process.off('uncaughtException', listener);
+    try {
+      const throwsLater: Subject = () => ({
+        next: () => {
+          setImmediate(() => {
+            throw new Error('boom from a timer');
+          });
+          return Promise.resolve(DONE);
+        },
+        return: () => Promise.resolve(DONE),
+      });
+      const scenario: Scenario = { sources: [{ items: 1 }], stages: [], consumer: { steps: [], end: 'drain' }, seed: 1 };
+      const violations = await checkScenario(throwsLater, scenario, { invariants: ['no-unhandled-rejection'] });
+      expect(violations.map((v) => v.message)).toEqual([expect.stringMatching(/uncaught exception .*boom from a timer/)]);
+    } finally {
+      for (const listener of others) process.on('uncaughtException', listener);
+    }
+  });
+});
