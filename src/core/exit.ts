@@ -78,9 +78,10 @@ export const ABANDONED: Exit = Object.freeze({ outcome: 'abandoned' });
 /**
  * The exit a stage passes to its own source when it stops reading early. The source did
  * nothing wrong, so it is `cancelled`, unless the whole chain is being aborted: then the
- * abort (and its reason) travels down so that every stage reports `aborted`.
+ * abort (and its reason) travels down so that every stage reports `aborted`, or the
+ * consumer abandoned the chain: the safety net closes what is still alive as `abandoned` (C7).
  * @internal
  */
 export function exitForSource(exit: Exit): Exit {
-  return exit.outcome === 'aborted' ? exit : CANCELLED;
+  return exit.outcome === 'aborted' || exit.outcome === 'abandoned' ? exit : CANCELLED;
 }

@@ -16,7 +16,7 @@
 import type { AbandonRecord, SourceHold } from './abandonment.js';
 import { NO_ERROR } from './errors.js';
 import { exitForSource, type Exit } from './exit.js';
-import { adoptIterator, closeIterator } from './protocol.js';
+import { adoptIterator, closeIterator, isStage } from './protocol.js';
 import type { Classified } from './source.js';
 import { describe } from './validate.js';
 
@@ -58,6 +58,8 @@ export class Input<T> {
   private takesSignal = false;
   /** C1: reported done or rejected, or closed: never closed (again). */
   finished = false;
+  /** Its last read rejected: an iterscope source may still be closing in the background. */
+  private failed = false;
   /** Reads in flight. */
   private inFlight = 0;
   /** The input's position among its siblings (zip's slot, error order). */
@@ -167,6 +169,7 @@ export class Input<T> {
   /** A read rejected: C1, the source is finished. */
   rejected(): void {
     this.settled();
+    this.failed = true;
     this.markFinished();
   }
 
@@ -213,7 +216,14 @@ export class Input<T> {
     const iterator = this.iterator;
     const finished = this.finished;
     this.markFinished();
-    if (iterator === undefined || finished || !this.owns) return NO_ERROR;
+    if (iterator === undefined || !this.owns) return NO_ERROR;
+    if (finished) {
+      // C4: an iterscope stage rejects a pending read at once on an abort and closes in the
+      // background; what closes after it waits for that close (a stage closed again only
+      // waits, it closes nothing twice: C1). Anything else that finished is left alone.
+      if (!this.failed || !isStage(iterator)) return NO_ERROR;
+      return this.host.inSourceContext(() => closeIterator(iterator as AsyncIterator<unknown>, exitForSource(exit), deadlineAt, this.host.stageName));
+    }
     return this.host.inSourceContext(() =>
       closeIterator(iterator as AsyncIterator<unknown>, exitForSource(exit), deadlineAt, this.host.stageName),
     );

@@ -124,7 +124,7 @@ function formatReport(entry: Report): string {
     case 'straggler':
       return `${entry.stage}: a source was still closing after ${String(entry.waitedMs)} ms; it goes on closing in the background.`;
     case 'late-error':
-      return `${entry.stage}: a source that missed its close deadline failed later: ${String(entry.error)}`;
+      return `${entry.stage}: an error arrived when nobody was waiting for it any more: ${String(entry.error)}`;
     case 'cleanup-error':
       return `${entry.stage}: closing failed: ${String(entry.error)}`;
     case 'abandoned':

@@ -8,7 +8,7 @@
  * holds the owned streams only weakly (C7).
  */
 import { NO_ERROR, aggregate } from './errors.js';
-import { CANCELLED, exitForSource, type Exit } from './exit.js';
+import { ABANDONED, CANCELLED, exitForSource, type Exit } from './exit.js';
 import { report } from './report.js';
 import { StageBase, adoptIterator, closeIterator, closeReason } from './stage.js';
 
@@ -167,7 +167,8 @@ export function closeOwnedOnAbandon(refs: Set<WeakRef<OwnedStage<unknown>>>, sta
     for (const ref of refs) {
       const stream = ref.deref();
       if (stream === undefined) continue;
-      void Promise.resolve(closeIterator(stream, CANCELLED, Infinity, stageName)).then((error) => {
+      // C7/C9: the consumer abandoned the scope: a stream it owned ends `abandoned` too.
+      void Promise.resolve(closeIterator(stream, ABANDONED, Infinity, stageName)).then((error) => {
         if (error !== NO_ERROR) report({ type: 'cleanup-error', stage: stageName, error });
       });
     }

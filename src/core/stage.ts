@@ -448,8 +448,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.single?.markFinished();
     if (this.endedByAbort(error, from)) {
       // C3: an abort below is an abort here too, with the same reason, however many
-      // stages it travels through; the consumer still receives that rejection.
-      this.abortWith(error, false);
+      // stages it travels through; the consumer still receives that rejection. C4: the
+      // close still waits for the stage below, which may be closing in the background.
+      this.abortWith(error, true);
       return;
     }
     this.stop({ outcome: 'error', error }, error, false);
@@ -583,8 +584,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** C3: reject every pending next() with the reason, that exact object, then close. */
   private abortWith(reason: unknown, closeSource: boolean): void {
-    if (this.state === DONE) return;
-    if (this.state === CLOSING) {
+    if (this.state === CLOSING || this.state === DONE) {
+      // DONE too: a stop with nothing to close finishes at once, but its pending next() is
+      // answered a microtask later, and until then the abort can still win (rule 1).
       this.abortWhileStopping(reason);
       return;
     }

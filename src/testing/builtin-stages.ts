@@ -92,14 +92,14 @@ export function builtinStages(): StageKind[] {
     stageKind('borrow', (source, { options, cleanup }) => {
       // The owner's pattern: read through a borrow, close the iterator itself afterwards.
       const owned = aclosing(asSource(source));
-      const release = cleanup('borrow-owner');
+      const release = cleanup('borrow-owner', { owner: true });
       return pipe(borrow(owned, options), withCleanup(async (exit) => {
         try {
           await owned.return();
         } finally {
           await release(exit);
         }
-      }));
+      }, options)); // the kind's boundary takes the signal, not only the borrow inside it
     }),
     stageKind('takeWhile', (source, { variant, options }) =>
       pipe(asSource(source), takeWhile((x: number) => x < variant % 5, options))),

@@ -119,6 +119,20 @@ const isSource = (n: NodeRecord): boolean => n.kind === 'source';
  * body started. The language skips the body, so the generator never closes what it was
  * handed (a limit of JavaScript, not of the stage that closed it).
  */
+/** Every node below a node that `from` selects. */
+function below(run: ScenarioRun, from: (node: NodeRecord) => boolean): Set<NodeRecord> {
+  const out = new Set<NodeRecord>();
+  const visit = (node: NodeRecord): void => {
+    for (const child of node.children) {
+      if (out.has(child)) continue;
+      out.add(child);
+      visit(child);
+    }
+  };
+  for (const node of run.timeline.nodes) if (from(node)) visit(node);
+  return out;
+}
+
 function unreachable(run: ScenarioRun): Set<NodeRecord> {
   const out = new Set<NodeRecord>();
   const visit = (node: NodeRecord): void => {
@@ -259,13 +273,27 @@ const abortReason: Check = (run, { settleTicks, strict }) => {
       }
     }
   }
+  const behindGenerator = below(run, (n) => n.blocksSignal);
   for (const node of run.timeline.nodes) {
-    if (node.gotSignal && node.signalReason !== undefined && node.signalReason !== abort.reason) {
+    if (!node.gotSignal || node.signalAbortSeq === undefined) continue;
+    // C3 rule 3: a signal that fired before the abort told the source of an earlier stop
+    // (the stream ended, the consumer closed): an AbortError, not the abort's reason.
+    if (node.signalAbortSeq < abort.seq) {
+      if (!isAbortNamed(node.signalReason)) {
+        out.push(`${node.id} was handed a signal that fired before the abort with ${describeError(node.signalReason)}, not an AbortError`);
+      }
+    } else if (node.signalReason !== abort.reason) {
+      // Below an `async function*` stage the abort arrives as that generator's close.
+      if (behindGenerator.has(node) && isAbortNamed(node.signalReason)) continue;
       out.push(`${node.id} was handed a signal whose reason is not the abort's reason`);
     }
   }
   return out;
 };
+
+function isAbortNamed(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
+}
 
 const cleanupOrder: Check = (run) => {
   const out: string[] = [];
@@ -274,7 +302,13 @@ const cleanupOrder: Check = (run) => {
   if (abandons(run.scenario.consumer.end) && run.abandonment !== undefined) return out;
   const straggled = run.reports.some((r) => r.type === 'straggler');
   for (const node of run.timeline.nodes) {
-    const start = node.kind === 'stage' ? cleanupStartSeq(run, node) : undefined;
+    // After an abort, an `async function*` stage's read is rejected at once by a stage
+    // below it (C3) and its `finally` runs while that stage closes in the background:
+    // the language's order, not a stage's cleanup (C4 binds stages, not user generators).
+    if (node.blocksSignal && !node.lends && run.abort !== undefined) continue;
+    // The owner of a borrow closes what it lent from inside its cleanup: that close must
+    // be over before the cleanup ends, it cannot be before it starts.
+    const start = node.kind !== 'stage' ? undefined : node.lends ? node.closeEndSeq : cleanupStartSeq(run, node);
     if (start === undefined) continue;
     for (const child of node.children) {
       if (!child.opened || child.closeStartSeq === undefined) continue; // finished, or never asked to close

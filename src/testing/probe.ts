@@ -165,7 +165,7 @@ function markOpen(context: ProbeContext, signal: AbortSignal | undefined): void 
     record.gotSignal = true;
     const onAbort = (): void => {
       record.signalReason = signal.reason;
-      timeline.record(record, 'signal-abort');
+      record.signalAbortSeq = timeline.record(record, 'signal-abort');
     };
     if (signal.aborted) onAbort();
     else signal.addEventListener('abort', onAbort, { once: true });

@@ -198,13 +198,14 @@ async function play(
   const holder: Holder = { iterator: undefined };
 
   try {
-    const subject = build(
-      { source: sources[0] ?? nextProbe(), sources, signal: controller.signal, probe: nextProbe },
-      { scenario, timeline, random },
+    // C7: built in a plain function, so no register of this async function ever holds
+    // the subject (V8 may keep a dead one alive in a suspended frame); only `holder` does.
+    buildInto(holder, run, () =>
+      build({ source: sources[0] ?? nextProbe(), sources: [...sources], signal: controller.signal, probe: nextProbe }, { scenario, timeline, random }),
     );
-    holder.iterator = toIterator(subject);
-    run.hasThrow = typeof holder.iterator.throw === 'function';
-    run.subjectIsStage = typeof subject === 'object' && STAGE_MARK in subject;
+    // The subject holds what it reads; the harness does not (C7: a dropped subject and
+    // its sources must be collectable together).
+    sources.length = 0;
   } catch (error) {
     if (error instanceof NotAsyncSubject) throw error;
     run.problems.push(`building the subject threw ${String(error)}`);
@@ -263,7 +264,7 @@ async function play(
   /** Something still waits on the code under test: a consumer call, or a close under way. */
   const waiting = (): boolean =>
     pendingCalls().some((c) => !c.abandoned) ||
-    timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined);
+    timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined && !n.upstreamGone);
   /**
    * Parks are released first (they are ours); then timers and I/O of the code under test
    * get their time: as long as it holds more of them than when the scenario started (up to
@@ -483,6 +484,8 @@ async function play(
     });
     // The supervisor pauses: the collector needs macrotask turns, and the parks stay held.
     await checkAbandonment(run, holder, timeline, settings.collect);
+    // What is still alive waits on the parks let go of: release it now.
+    timeline.releaseAll();
     flags.paused = undefined;
     resume?.();
     for (const pending of leftPending) pending.abandoned = true;
@@ -499,7 +502,7 @@ async function play(
     run.problems.push(`${pending.kind}() called at tick ${String(pending.calledTick)} never settled`);
   }
   for (const node of timeline.nodes) {
-    if (node.closeStartSeq !== undefined && node.closeEndSeq === undefined && node.finished === undefined) {
+    if (node.closeStartSeq !== undefined && node.closeEndSeq === undefined && node.finished === undefined && !node.upstreamGone) {
       run.problems.push(`${node.id}'s close began and never finished, with nothing left parked`);
     }
   }
@@ -521,10 +524,19 @@ function toIterator(subject: AsyncIterable<unknown> | AsyncIterator<unknown>): A
   return open.call(subject);
 }
 
+function buildInto(holder: Holder, run: ScenarioRun, make: () => AsyncIterable<unknown> | AsyncIterator<unknown>): void {
+  const subject = make();
+  holder.iterator = toIterator(subject);
+  run.hasThrow = typeof holder.iterator.throw === 'function';
+  run.subjectIsStage = typeof subject === 'object' && STAGE_MARK in subject;
+}
+
 function release(run: ScenarioRun, timeline: Timeline): void {
   const pendingCloses = run.calls.filter((c) => !c.settled && c.kind !== 'next');
+  // A node that finished (its read rejected on the close signal) while its return() was
+  // already under way was still asked to close: that close is in progress too.
   const closesInProgress = timeline.nodes
-    .filter((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined)
+    .filter((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined)
     .map((n) => n.id);
   const parkedNodes = timeline.nodes.filter((n) => n.parked > 0).map((n) => n.id);
   run.releases.push({ tick: timeline.tick, pendingCloses, closesInProgress, parkedNodes });
@@ -537,17 +549,26 @@ function release(run: ScenarioRun, timeline: Timeline): void {
  */
 async function checkAbandonment(run: ScenarioRun, holder: Holder, timeline: Timeline, collect: boolean): Promise<void> {
   const gc = collect ? (globalThis as { gc?: () => void }).gc : undefined;
-  const holdsOpen = timeline.nodes.some(
-    (n) => n.kind === 'source' && n.opened && n.finished === undefined && n.returnCalls === 0,
-  );
-  const expected = run.subjectIsStage && holdsOpen;
-  run.abandonment = { expected, gcAvailable: typeof gc === 'function', reported: false, whileParked: timeline.parkedCount > 0 };
+  const holdsOpen = (): boolean =>
+    timeline.nodes.some((n) => n.kind === 'source' && n.opened && n.finished === undefined && n.returnCalls === 0);
+  // A subject already closing on its own (a close under way below it, bounded by its
+  // deadline) is not abandoned: its close goes on, and a straggler is reported if late.
+  const closing = timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined);
+  const expected = run.subjectIsStage && holdsOpen() && !closing;
+  const whileParked = timeline.parkedCount > 0;
+  run.abandonment = { expected, gcAvailable: typeof gc === 'function', reported: false, whileParked };
   holder.iterator = undefined;
+  // The parked reads' upstreams go away with the consumer: otherwise the harness itself,
+  // holding the parks to release them, would keep the subject reachable.
+  if (whileParked) timeline.abandonParks();
   if (!expected || typeof gc !== 'function') return;
-  for (let attempt = 0; attempt < 4 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
+  for (let attempt = 0; attempt < 12 && !run.reports.some((r) => r.type === 'abandoned'); attempt++) {
     await macrotask();
     gc();
     await macrotask();
   }
   run.abandonment.reported = run.reports.some((r) => r.type === 'abandoned');
+  // Not abandoned after all: the subject closed its sources itself meanwhile (a timeout
+  // fired, a notifier ended it). Nothing was left open for the safety net to report.
+  if (!run.abandonment.reported && !holdsOpen()) run.abandonment = { ...run.abandonment, expected: false };
 }

@@ -50,9 +50,14 @@ export interface StageContext {
   /**
    * An instrumented cleanup for `withCleanup`-like stages: records when it starts and
    * ends (C4 checks it runs after every source below closed), takes `ticks` ticks, and
-   * throws a tracked error when `throws`.
+   * throws a tracked error when `throws`. `owner`: the cleanup closes what is below itself
+   * (the owner of a `borrow`), so an abort reaches what is below as a close (an
+   * `AbortError`), not with the abort's reason.
    */
-  readonly cleanup: (name: string, behaviour?: { readonly ticks?: number; readonly throws?: boolean }) => (exit: Exit) => unknown;
+  readonly cleanup: (
+    name: string,
+    behaviour?: { readonly ticks?: number; readonly throws?: boolean; readonly owner?: boolean },
+  ) => (exit: Exit) => unknown;
   /**
    * Record a user `async function*` stage: pass the generator object it returned and
    * call `started()` first thing in its body and `cleanup()` in its `finally`.
@@ -174,6 +179,8 @@ export class PipelineBuilder {
       cleanup: (name, behaviour) => {
         const node = timeline.node(name, 'stage');
         node.opened = true;
+        node.blocksSignal = behaviour?.owner === true;
+        node.lends = behaviour?.owner === true;
         adopt(node);
         let step = 0;
         return async (_exit: Exit) => {
@@ -191,6 +198,7 @@ export class PipelineBuilder {
       },
       generator: (name, make) => {
         const node = timeline.node(name, 'stage');
+        node.blocksSignal = true;
         adopt(node);
         const hooks: GeneratorHooks = {
           started: () => {

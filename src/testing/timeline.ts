@@ -101,6 +101,22 @@ export interface NodeRecord {
   closeEndSeq: number | undefined;
   /** The reason of the abort signal it was given, if that signal fired. */
   signalReason: unknown;
+  /** `seq` of the event where that signal fired. */
+  signalAbortSeq: number | undefined;
+  /**
+   * True when a step of it parked, was let go of when the consumer dropped the stream
+   * (`abandon-parked`), and was collected: it will never end, so a close that waits on
+   * it never finishes either (an async generator's `return()` queues behind it).
+   */
+  upstreamGone: boolean;
+  /**
+   * True for an `async function*` stage (it takes no signal and passes none on) and for
+   * the owner of a borrowed stream (it closes what it lent itself): an abort reaches
+   * what is below it only as a close (C3: an `AbortError`, not the reason).
+   */
+  blocksSignal: boolean;
+  /** True for the cleanup of a borrow's owner: it is what closes the nodes below it. */
+  lends: boolean;
   /** True when it was given a signal. */
   gotSignal: boolean;
   /** Every error it threw (from `next()`, `return()`, a callback or a cleanup). */
@@ -114,6 +130,7 @@ export interface NodeRecord {
  * honour a signal, aborting it rejects the park with `signal.reason`.
  */
 interface Park {
+  readonly node: NodeRecord;
   readonly release: () => void;
 }
 
@@ -140,6 +157,8 @@ export class Timeline {
   /** Every node created on this timeline, in creation order. */
   readonly nodes: NodeRecord[] = [];
   readonly #parks = new Set<Park>();
+  /** Parks let go of by {@link Timeline.abandonParks}: held weakly, with their nodes. */
+  readonly #gone = new Map<WeakRef<Park>, NodeRecord>();
 
   /**
    * Create the record of a new node. `name` gets a suffix that makes the id unique in this timeline.
@@ -164,6 +183,10 @@ export class Timeline {
       closeStartSeq: undefined,
       closeEndSeq: undefined,
       signalReason: undefined,
+      signalAbortSeq: undefined,
+      upstreamGone: false,
+      blocksSignal: false,
+      lends: false,
       gotSignal: false,
       thrown: [],
       parked: 0,
@@ -219,7 +242,7 @@ export class Timeline {
         if (error === undefined) resolve();
         else reject(error.reason);
       };
-      const park: Park = { release: () => { end(); } };
+      const park: Park = { node, release: () => { end(); } };
       const onAbort = (): void => {
         end({ reason: signal?.reason });
       };
@@ -241,12 +264,34 @@ export class Timeline {
   }
 
   /**
+   * Let go of every parked step, as if each one's upstream went away (a dead socket): the
+   * parks stay pending and are held only weakly from now on, so whatever waits on them
+   * alone can be collected (C7: an abandoned stage parked on a dead upstream must be
+   * found by the safety net). What is still alive later is released by `releaseAll()`.
+   *
+   * @returns How many parks were let go of.
+   */
+  abandonParks(): number {
+    const count = this.#parks.size;
+    for (const park of this.#parks) this.#gone.set(new WeakRef(park), park.node);
+    this.#parks.clear();
+    return count;
+  }
+
+  /**
    * Release every parked step, oldest first.
    *
    * @returns How many were released.
    */
   releaseAll(): number {
     const parks = [...this.#parks];
+    for (const [ref, node] of this.#gone) {
+      const park = ref.deref();
+      // Collected: nothing was left waiting on it, and it can never end (C7).
+      if (park === undefined) node.upstreamGone = true;
+      else parks.push(park);
+    }
+    this.#gone.clear();
     for (const park of parks) park.release();
     return parks.length;
   }

@@ -55,7 +55,8 @@ const expected = {
   takeBA: { value: [1] },
   close: ['item 10', 'gen finally', 'b cancelled'],
   abort: ['next user left', 'b aborted true'],
-  abortUp: ['a aborted true', 'next user left'],
+  // C4: A's cleanup runs after B's stage finished closing (in the background after the abort).
+  abortUp: ['next user left', 'a aborted true'],
   error: { result: { error: 'bad item' }, log: ['a error'] },
   fusionAB: { value: [20, 40] },
   fusionBA: { value: [1, 3] },

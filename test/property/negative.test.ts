@@ -31,7 +31,7 @@ async function violationsOf(subject: Subject, options: Parameters<typeof checkCo
   return error as ContractError;
 }
 
-describe('the harness reports known violations', () => {
+describe('the harness reports known violations', { timeout: 60_000 }, () => {
   it('IxJS merge leaves a source open when the consumer stops (C1)', async () => {
     const error = await violationsOf(ixMergeOf, { ...foreign, sources: 2, invariants: ['closed-once'] });
     expect(error.violations.map((v) => v.message).join('\n')).toMatch(/was opened and never closed \(leaked\)/);
@@ -70,7 +70,7 @@ describe('the harness reports known violations', () => {
   });
 });
 
-describe('behind an iterscope stage, the consumer-facing invariants hold', () => {
+describe('behind an iterscope stage, the consumer-facing invariants hold', { timeout: 60_000 }, () => {
   // The leak inside ix stays (nothing outside it can close what it opened); what iterscope
   // restores is the boundary: prompt settlement, the abort reason, every call settling,
   // no unhandled rejection.

@@ -4,8 +4,15 @@ import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { checkRange, checkStageOptions } from '../validate.js';
 
+/** The running timer, in an object the safety net's finalizer can hold without the stage. */
+interface TimerSlot {
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 class TimeoutStage<T> extends StageBase<T, T> {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly slot: TimerSlot = { timer: undefined };
+  /** C7: the timer holds the stage weakly, so an abandoned stage is still collected. */
+  private readonly self = new WeakRef<TimeoutStage<T>>(this);
   private readonly stopForwarding: (() => void) | undefined;
 
   constructor(
@@ -20,30 +27,45 @@ class TimeoutStage<T> extends StageBase<T, T> {
     // the deadline, exactly as for any abort (C2, C3). Sources that take a signal get it.
     super('timeout', source, { signal: controller.signal, closeTimeout });
     if (signal !== undefined) this.stopForwarding = forwardAbort(signal, controller);
+    // C7: an abandoned stage's timer is cleared with it (the record holds the slot only).
+    (this.record.finalizers ??= []).push(clearSlot(this.slot));
   }
 
   protected override pull(): void {
-    this.timer = setTimeout(this.onTimeout, this.ms);
+    this.slot.timer = setTimeout(fire, this.ms, this.self);
     super.pull();
   }
 
   protected step(value: T): T {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.slot.timer);
+    this.slot.timer = undefined;
     return value;
   }
 
-  private readonly onTimeout = (): void => {
-    this.timer = undefined;
+  /** @internal the timer fired: a timeout is an abort with a TimeoutError. */
+  timedOut(): void {
+    this.slot.timer = undefined;
     if (this.isOpen) this.controller.abort(new TimeoutError(this.ms));
-  };
+  }
 
   protected override closeChildren(): typeof NO_ERROR {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.slot.timer);
+    this.slot.timer = undefined;
     this.stopForwarding?.();
     return NO_ERROR;
   }
+}
+
+/** Module-level, so the timer holds the stage's WeakRef and never the stage (C7). */
+function fire(self: WeakRef<{ timedOut(): void }>): void {
+  self.deref()?.timedOut();
+}
+
+function clearSlot(slot: TimerSlot): () => void {
+  return () => {
+    clearTimeout(slot.timer);
+    slot.timer = undefined;
+  };
 }
 
 /** The caller's signal aborts the stage's controller with the same reason (C3: identity). */

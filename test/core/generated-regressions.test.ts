@@ -1,10 +1,10 @@
 /**
- * Reproductions of the entries of known-core-gaps.ts. Each is written as the contract
- * says it should behave and marked `it.fails`: it fails today; once the core keeps the
- * rule it passes, `it.fails` reports that, and the gap and its entry are removed.
+ * Hand-written reproductions of gaps the property suite found once it generated parks and
+ * aborts (C3 rule 1: abort versus end; C7: abandoned while a read is parked). They keep
+ * the fixes in place independently of what the generators happen to draw.
  */
 import { describe, expect, it } from 'vitest';
-import { aclosing } from 'iterscope';
+import { aclosing, onReport, type Report } from 'iterscope';
 
 /** A source whose only next() is answered by hand. */
 function handAnswered(): { source: AsyncIterable<number>; answer: (r: IteratorResult<number>) => void; fail: (e: unknown) => void } {
@@ -32,8 +32,8 @@ function settledBeforeNow(seen: () => boolean): () => boolean {
   return () => before;
 }
 
-describe('known core gaps (remove with the fix)', () => {
-  it.fails('C3 rule 1: source done one tick before the abort, next() not yet settled: rejects with the reason', async () => {
+describe('gaps found by the property suite, fixed', () => {
+  it('C3 rule 1: source done one tick before the abort, next() not yet settled: rejects with the reason', async () => {
     const { source, answer } = handAnswered();
     const controller = new AbortController();
     const stage = aclosing(source, { signal: controller.signal });
@@ -51,7 +51,7 @@ describe('known core gaps (remove with the fix)', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
-  it.fails('C3 rule 1: source error one tick before the abort, next() not yet settled: rejects with the reason', async () => {
+  it('C3 rule 1: source error one tick before the abort, next() not yet settled: rejects with the reason', async () => {
     const { source, fail } = handAnswered();
     const controller = new AbortController();
     const stage = aclosing(source, { signal: controller.signal });
@@ -59,24 +59,30 @@ describe('known core gaps (remove with the fix)', () => {
     const pending = stage.next().finally(() => { settled = true; });
     await Promise.resolve();
     await Promise.resolve();
-    fail(new Error('source failed'));
+    const reports: Report[] = [];
+    const stop = onReport((r) => reports.push(r));
+    const lost = new Error('source failed');
+    fail(lost);
     await Promise.resolve();
     const reason = new Error('stop');
     const decidedBefore = settledBeforeNow(() => settled);
     controller.abort(reason);
     await pending.catch(() => undefined);
+    stop();
     expect(decidedBefore()).toBe(false);
     await expect(pending).rejects.toBe(reason);
+    // C5: the error that lost the race is reported, not dropped.
+    expect(reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'aclosing', error: lost })]);
   });
 
-  it.fails('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {
-    const { onReport } = await import('iterscope');
+  it('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {
     const reports: string[] = [];
     const stop = onReport((r) => reports.push(r.type));
-    const parked = handAnswered(); // never answered: the read stays parked
-    let stage: AsyncIterator<number> | undefined = aclosing(parked.source);
-    void stage.next();
-    stage = undefined;
+    // Dropped in a function of its own: nothing here may hold the parked read's resolver,
+    // or the stage stays reachable through it (as it should: it could still be answered).
+    ((): void => {
+      void aclosing(handAnswered().source).next();
+    })();
     const gc = (globalThis as { gc?: () => void }).gc;
     for (let i = 0; i < 10 && !reports.includes('abandoned'); i++) {
       await new Promise((r) => setImmediate(r));
