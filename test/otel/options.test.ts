@@ -21,6 +21,7 @@ describe('C10: bad input throws at the call', () => {
     ['negative closeTimeout', () => traced({ name: 's', closeTimeout: -1 }), RangeError, /`options.closeTimeout`.*got `-1` \(number\)/],
     ['bad itemEvent', () => traced({ name: 's', itemEvent: 1 as never }), TypeError, /`options.itemEvent` to be a function, got `1` \(number\)/],
     ['negative maxItemEvents', () => traced({ name: 's', maxItemEvents: -2 }), RangeError, /`options.maxItemEvents`.*got `-2` \(number\)/],
+    ['unknown endWhen', () => traced({ name: 's', endWhen: 'later' as never }), TypeError, /`options.endWhen` to be 'closed' or 'stopped', got `"later"` \(string\)/],
     ['mapTraced: fn not a function', () => mapTraced('x' as never, { name: 'i' }), TypeError, /mapTraced: expected `fn` to be a function, got `"x"` \(string\)/],
     ['mapTraced: no name', () => mapTraced(fn, {} as never), TypeError, /mapTraced: expected `options.name`/],
     ['mapTraced: concurrency 0', () => mapTraced(fn, { name: 'i', concurrency: 0 }), RangeError, /`options.concurrency` to be a whole number from 1 up, or Infinity, got `0`/],
