@@ -2,6 +2,7 @@ import { NO_ERROR, suppress } from '../errors.js';
 import type { Exit } from '../exit.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
+import { sourceScopeOf, type SourceScope } from '../source-scope.js';
 import { StageBase, type Stage, type StageOptions } from '../stage.js';
 import { checkCount, checkFunction, checkOptions, describe } from '../validate.js';
 import { Child, closeAll, NO_SOURCE, Owner, type ChildSink } from './children.js';
@@ -20,6 +21,8 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   private wanted = false;
   private index = 0;
   private readonly owner: Owner;
+  /** C8: the scope the outer source's steps run in; the inners are opened, read and closed in it. */
+  private readonly scope: SourceScope | undefined;
 
   constructor(
     source: Source<T>,
@@ -30,6 +33,16 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     super('flatMap', NO_SOURCE, options);
     this.owner = new Owner(this.record, 'flatMap');
     this.outer = new Child<unknown>(classify('flatMap', source), -1, this, this.owner, options?.signal);
+    this.scope = sourceScopeOf(source);
+  }
+
+  private inScope<R>(fn: () => R): R {
+    return this.scope === undefined ? fn() : this.scope.run(fn);
+  }
+
+  private readInner(inner: Child<unknown>, signal: AbortSignal | undefined): void {
+    if (this.scope === undefined) inner.read(signal);
+    else this.scope.run(() => { inner.read(signal); });
   }
 
   protected step(): never {
@@ -50,7 +63,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     this.wanted = true;
     const signal = this.sourceSignal;
     for (const inner of this.inners) {
-      if (!inner.reading && !this.holdsResultOf(inner)) inner.read(signal);
+      if (!inner.reading && !this.holdsResultOf(inner)) this.readInner(inner, signal);
       if (!this.isOpen) return;
     }
     this.readOuter();
@@ -103,7 +116,8 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   private openInner(value: T): void {
     let inner: Child<unknown>;
     try {
-      const source = this.fn(value, this.index++);
+      const index = this.index++;
+      const source = this.inScope(() => this.fn(value, index));
       inner = new Child<unknown>(classify('flatMap: the result of `fn`', source), this.index, this, this.owner, undefined);
     } catch (error) {
       // C1: the callback failed: inners and the outer source are closed.
@@ -112,7 +126,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
     }
     this.inners.add(inner);
     if (this.wanted) {
-      inner.read(this.sourceSignal);
+      this.readInner(inner, this.sourceSignal);
       if (this.isOpen) this.readOuter();
     }
   }
@@ -150,7 +164,7 @@ class FlatMapStage<T, U> extends StageBase<U, never> implements ChildSink<unknow
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
     for (const r of this.ready) if (r.failed) this.lateError(r.value); // C5: never delivered, reported
     this.ready.length = 0;
-    const inners = closeAll(this.inners, exit, deadlineAt, this.stageName);
+    const inners = this.inScope(() => closeAll(this.inners, exit, deadlineAt, this.stageName));
     if (inners === NO_ERROR) return closeAll([this.outer], exit, deadlineAt, this.stageName);
     return inners.then((innerError) => {
       const outer = closeAll([this.outer], exit, deadlineAt, this.stageName);
