@@ -1,6 +1,6 @@
 import { kTraceParent } from './trace-parent.js';
 import { tracedOperator, type TracedOptions } from './traced.js';
-import { describe } from 'iterscope';
+import { describe, kSourceScope } from 'iterscope';
 
 /**
  * Trace an SDK stream object without replacing it: returns `stream` itself, with its
@@ -57,6 +57,12 @@ export function tracedStream<S extends AsyncIterable<unknown>>(
   // does after `traced`.
   Object.defineProperty(stream, kTraceParent, {
     get: () => (stage as unknown as Record<typeof kTraceParent, unknown>)[kTraceParent],
+    configurable: true,
+    enumerable: false,
+  });
+  // Inner sources a flatMap opens from this object's items run in the stream span's context.
+  Object.defineProperty(stream, kSourceScope, {
+    get: () => (stage as unknown as Record<typeof kSourceScope, unknown>)[kSourceScope],
     configurable: true,
     enumerable: false,
   });

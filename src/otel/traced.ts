@@ -1,5 +1,5 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { NO_ERROR, StageBase, acceptsFusion, isThenable, type Exit, type Operator, type Source, type StageOptions } from 'iterscope';
+import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type Exit, type SourceScope, type Operator, type Source, type StageOptions } from 'iterscope';
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
 import { StreamSpan } from './stream-span.js';
@@ -91,6 +91,11 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
   }
 
   get [kTraceParent](): TraceParent {
+    return this.trace;
+  }
+
+  // C8: sources that a flatMap reading this stream opens run in the stream span's context.
+  get [kSourceScope](): SourceScope {
     return this.trace;
   }
 
