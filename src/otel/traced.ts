@@ -64,8 +64,11 @@ interface TracedSettings<T> {
   readonly tracer: Tracer;
   readonly options: TracedOptions<T>;
   readonly spanOptions: { attributes?: Attributes; kind?: SpanKind };
-  /** `tracedStream`: a signal the stage does not act on, consulted only for the outcome. */
-  readonly outcomeSignal: AbortSignal | undefined;
+  /**
+   * `tracedStream`: the SDK stream's controller. Aborted when the stream stops for any
+   * reason but its own end (C3), and its signal consulted for the outcome.
+   */
+  readonly controller: AbortController | undefined;
 }
 
 const DEFAULT_MAX_ITEM_EVENTS = 128;
@@ -73,7 +76,7 @@ const DEFAULT_MAX_ITEM_EVENTS = 128;
 /** @internal */
 export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder {
   private readonly trace: StreamSpan<T>;
-  private readonly outcomeSignal: AbortSignal | undefined;
+  private readonly controller: AbortController | undefined;
   private readonly endWhenStopped: boolean;
 
   constructor(source: Source<T>, parent: Context, settings: TracedSettings<T>) {
@@ -82,7 +85,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     const { options, tracer } = settings;
     const span = tracer.startSpan(options.name, settings.spanOptions, parent);
     this.trace = new StreamSpan<T>(span, parent, options.itemEvent, options.maxItemEvents ?? DEFAULT_MAX_ITEM_EVENTS);
-    this.outcomeSignal = settings.outcomeSignal;
+    this.controller = settings.controller;
     this.endWhenStopped = options.endWhen === 'stopped';
     this.hasCleanup = true;
     // C7: an abandoned stream ends its span as `abandoned`. The finalizer is bound to the
@@ -126,10 +129,16 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     this.trace.closeError = error;
   };
 
-  // `endWhen: 'stopped'`: the first step of every shutdown (before the source is closed)
-  // is the moment the stream stopped.
+  // The first step of every shutdown, before the source is closed: the moment the stream
+  // stopped (`endWhen: 'stopped'`), and the moment to abort an SDK stream's request, so
+  // that closing it does not wait for a response nobody reads (C3).
   protected override closeChildren(exit: Exit): typeof NO_ERROR {
-    if (this.endWhenStopped) this.trace.end(this.outcomeOf(exit));
+    const final = this.outcomeOf(exit);
+    const controller = this.controller;
+    if (controller !== undefined && !controller.signal.aborted && exit.outcome !== 'completed') {
+      controller.abort(final.outcome === 'aborted' ? final.reason : new DOMException(`iterscope: tracedStream stopped (${final.outcome})`, 'AbortError'));
+    }
+    if (this.endWhenStopped) this.trace.end(final);
     return NO_ERROR;
   }
 
@@ -143,7 +152,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     if (exit.outcome === 'completed') {
       // Some SDKs turn an abort into a normal end of the stream: a `done` that comes after
       // the signal fired is an abort.
-      const aborted = firstAborted(this.sourceSignal, this.outcomeSignal);
+      const aborted = firstAborted(this.sourceSignal, this.controller?.signal);
       if (aborted !== undefined) return { outcome: 'aborted', reason: aborted.reason };
     }
     // A source whose next() rejects with an `AbortError`, or with the reason of the signal
@@ -167,7 +176,7 @@ function firstAborted(a: AbortSignal | undefined, b: AbortSignal | undefined): A
 }
 
 /** @internal */
-export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: AbortSignal | undefined): Operator<T, T> {
+export function tracedOperator<T>(options: TracedOptions<T>, controller: AbortController | undefined): Operator<T, T> {
   checkTracedOptions('traced', options);
   const spanOptions: { attributes?: Attributes; kind?: SpanKind } = {};
   if (options.attributes !== undefined) spanOptions.attributes = options.attributes;
@@ -176,7 +185,7 @@ export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: Abor
     tracer: options.tracer ?? defaultTracer(),
     options,
     spanOptions,
-    outcomeSignal,
+    controller,
   };
   const explicit = options.context;
   // The parent is captured when the operator is applied to its source, synchronously.

@@ -29,7 +29,7 @@ describe('C10: bad input throws at the call', () => {
     ['mapTraced: concurrency string', () => mapTraced(fn, { name: 'i', concurrency: '2' as never }), TypeError, /`options.concurrency` to be a number, got `"2"` \(string\)/],
     ['bindContext: no context', () => bindContext(undefined as never), TypeError, /bindContext: expected `context` to be an OpenTelemetry Context, got `undefined`/],
     ['bindContext: bad signal', () => bindContext(ROOT_CONTEXT, { signal: 1 as never }), TypeError, /bindContext: expected `options.signal` to be an AbortSignal, got `1`/],
-    ['tracedStream: not iterable', () => tracedStream([] as never, { name: 's' }), TypeError, /tracedStream: expected `stream` to be an async iterable object, got an array/],
+    ['tracedStream: not iterable', () => tracedStream([] as never, { name: 's' }), TypeError, /tracedStream: expected `stream` to be an async iterable object or a function \(signal\) => stream, got an array/],
     ['tracedStream: bad options', () => tracedStream((async function* () { yield 1; })(), { name: 1 as never }), TypeError, /traced: expected `options.name`/],
   ])('%s', (_label, call, type, message) => {
     expect(call).toThrow(type);
