@@ -63,3 +63,45 @@ describe('non-recording spans', () => {
     expect(streamSpans[0]?.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
   });
 });
+
+describe('non-recording spans: no context switch per item when there is nothing to switch', () => {
+  afterEach(() => {
+    context.disable();
+    trace.disable();
+  });
+
+  /** Counts `context.with` calls through a real manager. */
+  function countingManager(): { calls: () => number } {
+    const manager = sdk.createContextManager();
+    let calls = 0;
+    const original = manager.with.bind(manager);
+    manager.with = ((...args: Parameters<typeof original>) => {
+      calls++;
+      return original(...args) as unknown;
+    }) as typeof manager.with;
+    context.setGlobalContextManager(manager);
+    return { calls: () => calls };
+  }
+
+  async function drain(items: number): Promise<void> {
+    for await (const _ of pipe(source({ items }), traced<number>({ name: 'stream' }))) {
+      // read all
+    }
+  }
+
+  it('no SDK, read where it was built: context.with is not called per item', async () => {
+    const counter = countingManager();
+    await drain(10);
+    const forTen = counter.calls();
+    await drain(100);
+    expect(counter.calls() - forTen).toBe(forTen);
+  });
+
+  it('a recording span still switches for every read (control)', async () => {
+    const { provider } = sdk.createProvider();
+    trace.setGlobalTracerProvider(provider);
+    const counter = countingManager();
+    await drain(10);
+    expect(counter.calls()).toBeGreaterThanOrEqual(11);
+  });
+});
