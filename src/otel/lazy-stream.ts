@@ -1,6 +1,21 @@
 import { describe } from 'iterscope';
 
-/** The lazy form of `tracedStream`: opens the SDK stream with the signal that stops it. */
+/**
+ * What the lazy form of `tracedStream` takes: opens the SDK stream with the signal that
+ * stops it (called on the first read, inside the stream span's context).
+ *
+ * @example
+ * ```ts
+ * import { tracedStream, type OpenStream } from 'iterscope/otel';
+ *
+ * async function* chunks() { yield 'a'; yield 'b'; }
+ * const open: OpenStream<string> = async (signal) => {
+ *   signal.addEventListener('abort', () => console.log('request stopped'));
+ *   return chunks();
+ * };
+ * for await (const chunk of tracedStream(open, { name: 'chunks' })) console.log(chunk);
+ * ```
+ */
 export type OpenStream<T> = (signal: AbortSignal) => AsyncIterable<T> | PromiseLike<AsyncIterable<T>>;
 
 /**
