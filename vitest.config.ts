@@ -1,20 +1,30 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const here = (path: string): string => fileURLToPath(new URL(`./${path}`, import.meta.url));
+const src = (path: string): string => here(`src/${path}`);
+
+// The otel suite also runs against api 1.10 + sdk-trace 3.x + context-async-hooks 3.x, which
+// need Node >= 22.15. On an older Node that project is left out, and says so.
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+export const otelSdk3Supported = major > 22 || (major === 22 && minor >= 15);
+if (!otelSdk3Supported) {
+  console.warn(
+    `iterscope: the otel suite on api 1.10 + sdk-trace 3.x is skipped: it needs Node >= 22.15, this is Node ${process.versions.node}.`,
+  );
+}
+
+const ownAliases = [
+  // Resolve the package's own name to its sources, so tests and the
+  // subpath entries never need a build first (mirrors `paths` in tsconfig).
+  { find: /^iterscope$/, replacement: src('index.ts') },
+  { find: /^iterscope\/otel$/, replacement: src('otel/index.ts') },
+  { find: /^iterscope\/testing$/, replacement: src('testing/index.ts') },
+];
 
 export default defineConfig({
-  resolve: {
-    // Resolve the package's own name to its sources, so tests and the
-    // subpath entries never need a build first (mirrors `paths` in tsconfig).
-    alias: [
-      { find: /^iterscope$/, replacement: src('index.ts') },
-      { find: /^iterscope\/otel$/, replacement: src('otel/index.ts') },
-      { find: /^iterscope\/testing$/, replacement: src('testing/index.ts') },
-    ],
-  },
+  resolve: { alias: ownAliases },
   test: {
-    include: ['test/**/*.test.ts', 'docs/examples/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/fixtures/**'],
     // Child processes, so every worker can get its own Node flags.
     pool: 'forks',
@@ -22,10 +32,41 @@ export default defineConfig({
     // `--expose-gc` lets leak tests force collection via `globalThis.gc()`.
     execArgv: ['--expose-gc'],
     setupFiles: ['test/setup/unhandled.ts'],
-    typecheck: {
-      enabled: true,
-      include: ['test/**/*.test-d.ts'],
-      tsconfig: 'tsconfig.json',
-    },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'default',
+          include: ['test/**/*.test.ts', 'docs/examples/**/*.test.ts', 'examples/**/*.test.ts'],
+          typecheck: {
+            enabled: true,
+            include: ['test/**/*.test-d.ts'],
+            tsconfig: 'tsconfig.json',
+          },
+        },
+      },
+      ...(otelSdk3Supported
+        ? [
+            {
+              extends: true as const,
+              resolve: {
+                // iterscope and the tests use the api the 3.x SDK peers on (1.10), installed
+                // beside it in test/otel/sdk-3.
+                alias: [
+                  ...ownAliases,
+                  { find: /^@opentelemetry\/api$/, replacement: here('test/otel/sdk-3/node_modules/@opentelemetry/api') },
+                ],
+              },
+              test: {
+                name: 'otel-sdk-3',
+                include: ['test/otel/**/*.test.ts'],
+                // Real http/undici instrumentation is installed for the 2.x line only.
+                exclude: ['**/node_modules/**', 'test/otel/downstream.test.ts'],
+                env: { ITERSCOPE_OTEL_LINE: '3' },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });

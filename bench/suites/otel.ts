@@ -45,8 +45,15 @@ async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
   }
 }
 
-/** ns per item of each case, median of `rounds` alternating runs. */
-async function compare(items: number, rounds: number, cases: Record<string, () => Promise<void>>): Promise<Record<string, number>> {
+/** ns per item of one case over its rounds. */
+interface Stats {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+/** ns per item of each case: median, min and max of `rounds` alternating runs. */
+async function compare(items: number, rounds: number, cases: Record<string, () => Promise<void>>): Promise<Record<string, Stats>> {
   const samples: Record<string, number[]> = {};
   const names = Object.keys(cases);
   for (const name of names) {
@@ -61,10 +68,10 @@ async function compare(items: number, rounds: number, cases: Record<string, () =
       samples[name]!.push(Number(process.hrtime.bigint() - start) / items);
     }
   }
-  const result: Record<string, number> = {};
+  const result: Record<string, Stats> = {};
   for (const name of names) {
     const sorted = samples[name]!.sort((a, b) => a - b);
-    result[name] = sorted[Math.floor(sorted.length / 2)]!;
+    result[name] = { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
   }
   return result;
 }
@@ -83,8 +90,20 @@ interface Row {
   readonly baseline: number;
   readonly measured: number;
   readonly goal: number;
+  /** min–max of the rounds, to judge whether the spread is below the difference. */
+  readonly baselineRange: readonly [number, number];
+  readonly measuredRange: readonly [number, number];
   /** `traced` adds a stage: the same pipeline with an untraced pass-through stage instead. */
   readonly passThrough?: number;
+}
+
+function pair(baseline: Stats, measured: Stats): Pick<Row, 'baseline' | 'measured' | 'baselineRange' | 'measuredRange'> {
+  return {
+    baseline: baseline.median,
+    measured: measured.median,
+    baselineRange: [baseline.min, baseline.max],
+    measuredRange: [measured.min, measured.max],
+  };
 }
 
 async function tracedRows(contextManager: string, sdk: boolean): Promise<Row[]> {
@@ -110,16 +129,14 @@ async function tracedRows(contextManager: string, sdk: boolean): Promise<Row[]> 
     {
       what: `traced after map→filter→map (its own stage), ${setup}`,
       contextManager,
-      baseline: r['untraced']!,
-      measured: r['traced']!,
+      ...pair(r['untraced']!, r['traced']!),
       goal,
-      passThrough: r['passThrough']!,
+      passThrough: r['passThrough']!.median,
     },
     {
       what: `traced before map→filter→map (the steps run inside the traced stage), ${setup}`,
       contextManager,
-      baseline: r['untraced']!,
-      measured: r['tracedFirst']!,
+      ...pair(r['untraced']!, r['tracedFirst']!),
       goal,
     },
   ];
@@ -148,8 +165,7 @@ async function mapTracedRow(contextManager: string, tracer: Tracer): Promise<Row
   return {
     what: 'mapTraced vs startSpan + context.with + end in map, SDK + no-op exporter',
     contextManager,
-    baseline: r['handWritten']!,
-    measured: r['mapTraced']!,
+    ...pair(r['handWritten']!, r['mapTraced']!),
     goal: 1.2,
   };
 }
@@ -167,7 +183,10 @@ async function measureAll(withManager: boolean): Promise<Row[]> {
   trace.disable();
   context.disable();
   for (const row of rows) {
-    console.log(`  ${row.what} (${label}): ${row.baseline.toFixed(0)} -> ${row.measured.toFixed(0)} ns/item`);
+    const range = (r: readonly [number, number]): string => `${r[0].toFixed(0)}–${r[1].toFixed(0)}`;
+    console.log(
+      `  ${row.what} (${label}): ${row.baseline.toFixed(0)} [${range(row.baselineRange)}] -> ${row.measured.toFixed(0)} [${range(row.measuredRange)}] ns/item (median [min–max])`,
+    );
   }
   return rows;
 }
@@ -186,12 +205,13 @@ export default async function suite(): Promise<{ title: string; markdown: string
     rows.push(...(JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as Row[]));
   }
   const lines = [
-    '| measurement | context manager | baseline ns/item | measured ns/item | ratio | goal | goal met? | vs a pass-through stage |',
+    '| measurement | context manager | baseline ns/item (min–max) | measured ns/item (min–max) | ratio | goal | goal met? | vs a pass-through stage |',
     '|---|---|---:|---:|---:|---:|---|---:|',
     ...rows.map((row) => {
       const ratio = row.measured / row.baseline;
       const vsStage = row.passThrough === undefined ? '—' : `${(row.measured / row.passThrough).toFixed(3)}× (${row.passThrough.toFixed(0)} ns)`;
-      return `| ${row.what} | ${row.contextManager} | ${row.baseline.toFixed(0)} | ${row.measured.toFixed(0)} | ${ratio.toFixed(3)}× | ≤ ${row.goal.toFixed(2)}× | ${ratio <= row.goal ? 'yes' : 'no'} | ${vsStage} |`;
+      const range = (r: readonly [number, number]): string => `${r[0].toFixed(0)}–${r[1].toFixed(0)}`;
+      return `| ${row.what} | ${row.contextManager} | ${row.baseline.toFixed(0)} (${range(row.baselineRange)}) | ${row.measured.toFixed(0)} (${range(row.measuredRange)}) | ${ratio.toFixed(3)}× | ≤ ${row.goal.toFixed(2)}× | ${ratio <= row.goal ? 'yes' : 'no'} | ${vsStage} |`;
     }),
     '',
     'Placed after the operators, `traced` is a stage of its own, so its ratio against the',

@@ -1,14 +1,15 @@
 /**
  * An evaluator that reads a model's streamed answer through the `openai` client and stops
- * as soon as it has a verdict. The SDK's `Stream` is traced with `tracedStream`, which
- * keeps the object itself (its `controller`, `toReadableStream()`, `tee()`): code that
- * takes an OpenAI stream still gets one.
+ * as soon as it has a verdict. The completion is traced with the lazy form of
+ * `tracedStream`, so the HTTP request is a child of the stream span and is aborted when
+ * the evaluator stops reading; `streamAnswer` shows the other form, which keeps the SDK's
+ * `Stream` object itself for code that needs one.
  */
 import { SpanKind, type Tracer } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import type { Stream } from 'openai/streaming';
-import { pipe } from 'iterscope';
+import { pipe, type Stage } from 'iterscope';
 import { mapTraced, tracedStream } from 'iterscope/otel';
 
 export const MODEL = 'loopback-judge';
@@ -18,14 +19,32 @@ export function createClient(baseURL: string): OpenAI {
   return new OpenAI({ apiKey: 'sk-loopback', baseURL, maxRetries: 0, timeout: 10_000 });
 }
 
-/** Start a streamed completion and trace it; the span starts now, under the active context. */
+const CHAT_SPAN = {
+  name: `chat ${MODEL}`,
+  kind: SpanKind.CLIENT,
+  attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': MODEL, 'gen_ai.request.stream': true },
+} as const;
+
+/**
+ * A streamed completion, traced lazily: the request is made on the first read, inside the
+ * stream span (its HTTP span is the stream span's child), with a signal that aborts it as
+ * soon as the traced stream stops for any reason but its own end.
+ */
+export function openAnswer(client: OpenAI, question: string): Stage<ChatCompletionChunk> {
+  return tracedStream(
+    (signal) => client.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: question }] }, { signal }),
+    CHAT_SPAN,
+  );
+}
+
+/**
+ * Start a streamed completion and trace the SDK's `Stream` object itself (its
+ * `controller`, `toReadableStream()`, `tee()` are kept); the span starts after the request
+ * was made, so the request's own span is not inside it.
+ */
 export async function streamAnswer(client: OpenAI, question: string): Promise<Stream<ChatCompletionChunk>> {
   const stream = await client.chat.completions.create({ model: MODEL, stream: true, messages: [{ role: 'user', content: question }] });
-  return tracedStream(stream, {
-    name: `chat ${MODEL}`,
-    kind: SpanKind.CLIENT,
-    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': MODEL, 'gen_ai.request.stream': true },
-  });
+  return tracedStream(stream, CHAT_SPAN);
 }
 
 export type Verdict = 'PASS' | 'FAIL' | 'NONE';
@@ -33,12 +52,12 @@ export type Verdict = 'PASS' | 'FAIL' | 'NONE';
 /**
  * Judge an answer: read the stream until the verdict is known, then stop reading. Each
  * chunk is scored in a span of its own (`mapTraced`); `break` closes the pipeline, which
- * closes the SDK's stream, which aborts the HTTP request.
+ * aborts the request's signal and closes the SDK's stream.
  */
 export async function evaluate(tracer: Tracer, client: OpenAI, question: string): Promise<{ verdict: Verdict; text: string }> {
   return tracer.startActiveSpan('evaluate', async (span) => {
     try {
-      const stream = await streamAnswer(client, question);
+      const stream = openAnswer(client, question);
       let text = '';
       let verdict: Verdict = 'NONE';
       const scored = pipe(

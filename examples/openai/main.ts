@@ -9,7 +9,7 @@ import { waitUntil } from '../shared/wait.js';
 import { createClient, evaluate } from './evaluator.js';
 import { startModelServer } from './model-server.js';
 
-const tracing = installTracing();
+const tracing = installTracing({ fetchSpans: true });
 const server = await startModelServer();
 try {
   const client = createClient(server.baseURL);

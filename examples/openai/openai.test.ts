@@ -16,7 +16,7 @@ describe('openai client against a loopback model server', () => {
   let tracing: ExampleTracing;
   let server: ModelServer;
   beforeAll(async () => {
-    tracing = installTracing();
+    tracing = installTracing({ fetchSpans: true });
     server = await startModelServer();
   });
   afterEach(() => {
@@ -48,6 +48,10 @@ describe('openai client against a loopback model server', () => {
     expect(parentOf(chat)).toBe(idOf(evaluation));
     expect(chat.kind).toBe(SpanKind.CLIENT);
     expect(outcomeOf(chat)).toBe('cancelled');
+    // The lazy tracedStream made the request inside the stream span.
+    const post = only(spans, 'POST');
+    expect(parentOf(post)).toBe(idOf(chat));
+    expect(post.kind).toBe(SpanKind.CLIENT);
     expect(chat.status.code).toBe(SpanStatusCode.UNSET);
     // The empty role chunk, then "Verdict", ":", " PASS".
     expect(chat.attributes['iterscope.items']).toBe(4);
@@ -122,6 +126,7 @@ describe('openai client against a loopback model server', () => {
     expect(stdout).toMatch(/model server: the client hung up after \d+ chunks \(the answer had 200\)/);
     expect(stdout).toMatch(/^evaluate /m);
     expect(stdout).toMatch(/^└─ chat loopback-judge \[CLIENT\] outcome=cancelled items=4/m);
+    expect(stdout).toMatch(/^ {3}[├└]─ POST \[CLIENT\]/m);
     expect(stdout).toMatch(/^ {3}[├└]─ score\.chunk #3 outcome=completed/m);
   }, 30_000);
 });

@@ -14,6 +14,7 @@ import {
   type Span,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { onReport, type Report } from 'iterscope';
 
 /** Tracks spans between start and end. */
@@ -48,13 +49,19 @@ export interface ExampleTracing {
   uninstall(): void;
 }
 
-export function installTracing(): ExampleTracing {
+/**
+ * `fetchSpans`: also record a CLIENT span for every `fetch` (the standard undici
+ * instrumentation), to show where an SDK's HTTP request lands in the tree.
+ */
+export function installTracing(options: { fetchSpans?: boolean } = {}): ExampleTracing {
   const exporter = new InMemorySpanExporter();
   const open = new OpenSpans();
   const provider = new BasicTracerProvider({ spanProcessors: [open, new SimpleSpanProcessor(exporter)] });
   const manager = new AsyncLocalStorageContextManager().enable();
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(manager);
+  // Created after the provider is global: it enables itself and records through it.
+  const fetchSpans = options.fetchSpans === true ? new UndiciInstrumentation() : undefined;
   const reports: Report[] = [];
   const stopReports = onReport((report) => reports.push(report));
   const diagProblems: string[] = [];
@@ -78,6 +85,7 @@ export function installTracing(): ExampleTracing {
       diagProblems.length = 0;
     },
     uninstall() {
+      fetchSpans?.disable();
       stopReports();
       diag.disable();
       manager.disable();

@@ -11,3 +11,4 @@ export { report } from './report.js';
 export { classify, isThenable } from './source.js';
 export { describe, checkCount, checkDuration, checkFunction, checkOptions, checkSignal } from './validate.js';
 export { acceptsFusion } from './operators/fused.js';
+export { kSourceScope, sourceScopeOf, type SourceScope } from './source-scope.js';

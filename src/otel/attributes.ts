@@ -22,3 +22,11 @@ export const ITEM_INDEX = 'iterscope.item.index';
 export const ITEM_EVENTS_DROPPED = 'iterscope.item_events_dropped';
 /** Event added when closing the source failed (C5: never lost, even when `for await` drops it). */
 export const CLOSE_ERROR_EVENT = 'iterscope.close_error';
+/**
+ * The semantic-convention attribute naming the class of error a span ended with (set only
+ * with status ERROR): the error's `name` when it says more than `Error`, else its class
+ * name, else `_OTHER`.
+ */
+export const ERROR_TYPE = 'error.type';
+/** The value of `error.type` when the thrown value has no usable name (a string, a number...). */
+export const ERROR_TYPE_OTHER = '_OTHER';

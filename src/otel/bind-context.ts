@@ -1,5 +1,5 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
-import { StageBase, acceptsFusion, type Operator, type Source, type StageOptions } from 'iterscope';
+import { StageBase, acceptsFusion, kSourceScope, type Operator, type Source, type SourceScope, type StageOptions } from 'iterscope';
 import { checkContext, checkStageOptions } from './checks.js';
 
 class BoundStage<T> extends StageBase<T, T> {
@@ -20,6 +20,8 @@ class BoundStage<T> extends StageBase<T, T> {
   protected override inSourceContext<R>(fn: () => R): R {
     return contextApi.with(this.context, fn);
   }
+  // C8: sources that a flatMap reading this stage opens run in the bound context too.
+  readonly [kSourceScope]: SourceScope = { run: (fn) => contextApi.with(this.context, fn) };
 }
 
 /**

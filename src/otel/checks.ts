@@ -54,9 +54,12 @@ export function checkCommonOptions(where: string, options: unknown): void {
 
 export function checkTracedOptions(where: string, options: unknown): void {
   checkCommonOptions(where, options);
-  const o = options as { itemEvent?: unknown; maxItemEvents?: unknown };
+  const o = options as { itemEvent?: unknown; maxItemEvents?: unknown; endWhen?: unknown };
   if (o.itemEvent !== undefined) checkFunction(where, 'options.itemEvent', o.itemEvent);
   if (o.maxItemEvents !== undefined) checkCount(where, 'options.maxItemEvents', o.maxItemEvents);
+  if (o.endWhen !== undefined && o.endWhen !== 'closed' && o.endWhen !== 'stopped') {
+    throw new TypeError(`${where}: expected \`options.endWhen\` to be 'closed' or 'stopped', got ${describe(o.endWhen)}.`);
+  }
 }
 
 export function checkConcurrency(where: string, value: unknown): void {

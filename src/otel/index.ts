@@ -7,6 +7,7 @@
  */
 export { traced, type TracedOptions } from './traced.js';
 export { tracedStream } from './traced-stream.js';
+export type { OpenStream } from './lazy-stream.js';
 export { mapTraced, type MapTracedOptions, type TracedItemFn } from './map-traced.js';
 export type { ItemScope } from './item-scope.js';
 export { bindContext } from './bind-context.js';

@@ -4,8 +4,8 @@
  * stage, and a reference from here back to the stage would keep the stage alive forever.
  */
 import type { Attributes, Context, Span } from '@opentelemetry/api';
-import { trace } from '@opentelemetry/api';
-import { NO_ERROR, type Exit } from 'iterscope';
+import { context as contextApi, trace } from '@opentelemetry/api';
+import { NO_ERROR, type Exit, type SourceScope } from 'iterscope';
 import { FIRST_ITEM_EVENT, ITEMS, ITEM_EVENT, ITEM_EVENTS_DROPPED, ITEM_INDEX, CLOSE_ERROR_EVENT, TIME_TO_FIRST_ITEM } from './attributes.js';
 import { asException, endSpan } from './end-span.js';
 import { contextWithSpan } from './span-context.js';
@@ -13,7 +13,7 @@ import type { TraceParent } from './trace-parent.js';
 
 export type ItemEvent<T> = (value: T, index: number) => Attributes | undefined;
 
-export class StreamSpan<T> implements TraceParent {
+export class StreamSpan<T> implements TraceParent, SourceScope {
   readonly span: Span;
   /** The context the source's steps run in (C8): the parent with this span set. */
   readonly context: Context;
@@ -38,6 +38,14 @@ export class StreamSpan<T> implements TraceParent {
     this.context = contextWithSpan(parent, trace.getSpanContext(parent), span, this.recording);
     this.itemEvent = itemEvent;
     this.eventsLeft = maxItemEvents;
+  }
+
+  /**
+   * C8: the scope a `flatMap` reading this stream opens, reads and closes its inner
+   * sources in: the stream span's context, as for the traced source itself.
+   */
+  run<R>(fn: () => R): R {
+    return contextApi.with(this.context, fn);
   }
 
   /** Called for each item while recording. */

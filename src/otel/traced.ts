@@ -1,5 +1,5 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { StageBase, acceptsFusion, isThenable, type Exit, type Operator, type Source, type StageOptions } from 'iterscope';
+import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type Exit, type SourceScope, type Operator, type Source, type StageOptions } from 'iterscope';
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
 import { StreamSpan } from './stream-span.js';
@@ -48,6 +48,15 @@ export interface TracedOptions<T = unknown> extends StageOptions {
    * it was not offered.
    */
   readonly maxItemEvents?: number | undefined;
+  /**
+   * When the span ends. `'closed'` (default): once the source has finished closing, so the
+   * close itself (a generator's `finally`, an HTTP request being aborted, a close error) is
+   * inside the span and the spans it makes end before their parent. `'stopped'`: as soon as
+   * the stream stops (the consumer's `return()`, an abort, the source's end or error), so
+   * the span lasts exactly as long as the consumer was served; the close then runs after
+   * the span ended and a close error is not recorded on it (it is still reported, C5).
+   */
+  readonly endWhen?: 'closed' | 'stopped' | undefined;
 }
 
 /** Settings shared by every stage one `traced(...)` call creates. */
@@ -55,8 +64,11 @@ interface TracedSettings<T> {
   readonly tracer: Tracer;
   readonly options: TracedOptions<T>;
   readonly spanOptions: { attributes?: Attributes; kind?: SpanKind };
-  /** `tracedStream`: a signal the stage does not act on, consulted only for the outcome. */
-  readonly outcomeSignal: AbortSignal | undefined;
+  /**
+   * `tracedStream`: the SDK stream's controller. Aborted when the stream stops for any
+   * reason but its own end (C3), and its signal consulted for the outcome.
+   */
+  readonly controller: AbortController | undefined;
 }
 
 const DEFAULT_MAX_ITEM_EVENTS = 128;
@@ -64,7 +76,8 @@ const DEFAULT_MAX_ITEM_EVENTS = 128;
 /** @internal */
 export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder {
   private readonly trace: StreamSpan<T>;
-  private readonly outcomeSignal: AbortSignal | undefined;
+  private readonly controller: AbortController | undefined;
+  private readonly endWhenStopped: boolean;
 
   constructor(source: Source<T>, parent: Context, settings: TracedSettings<T>) {
     // The source is checked first (C10): a bad source must not leave a started span.
@@ -72,7 +85,8 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     const { options, tracer } = settings;
     const span = tracer.startSpan(options.name, settings.spanOptions, parent);
     this.trace = new StreamSpan<T>(span, parent, options.itemEvent, options.maxItemEvents ?? DEFAULT_MAX_ITEM_EVENTS);
-    this.outcomeSignal = settings.outcomeSignal;
+    this.controller = settings.controller;
+    this.endWhenStopped = options.endWhen === 'stopped';
     this.hasCleanup = true;
     // C7: an abandoned stream ends its span as `abandoned`. The finalizer is bound to the
     // span holder, never to this stage.
@@ -80,6 +94,11 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
   }
 
   get [kTraceParent](): TraceParent {
+    return this.trace;
+  }
+
+  // C8: sources that a flatMap reading this stream opens run in the stream span's context.
+  get [kSourceScope](): SourceScope {
     return this.trace;
   }
 
@@ -91,10 +110,15 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
 
   // C8/C9: the source's steps run with the stream span active; `context.with` takes the
   // method and its receiver, so no closure is made per item. The consumer's context is
-  // untouched: only the call into the source is wrapped.
+  // untouched: only the call into the source is wrapped. When the stream's context is the
+  // active one already (no SDK and the pipeline read where it was built, or no context
+  // manager at all: both give the parent back), there is nothing to switch, and skipping
+  // `context.with` spares its per-call allocations (rest arguments, a bound function).
   protected override readSource(source: AsyncIterator<T>): unknown {
+    const streamContext = this.trace.context;
+    if (contextApi.active() === streamContext) return source.next();
     // eslint-disable-next-line @typescript-eslint/unbound-method -- the receiver is passed as thisArg
-    return contextApi.with(this.trace.context, source.next, source);
+    return contextApi.with(streamContext, source.next, source);
   }
 
   protected override inSourceContext<R>(fn: () => R): R {
@@ -110,17 +134,44 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     this.trace.closeError = error;
   };
 
+  // The first step of every shutdown, before the source is closed: the moment the stream
+  // stopped (`endWhen: 'stopped'`), and the moment to abort an SDK stream's request, so
+  // that closing it does not wait for a response nobody reads (C3).
+  protected override closeChildren(exit: Exit): typeof NO_ERROR {
+    const final = this.outcomeOf(exit);
+    const controller = this.controller;
+    if (controller !== undefined && !controller.signal.aborted && exit.outcome !== 'completed') {
+      controller.abort(final.outcome === 'aborted' ? final.reason : new DOMException(`iterscope: tracedStream stopped (${final.outcome})`, 'AbortError'));
+    }
+    if (this.endWhenStopped) this.trace.end(final);
+    return NO_ERROR;
+  }
+
   protected override cleanup(exit: Exit): undefined {
-    let final = exit;
+    this.trace.end(this.outcomeOf(exit));
+    return undefined;
+  }
+
+  /** C3/C9: aborts stay aborts on the span, whatever shape the source gave them. */
+  private outcomeOf(exit: Exit): Exit {
     if (exit.outcome === 'completed') {
       // Some SDKs turn an abort into a normal end of the stream: a `done` that comes after
       // the signal fired is an abort.
-      const aborted = firstAborted(this.sourceSignal, this.outcomeSignal);
-      if (aborted !== undefined) final = { outcome: 'aborted', reason: aborted.reason };
+      const aborted = firstAborted(this.sourceSignal, this.controller?.signal);
+      if (aborted !== undefined) return { outcome: 'aborted', reason: aborted.reason };
     }
-    this.trace.end(final);
-    return undefined;
+    // A source whose next() rejects with an `AbortError`, or with the reason of the signal
+    // it was handed, ended by abort, not by error; the consumer still gets the rejection.
+    if (exit.outcome === 'error' && endedByAbort(exit.error, this.sourceSignal)) {
+      return { outcome: 'aborted', reason: exit.error };
+    }
+    return exit;
   }
+}
+
+function endedByAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  if (signal?.aborted === true && error === signal.reason) return true;
+  return error instanceof Error && error.name === 'AbortError';
 }
 
 function firstAborted(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
@@ -130,7 +181,7 @@ function firstAborted(a: AbortSignal | undefined, b: AbortSignal | undefined): A
 }
 
 /** @internal */
-export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: AbortSignal | undefined): Operator<T, T> {
+export function tracedOperator<T>(options: TracedOptions<T>, controller: AbortController | undefined): Operator<T, T> {
   checkTracedOptions('traced', options);
   const spanOptions: { attributes?: Attributes; kind?: SpanKind } = {};
   if (options.attributes !== undefined) spanOptions.attributes = options.attributes;
@@ -139,7 +190,7 @@ export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: Abor
     tracer: options.tracer ?? defaultTracer(),
     options,
     spanOptions,
-    outcomeSignal,
+    controller,
   };
   const explicit = options.context;
   // The parent is captured when the operator is applied to its source, synchronously.
@@ -151,7 +202,9 @@ export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: Abor
  * One span per stream (C9). The span starts when the operator is applied to its source,
  * so it covers the wait for the first item, and ends exactly once however the stream ends,
  * with `iterscope.outcome` = `completed` | `error` | `cancelled` | `aborted` |
- * `abandoned` (status ERROR and the exception only for `error`). It records
+ * `abandoned` (status ERROR, the exception and `error.type` only for `error`; a source
+ * that rejects with an `AbortError` ended `aborted`). By default the span ends once the
+ * source has finished closing (`endWhen`). It records
  * `iterscope.items`, `iterscope.time_to_first_item` (seconds) and an
  * `iterscope.first_item` event.
  *
@@ -164,7 +217,7 @@ export function tracedOperator<T>(options: TracedOptions<T>, outcomeSignal: Abor
  * item then.
  *
  * @param options - `name` (required), `tracer`, `context` (the parent), `attributes`,
- *   `kind`, `itemEvent`, `maxItemEvents`, `signal`, `closeTimeout`.
+ *   `kind`, `itemEvent`, `maxItemEvents`, `endWhen`, `signal`, `closeTimeout`.
  * @returns An operator for `pipe`.
  * @throws TypeError / RangeError at the call when an option is invalid (C10).
  * @example

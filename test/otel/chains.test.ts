@@ -32,7 +32,7 @@ describe.each([
           delays: fc.array(fc.oneof(fc.nat({ max: 3 }), fc.constant(-1)), { minLength: 10, maxLength: 10 }),
         }),
         async ({ pulls, sourceItems, how, concurrency, delays }) => {
-          t.exporter.reset();
+          t.reset();
           const controller = new AbortController();
           let started = 0;
           const stage = pipe(

@@ -1,10 +1,8 @@
 import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, TraceIdRatioBasedSampler } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipe } from 'iterscope';
 import { mapTraced, traced } from 'iterscope/otel';
-import { source } from './tracing.js';
+import { sdk, source } from './tracing.js';
 
 // C9: a non-recording span (no SDK, or sampled out) costs next to nothing: it is checked
 // once and no per-item work is done for it; streams still work and close the same way.
@@ -33,7 +31,7 @@ describe('non-recording spans', () => {
   });
 
   it('with no SDK, the parent context is reused as is (no context copy per item)', async () => {
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    context.setGlobalContextManager(sdk.createContextManager());
     const parent = ROOT_CONTEXT.setValue(Symbol('k'), 'v');
     const seen: unknown[] = [];
     for await (const _ of pipe([1, 2], mapTraced((_x: number, { context: itemContext }) => {
@@ -46,10 +44,9 @@ describe('non-recording spans', () => {
   });
 
   it('sampled out: no item events, no spans exported, yet children still see the (sampled-out) stream span', async () => {
-    const exporter = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({ sampler: new TraceIdRatioBasedSampler(0), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const { provider, finishedSpans } = sdk.createProvider({ sampleNothing: true });
     trace.setGlobalTracerProvider(provider);
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    context.setGlobalContextManager(sdk.createContextManager());
     let offered = 0;
     const streamSpans: (Span | undefined)[] = [];
     async function* producer() {
@@ -61,8 +58,50 @@ describe('non-recording spans', () => {
       // drain
     }
     expect(offered).toBe(0);
-    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(finishedSpans()).toEqual([]);
     expect(streamSpans[0]?.isRecording()).toBe(false);
     expect(streamSpans[0]?.spanContext().spanId).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('non-recording spans: no context switch per item when there is nothing to switch', () => {
+  afterEach(() => {
+    context.disable();
+    trace.disable();
+  });
+
+  /** Counts `context.with` calls through a real manager. */
+  function countingManager(): { calls: () => number } {
+    const manager = sdk.createContextManager();
+    let calls = 0;
+    const original = manager.with.bind(manager);
+    manager.with = ((...args: Parameters<typeof original>) => {
+      calls++;
+      return original(...args) as unknown;
+    }) as typeof manager.with;
+    context.setGlobalContextManager(manager);
+    return { calls: () => calls };
+  }
+
+  async function drain(items: number): Promise<void> {
+    for await (const _ of pipe(source({ items }), traced<number>({ name: 'stream' }))) {
+      // read all
+    }
+  }
+
+  it('no SDK, read where it was built: context.with is not called per item', async () => {
+    const counter = countingManager();
+    await drain(10);
+    const forTen = counter.calls();
+    await drain(100);
+    expect(counter.calls() - forTen).toBe(forTen);
+  });
+
+  it('a recording span still switches for every read (control)', async () => {
+    const { provider } = sdk.createProvider();
+    trace.setGlobalTracerProvider(provider);
+    const counter = countingManager();
+    await drain(10);
+    expect(counter.calls()).toBeGreaterThanOrEqual(11);
   });
 });

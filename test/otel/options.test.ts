@@ -21,6 +21,7 @@ describe('C10: bad input throws at the call', () => {
     ['negative closeTimeout', () => traced({ name: 's', closeTimeout: -1 }), RangeError, /`options.closeTimeout`.*got `-1` \(number\)/],
     ['bad itemEvent', () => traced({ name: 's', itemEvent: 1 as never }), TypeError, /`options.itemEvent` to be a function, got `1` \(number\)/],
     ['negative maxItemEvents', () => traced({ name: 's', maxItemEvents: -2 }), RangeError, /`options.maxItemEvents`.*got `-2` \(number\)/],
+    ['unknown endWhen', () => traced({ name: 's', endWhen: 'later' as never }), TypeError, /`options.endWhen` to be 'closed' or 'stopped', got `"later"` \(string\)/],
     ['mapTraced: fn not a function', () => mapTraced('x' as never, { name: 'i' }), TypeError, /mapTraced: expected `fn` to be a function, got `"x"` \(string\)/],
     ['mapTraced: no name', () => mapTraced(fn, {} as never), TypeError, /mapTraced: expected `options.name`/],
     ['mapTraced: concurrency 0', () => mapTraced(fn, { name: 'i', concurrency: 0 }), RangeError, /`options.concurrency` to be a whole number from 1 up, or Infinity, got `0`/],
@@ -28,7 +29,7 @@ describe('C10: bad input throws at the call', () => {
     ['mapTraced: concurrency string', () => mapTraced(fn, { name: 'i', concurrency: '2' as never }), TypeError, /`options.concurrency` to be a number, got `"2"` \(string\)/],
     ['bindContext: no context', () => bindContext(undefined as never), TypeError, /bindContext: expected `context` to be an OpenTelemetry Context, got `undefined`/],
     ['bindContext: bad signal', () => bindContext(ROOT_CONTEXT, { signal: 1 as never }), TypeError, /bindContext: expected `options.signal` to be an AbortSignal, got `1`/],
-    ['tracedStream: not iterable', () => tracedStream([] as never, { name: 's' }), TypeError, /tracedStream: expected `stream` to be an async iterable object, got an array/],
+    ['tracedStream: not iterable', () => tracedStream([] as never, { name: 's' }), TypeError, /tracedStream: expected `stream` to be an async iterable object or a function \(signal\) => stream, got an array/],
     ['tracedStream: bad options', () => tracedStream((async function* () { yield 1; })(), { name: 1 as never }), TypeError, /traced: expected `options.name`/],
   ])('%s', (_label, call, type, message) => {
     expect(call).toThrow(type);

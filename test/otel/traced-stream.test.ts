@@ -1,8 +1,9 @@
 import { Stream } from 'openai/streaming';
+import { trace } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipe } from 'iterscope';
 import { mapTraced, tracedStream } from 'iterscope/otel';
-import { installTracing, type Tracing } from './tracing.js';
+import { installTracing, ticks, type Tracing } from './tracing.js';
 
 // tracedStream keeps an SDK's stream object (here the real OpenAI `Stream`, fed by a local
 // SSE response) and traces its iteration; an SDK that ends the stream normally on abort
@@ -105,5 +106,84 @@ describe('tracedStream over an OpenAI Stream', () => {
     const span = t.span('chat.stream');
     expect(span.attributes['iterscope.outcome']).toBe('completed');
     expect(span.attributes['iterscope.items']).toBe(2);
+  });
+
+  it("closing the traced stream before the SDK's iterator was opened still aborts the SDK's controller", async () => {
+    const { stream, controller } = sseStream(5);
+    const iterator = tracedStream(stream, { name: 'chat.stream' })[Symbol.asyncIterator]();
+    await iterator.return?.();
+    expect(controller.signal.aborted).toBe(true);
+    expect((controller.signal.reason as DOMException).name).toBe('AbortError');
+    expect(t.span('chat.stream').attributes['iterscope.outcome']).toBe('cancelled');
+  });
+
+  it("an abort of the traced stream aborts the SDK's controller with the same reason; reading to the end does not abort it", async () => {
+    const user = new AbortController();
+    const reason = new Error('user left');
+    const { stream, controller } = sseStream(5, 1);
+    const iterator = tracedStream(stream, { name: 'chat.stream', signal: user.signal })[Symbol.asyncIterator]();
+    await iterator.next();
+    const pending = iterator.next();
+    user.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await ticks(10);
+    expect(controller.signal.aborted).toBe(true);
+    expect(controller.signal.reason).toBe(reason);
+
+    const done = sseStream(2);
+    for await (const _ of tracedStream(done.stream, { name: 'complete' })) {
+      // read to the end
+    }
+    expect(done.controller.signal.aborted).toBe(false);
+  });
+
+  describe('the lazy form: tracedStream((signal) => stream)', () => {
+    it('opens on the first read, inside the stream span, and aborts the signal when the consumer stops', async () => {
+      let signal: AbortSignal | undefined;
+      let activeAtOpen: string | undefined;
+      const stream = tracedStream(async (s: AbortSignal) => {
+        signal = s;
+        activeAtOpen = trace.getActiveSpan()?.spanContext().spanId;
+        return sseStream(5).stream;
+      }, { name: 'chat.stream' });
+      expect(signal).toBeUndefined();
+      for await (const chunk of stream) if (chunk.i === 1) break;
+      expect(activeAtOpen).toBe(t.span('chat.stream').spanContext().spanId);
+      expect(signal?.aborted).toBe(true);
+      expect((signal?.reason as DOMException).name).toBe('AbortError');
+      expect(t.span('chat.stream').attributes['iterscope.outcome']).toBe('cancelled');
+    });
+
+    it('a stream read to the end: completed, the signal is left alone', async () => {
+      let signal: AbortSignal | undefined;
+      const seen: number[] = [];
+      for await (const chunk of tracedStream((s: AbortSignal) => ((signal = s), sseStream(2).stream), { name: 'chat.stream' })) seen.push(chunk.i);
+      expect(seen).toEqual([0, 1]);
+      expect(signal?.aborted).toBe(false);
+      expect(t.span('chat.stream').attributes['iterscope.outcome']).toBe('completed');
+    });
+
+    it('stopped while the request is still opening: the signal aborts it, and the close does not wait for it', async () => {
+      const user = new AbortController();
+      const reason = new Error('user left');
+      const stream = tracedStream(
+        (s: AbortSignal) => new Promise<AsyncIterable<number>>((_resolve, reject) => {
+          s.addEventListener('abort', () => {
+            reject(s.reason as Error);
+          });
+        }),
+        { name: 'chat.stream', signal: user.signal },
+      );
+      const pending = stream[Symbol.asyncIterator]().next();
+      user.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      await ticks(10);
+      expect(t.span('chat.stream').attributes['iterscope.outcome']).toBe('aborted');
+    });
+
+    it('open(signal) that returns no async iterable: a TypeError naming it', async () => {
+      const stream = tracedStream(() => 42 as never, { name: 'chat.stream' });
+      await expect(stream[Symbol.asyncIterator]().next()).rejects.toThrow(/tracedStream: `open\(signal\)` must return an async iterable, got `42` \(number\)/);
+    });
   });
 });

@@ -2,35 +2,51 @@
  * A real SDK for the otel tests: an in-memory exporter, optionally the AsyncLocalStorage
  * context manager, and a diag logger that records every warning and error so a test can
  * fail on "You can only call end() on a span once" and its kind.
+ *
+ * The OpenTelemetry line is chosen by `ITERSCOPE_OTEL_LINE`: unset or `2` is api 1.9 +
+ * sdk-trace-base 2.x, `3` is api 1.10 + sdk-trace 3.x + context-async-hooks 3.x (set by the
+ * `otel-sdk-3` vitest project, which also points `@opentelemetry/api` at 1.10).
  */
 import { context, diag, DiagLogLevel, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { onReport, type Report } from 'iterscope';
 
+interface SdkLine {
+  readonly name: string;
+  createProvider(options?: { sampleNothing?: boolean }): {
+    provider: import('@opentelemetry/api').TracerProvider;
+    finishedSpans: () => ReadableSpan[];
+    reset: () => void;
+  };
+  createContextManager(): import('@opentelemetry/api').ContextManager;
+}
+
+/**
+ * The line this run tests (see the file comment). Spans are typed as sdk-trace-base 2.x
+ * spans for both lines: api 1.10 widened attribute values to `unknown`, and the tests only
+ * read what both lines share.
+ */
+export const sdk: SdkLine =
+  process.env['ITERSCOPE_OTEL_LINE'] === '3' ? ((await import('./sdk-3/sdk.js')) as unknown as SdkLine) : await import('./sdk-2.js');
+
 export interface Tracing {
-  readonly exporter: InMemorySpanExporter;
   readonly tracer: Tracer;
   /** Every diag warning or error, and every iterscope report, while installed. */
   readonly diagProblems: string[];
   readonly reports: Report[];
   spans(): ReadableSpan[];
+  /** Forget the spans finished so far. */
+  reset(): void;
   span(name: string): ReadableSpan;
   uninstall(): void;
 }
 
 export function installTracing(options: { contextManager: boolean }): Tracing {
-  const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const { provider, finishedSpans, reset } = sdk.createProvider();
   trace.setGlobalTracerProvider(provider);
-  let manager: AsyncLocalStorageContextManager | undefined;
+  let manager: ReturnType<SdkLine['createContextManager']> | undefined;
   if (options.contextManager) {
-    manager = new AsyncLocalStorageContextManager().enable();
+    manager = sdk.createContextManager();
     context.setGlobalContextManager(manager);
   }
   const diagProblems: string[] = [];
@@ -43,13 +59,13 @@ export function installTracing(options: { contextManager: boolean }): Tracing {
   );
   const reports: Report[] = [];
   const stopReports = onReport((r) => reports.push(r));
-  const spans = (): ReadableSpan[] => exporter.getFinishedSpans();
+  const spans = finishedSpans;
   return {
-    exporter,
     tracer: provider.getTracer('test'),
     diagProblems,
     reports,
     spans,
+    reset,
     span(name) {
       const found = spans().filter((s) => s.name === name);
       if (found.length !== 1) throw new Error(`expected one span named ${name}, found ${String(found.length)}`);
@@ -65,7 +81,7 @@ export function installTracing(options: { contextManager: boolean }): Tracing {
   };
 }
 
-/** The id of a span's parent, as the SDK 2.x records it. */
+/** The id of a span's parent, as the SDKs 2.x and 3.x record it. */
 export function parentId(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
 }

@@ -3,6 +3,7 @@ import type { Exit } from '../exit.js';
 import type { Input, InputSink } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
+import { sourceScopeOf, type SourceScope } from '../source-scope.js';
 import type { Stage, StageOptions } from '../stage.js';
 import { checkFunction, checkRange, checkStageOptions } from '../validate.js';
 import { closeAll, InputsStage } from './children.js';
@@ -20,6 +21,12 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
   private readonly ready: Ready[] = [];
   private wanted = false;
   private index = 0;
+  /**
+   * C8: the scope the outer source's steps run in (`traced`, `bindContext`): `fn` runs in
+   * it, and every input is opened, read and closed in it, so what an inner producer does
+   * belongs to the stream it came from, as the traced source's own steps do.
+   */
+  private readonly scope: SourceScope | undefined;
 
   constructor(
     source: Source<T>,
@@ -29,7 +36,18 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
   ) {
     const classified = classify('flatMap', source);
     super('flatMap', options);
+    this.scope = sourceScopeOf(source);
     this.outer = this.inputOf(classified, -1, this);
+  }
+
+  // C8 hooks: every call into a source goes through these (input.ts).
+  protected override readSource(source: AsyncIterator<never>): unknown {
+    const scope = this.scope;
+    return scope === undefined ? source.next() : scope.run(() => source.next());
+  }
+  protected override inSourceContext<R>(fn: () => R): R {
+    const scope = this.scope;
+    return scope === undefined ? fn() : scope.run(fn);
   }
 
   protected override pull(): void {
@@ -93,7 +111,8 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
   private openInner(value: T): void {
     let inner: Input<unknown>;
     try {
-      const source = this.fn(value, this.index++);
+      const index = this.index++;
+      const source = this.inSourceContext(() => this.fn(value, index));
       inner = this.inputOf(classify('flatMap: the result of `fn`', source), this.index, this);
     } catch (error) {
       // C1: the callback failed: inners and the outer source are closed.
