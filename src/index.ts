@@ -34,6 +34,7 @@ export { forEach } from './core/terminals/for-each.js';
 export { reduce } from './core/terminals/reduce.js';
 export { toArray } from './core/terminals/to-array.js';
 export { fromNodeReadable } from './core/adapters/from-node-readable.js';
+export type { NodeReadableLike } from './core/adapters/node-readable.js';
 export { fromReadableStream } from './core/adapters/from-readable-stream.js';
 export { toReadableStream } from './core/adapters/to-readable-stream.js';
 
