@@ -15,8 +15,9 @@
 export interface NodeReadableLike {
   /** Takes the next buffered chunk, or `null` when none is buffered. */
   read(): unknown;
-  /** Subscribes to `'readable'`, `'end'`, `'error'` and `'close'`. */
+  /** Subscribes to `'readable'`, `'end'` and `'close'`. */
   on(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
+  /** Subscribes to `'error'`. */
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** Unsubscribes a listener added with `on`. */
   off(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
