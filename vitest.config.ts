@@ -9,6 +9,7 @@ export default defineConfig({
     // subpath entries never need a build first (mirrors `paths` in tsconfig).
     alias: [
       { find: /^iterscope$/, replacement: src('index.ts') },
+      { find: /^iterscope\/internal$/, replacement: src('core/internal.ts') },
       { find: /^iterscope\/otel$/, replacement: src('otel/index.ts') },
       { find: /^iterscope\/testing$/, replacement: src('testing/index.ts') },
     ],

@@ -37,6 +37,3 @@ export { fromNodeReadable } from './core/adapters/from-node-readable.js';
 export type { NodeReadableLike } from './core/adapters/node-readable.js';
 export { fromReadableStream } from './core/adapters/from-readable-stream.js';
 export { toReadableStream } from './core/adapters/to-readable-stream.js';
-
-// Internal building blocks for iterscope's own entry points; see core/internal.ts.
-export * from './core/internal.js';

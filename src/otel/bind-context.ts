@@ -1,5 +1,6 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
-import { StageBase, acceptsFusion, type Operator, type Source, type StageOptions } from 'iterscope';
+import type { Operator, Source, StageOptions } from 'iterscope';
+import { StageBase, acceptsFusion } from 'iterscope/internal';
 import { checkContext, checkStageOptions } from './checks.js';
 
 class BoundStage<T> extends StageBase<T, T> {

@@ -1,6 +1,6 @@
 import { kTraceParent } from './trace-parent.js';
 import { tracedOperator, type TracedOptions } from './traced.js';
-import { describe } from 'iterscope';
+import { describe } from 'iterscope/internal';
 
 /**
  * Trace an SDK stream object without replacing it: returns `stream` itself, with its
