@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    'internal/index': 'src/core/internal.ts',
     'otel/index': 'src/otel/index.ts',
     'testing/index': 'src/testing/index.ts',
   },
@@ -15,7 +16,11 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   treeshake: true,
-  // Subpath entries import the root entry as `iterscope` so that core classes
-  // keep one identity instead of being copied into every entry.
+  // The root and `iterscope/internal` share their code through chunks instead of each
+  // carrying a copy, in CommonJS too (tsup's splitting is off for CJS by default): one
+  // StageBase class at runtime.
+  splitting: true,
+  // The otel and testing entries import the core as `iterscope` and `iterscope/internal`
+  // so that core classes keep one identity instead of being copied into every entry.
   external: ['@opentelemetry/api', 'fast-check', 'iterscope', /^iterscope\//],
 });

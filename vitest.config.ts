@@ -18,6 +18,7 @@ const ownAliases = [
   // Resolve the package's own name to its sources, so tests and the
   // subpath entries never need a build first (mirrors `paths` in tsconfig).
   { find: /^iterscope$/, replacement: src('index.ts') },
+  { find: /^iterscope\/internal$/, replacement: src('core/internal.ts') },
   { find: /^iterscope\/otel$/, replacement: src('otel/index.ts') },
   { find: /^iterscope\/testing$/, replacement: src('testing/index.ts') },
 ];

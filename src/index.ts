@@ -34,12 +34,11 @@ export { forEach } from './core/terminals/for-each.js';
 export { reduce } from './core/terminals/reduce.js';
 export { toArray } from './core/terminals/to-array.js';
 export { fromNodeReadable } from './core/adapters/from-node-readable.js';
+export type { NodeReadableLike } from './core/adapters/node-readable.js';
 export { fromReadableStream } from './core/adapters/from-readable-stream.js';
 export { toReadableStream } from './core/adapters/to-readable-stream.js';
 export { defer } from './core/sources/defer.js';
 
-// Internal building blocks for iterscope's own entry points; see core/internal.ts.
-export * from './core/internal.js';
 export { scoped, type Scope, type ScopedFunction } from './core/scoped.js';
 export { startWith } from './core/operators/start-with.js';
 export { endWith } from './core/operators/end-with.js';

@@ -122,9 +122,34 @@ export function keep(record: AbandonRecord, error: unknown): void {
   else if (!record.settled) (record.kept ??= []).push(error);
 }
 
+/** The file a stack frame points at (V8's `at f (file:1:2)`, `at file:1:2`, or `f@file:1:2`). */
+function frameFile(frame: string): string | undefined {
+  return /(?:\(|@|at )([^()@\s]+):\d+:\d+\)?\s*$/.exec(frame)?.[1];
+}
+
+/**
+ * Where iterscope's own code lives, when that can be known for sure: its sources
+ * (`…/src/`, this file being `src/core/abandonment.ts`) or its installed build
+ * (`…/node_modules/iterscope/dist/`). Bundled into an application, iterscope shares a file
+ * with its user, and no frame is dropped: a guess could drop the user's frames.
+ */
+const ownCode: string | undefined = (() => {
+  const file = frameFile(new Error('where').stack?.split('\n')[1] ?? '');
+  if (file === undefined) return undefined;
+  const fromSource = /^(.*\/src\/)core\/abandonment\.[cm]?[jt]s$/.exec(file);
+  if (fromSource !== null) return fromSource[1];
+  return /^(.*\/node_modules\/iterscope\/dist\/)/.exec(file)?.[1];
+})();
+
 function creationStack(): string | undefined {
   // The first frames are iterscope's own (this function, the stage constructor, the
-  // operator); the caller's frames follow. Kept whole: trimming by path guesses wrong
-  // under bundlers.
-  return new Error('stage created here').stack?.split('\n').slice(2).join('\n');
+  // operator, pipe); the report should start at the user's line that made the stage.
+  const frames = new Error('stage created here').stack?.split('\n').slice(2);
+  if (frames === undefined) return undefined;
+  if (ownCode !== undefined) {
+    // Native frames between iterscope's (`Array.forEach` in pipe) have no file: skipped too.
+    const firstUserFrame = frames.findIndex((frame) => !(frameFile(frame)?.startsWith(ownCode) ?? true));
+    if (firstUserFrame > 0) frames.splice(0, firstUserFrame);
+  }
+  return frames.join('\n');
 }

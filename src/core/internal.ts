@@ -1,8 +1,12 @@
 /**
- * Building blocks shared with iterscope's other entry points (`iterscope/otel`,
- * `iterscope/testing`). They are exported from the package root only so that every entry
- * point uses one copy of the stage class at runtime; each is tagged `@internal` and is not
- * a public API: it may change in any release.
+ * `iterscope/internal`: building blocks shared with iterscope's other entry points
+ * (`iterscope/otel`, `iterscope/testing`). NOT a public API: it may change in any release,
+ * and nothing here is documented for users. It is an entry point of its own, kept out of
+ * the root's types, and it shares one build chunk with the root, so there is one stage
+ * class at runtime whichever entry loads first (ESM and CommonJS alike).
+ *
+ * @packageDocumentation
+ * @internal
  */
 export { StageBase, SKIP, STOP, closeIterator, adoptIterator, type StepResult, type BaseOptions } from './stage.js';
 export { NO_ERROR, suppress, aggregate } from './errors.js';

@@ -1,5 +1,6 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
-import { StageBase, acceptsFusion, kSourceScope, type Operator, type Source, type SourceScope, type StageOptions } from 'iterscope';
+import type { Operator, Source, StageOptions } from 'iterscope';
+import { StageBase, acceptsFusion, kSourceScope, type SourceScope } from 'iterscope/internal';
 import { checkContext, checkStageOptions } from './checks.js';
 
 class BoundStage<T> extends StageBase<T, T> {

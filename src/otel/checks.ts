@@ -3,7 +3,7 @@
  * or `bindContext(...)` is called, not when the stream is first read.
  */
 import type { Context } from '@opentelemetry/api';
-import { checkCount, checkDuration, checkFunction, checkOptions, checkSignal, describe } from 'iterscope';
+import { checkCount, checkDuration, checkFunction, checkOptions, checkSignal, describe } from 'iterscope/internal';
 
 /** The fields shared by `traced` and `mapTraced` options. */
 interface CommonOptions {

@@ -4,17 +4,8 @@
  * signals fired) before the source is closed (C4), and the first failure closes the rest.
  */
 import { context as contextApi } from '@opentelemetry/api';
-import {
-  NO_ERROR,
-  STOP,
-  StageBase,
-  exitForSource,
-  isThenable,
-  report,
-  type Exit,
-  type Source,
-  type StageOptions,
-} from 'iterscope';
+import type { Exit, Source, StageOptions } from 'iterscope';
+import { NO_ERROR, STOP, StageBase, exitForSource, isThenable, report } from 'iterscope/internal';
 import type { ItemSpan } from './item-scope.js';
 import type { ItemSpans } from './item-spans.js';
 import type { TracedItemFn } from './map-traced.js';

@@ -3,7 +3,8 @@
  * receives as its second argument.
  */
 import type { Context, Span } from '@opentelemetry/api';
-import { COMPLETED, type Exit } from 'iterscope';
+import type { Exit } from 'iterscope';
+import { COMPLETED } from 'iterscope/internal';
 import { endSpan } from './end-span.js';
 import type { TraceParent } from './trace-parent.js';
 

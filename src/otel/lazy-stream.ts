@@ -1,4 +1,4 @@
-import { describe } from 'iterscope';
+import { describe } from 'iterscope/internal';
 
 /**
  * What the lazy form of `tracedStream` takes: opens the SDK stream with the signal that

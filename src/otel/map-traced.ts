@@ -1,16 +1,6 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
-import {
-  SKIP,
-  StageBase,
-  checkFunction,
-  exitForSource,
-  isThenable,
-  NO_ERROR,
-  type Exit,
-  type Operator,
-  type Source,
-  type StageOptions,
-} from 'iterscope';
+import type { Exit, Operator, Source, StageOptions } from 'iterscope';
+import { SKIP, StageBase, checkFunction, exitForSource, isThenable, NO_ERROR } from 'iterscope/internal';
 import { checkCommonOptions, checkConcurrency } from './checks.js';
 import { ConcurrentMapTracedStage } from './concurrent-map-traced.js';
 import { defaultTracer } from './default-tracer.js';

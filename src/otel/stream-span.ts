@@ -5,7 +5,8 @@
  */
 import type { Attributes, Context, Span } from '@opentelemetry/api';
 import { context as contextApi, trace } from '@opentelemetry/api';
-import { NO_ERROR, type Exit, type SourceScope } from 'iterscope';
+import type { Exit } from 'iterscope';
+import { NO_ERROR, type SourceScope } from 'iterscope/internal';
 import { FIRST_ITEM_EVENT, ITEMS, ITEM_EVENT, ITEM_EVENTS_DROPPED, ITEM_INDEX, CLOSE_ERROR_EVENT, TIME_TO_FIRST_ITEM } from './attributes.js';
 import { asException, endSpan } from './end-span.js';
 import { contextWithSpan } from './span-context.js';

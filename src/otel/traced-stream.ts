@@ -1,6 +1,7 @@
 import { kTraceParent } from './trace-parent.js';
 import { tracedOperator, type TracedOptions } from './traced.js';
-import { describe, kSourceScope, type Stage } from 'iterscope';
+import type { Stage } from 'iterscope';
+import { describe, kSourceScope } from 'iterscope/internal';
 import { LazyStream, type OpenStream } from './lazy-stream.js';
 
 /**

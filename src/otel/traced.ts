@@ -1,5 +1,6 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
-import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type Exit, type SourceScope, type Operator, type Source, type StageOptions } from 'iterscope';
+import type { Exit, Operator, Source, StageOptions } from 'iterscope';
+import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type SourceScope } from 'iterscope/internal';
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
 import { StreamSpan } from './stream-span.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { flatMap, kSourceScope, pipe, type SourceScope } from 'iterscope';
+import { flatMap, pipe } from 'iterscope';
+import { kSourceScope, type SourceScope } from 'iterscope/internal';
 
 // C8: a source that offers a scope (traced, bindContext) has flatMap open, read and close
 // its inner sources inside that scope; core only runs functions through it.

@@ -1,8 +1,8 @@
-import type { Readable } from 'node:stream';
 import { NO_ERROR } from '../errors.js';
 import { report } from '../report.js';
 import { StageBase, type Stage, type StageOptions } from '../stage.js';
 import { describe } from '../validate.js';
+import type { NodeReadableLike } from './node-readable.js';
 
 interface Waiter<T> {
   resolve: (r: IteratorResult<T>) => void;
@@ -20,7 +20,7 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
   private ended = false;
   private detached = false;
 
-  constructor(private readonly stream: Readable) {
+  constructor(private readonly stream: NodeReadableLike) {
     stream.on('readable', this.wake);
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);
@@ -115,7 +115,7 @@ class NodeReadableStage<T> extends StageBase<T, T> {
  * pending read settles at once (C2). A stream error rejects the pending read; a stream
  * destroyed by someone else before it ended rejects with `ERR_STREAM_PREMATURE_CLOSE`.
  *
- * @param readable - A Node `Readable` stream.
+ * @param readable - A Node `Readable` stream (typed structurally, see {@link NodeReadableLike}).
  * @param options - `signal` to abort, `closeTimeout` for the close deadline in ms.
  * @returns A stage of the stream's chunks (objects in object mode, Buffers or strings
  * otherwise).
@@ -133,7 +133,7 @@ class NodeReadableStage<T> extends StageBase<T, T> {
  * console.log(readable.destroyed); // true
  * ```
  */
-export function fromNodeReadable<T = unknown>(readable: Readable, options?: StageOptions): Stage<T> {
+export function fromNodeReadable<T = unknown>(readable: NodeReadableLike, options?: StageOptions): Stage<T> {
   const candidate = readable as { read?: unknown; on?: unknown; destroy?: unknown } | null | undefined;
   if (
     typeof candidate !== 'object' ||

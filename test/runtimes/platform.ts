@@ -1,0 +1,94 @@
+/**
+ * What differs between the runtimes the matrix runs on, in one place: how to force a
+ * garbage collection, how to schedule a macrotask, how to hear unhandled rejections, how to
+ * print and how to exit. Imported first by the bundle, so the test files see a `gc` and a
+ * `setImmediate` on every runtime, as they do under Node with `--expose-gc`.
+ */
+import { unhandled, type Summary } from './vitest-shim.js';
+
+interface Globals {
+  gc?: () => void;
+  setImmediate?: (fn: () => void) => unknown;
+  Bun?: { gc: (force: boolean) => void; version: string };
+  Deno?: { exit: (code: number) => never; version: { deno: string } };
+  process?: {
+    versions: { node?: string };
+    on: (event: string, listener: (reason: unknown) => void) => void;
+    exit: (code: number) => never;
+  };
+  document?: unknown;
+  navigator?: { userAgent: string };
+  addEventListener?: (type: string, listener: (event: { reason: unknown; preventDefault: () => void }) => void) => void;
+  __iterscopeResult?: Summary & { readonly runtime: string };
+}
+
+const g = globalThis as Globals;
+
+export const runtime =
+  g.Bun !== undefined
+    ? `bun ${g.Bun.version}`
+    : g.Deno !== undefined
+      ? `deno ${g.Deno.version.deno}`
+      : g.document !== undefined
+        ? `browser ${/(?:Chrome|Chromium|Firefox|Version)\/[\d.]+/.exec(g.navigator?.userAgent ?? '')?.[0] ?? 'unknown'}`
+        : `node ${g.process?.versions.node ?? 'unknown'}`;
+
+const isBrowser = g.document !== undefined;
+
+// Bun collects on request through its own API; V8 runtimes expose `gc` with a flag.
+if (g.gc === undefined && g.Bun !== undefined) {
+  const bun = g.Bun;
+  g.gc = () => {
+    bun.gc(true);
+  };
+}
+g.setImmediate ??= (fn) => setTimeout(fn, 0);
+
+if (!isBrowser && g.process !== undefined) {
+  g.process.on('unhandledRejection', unhandled);
+  g.process.on('uncaughtException', unhandled);
+} else {
+  g.addEventListener?.('unhandledrejection', (event) => {
+    event.preventDefault();
+    unhandled(event.reason);
+  });
+}
+
+/**
+ * Tests that need an API a runtime does not have, by a part of their name, with the reason. Each is
+ * still run everywhere else.
+ */
+export const skip: Readonly<Record<string, string>> = {
+  ...(g.process?.versions.node === undefined || g.Bun !== undefined || g.Deno !== undefined
+    ? {
+        // These tests check that a stack names the test file; only Node maps the bundle's
+        // stack frames back to the sources (--enable-source-maps).
+        'records where the stage was created when leak tracking is on': 'Error.stack names the bundle, not the test file',
+        "C7 leak report stacks > start at the user's frame": 'Error.stack names the bundle, not the test file',
+      }
+    : {}),
+  ...(isBrowser
+    ? {
+        'C3 abort > one signal given to every stage of a long chain': "counts listeners with node:events' getEventListeners",
+        'C5 errors > reports print as process warnings when nobody listens': "listens to Node's process 'warning' event",
+      }
+    : {}),
+};
+
+export function log(line: string): void {
+  console.log(line);
+}
+
+/** Prints the counts as `N passed, N failed, N skipped` and ends with a non-zero code on failure. */
+export function finish(summary: Summary): void {
+  const code = summary.failed === 0 && summary.passed > 0 ? 0 : 1;
+  log(runtime);
+  log(`${String(summary.passed)} passed, ${String(summary.failed)} failed, ${String(summary.skipped)} skipped`);
+  if (isBrowser) {
+    g.__iterscopeResult = { ...summary, runtime };
+  } else if (g.Deno !== undefined) {
+    g.Deno.exit(code);
+  } else {
+    g.process?.exit(code);
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The runtime matrix is only as strict as its stand-in for vitest: each matcher must fail
+ * when vitest's would, or a runtime could pass tests it does not.
+ */
+import { describe, expect, it } from 'vitest';
+import { expect as shim } from './vitest-shim.js';
+
+const fails = (check: () => unknown): void => {
+  expect(check).toThrow(/expected/);
+};
+const rejects = (check: () => unknown): Promise<void> => expect(Promise.resolve().then(check)).rejects.toThrow(/expected/);
+
+describe('the runtime-neutral expect', () => {
+  it('fails every matcher on a mismatch, and passes on a match', () => {
+    fails(() => shim(1).toBe(2));
+    fails(() => shim({ a: 1 }).toBe({ a: 1 }));
+    fails(() => shim({ a: 1, b: [2] }).toEqual({ a: 1, b: [3] }));
+    fails(() => shim([1, 2]).toEqual([1, 2, 3]));
+    fails(() => shim({ a: 1 }).toEqual({ a: 1, b: 2 }));
+    fails(() => shim([1]).toHaveLength(2));
+    fails(() => shim('abc').toMatch(/d/));
+    fails(() => shim([1]).toContain(2));
+    fails(() => shim(new Error('x')).toBeInstanceOf(TypeError));
+    fails(() => shim({ a: 1, b: 2 }).toMatchObject({ a: 2 }));
+    fails(() => shim(1).not.toBe(1));
+    fails(() => shim(() => undefined).toThrow());
+    fails(() => shim(() => { throw new Error('abc'); }).toThrow('x'));
+    fails(() => shim(() => { throw new Error('abc'); }).toThrow(/^b/));
+    fails(() => shim(() => { throw new Error('abc'); }).toThrow(RangeError));
+    fails(() => shim({ type: 'a', n: 1 }).toEqual(shim.objectContaining({ type: 'b' })));
+
+    shim({ a: 1, b: undefined, c: [new Error('e')] }).toEqual({ a: 1, c: [new Error('e')] });
+    shim({ type: 'a', n: 1 }).toEqual(shim.objectContaining({ type: 'a' }));
+    shim(() => { throw new RangeError('abc'); }).toThrow(RangeError);
+    shim(() => { throw new Error('abc'); }).toThrow(/b/);
+  });
+
+  it('fails rejects/resolves when the promise settles the other way or with another value', async () => {
+    const err = new Error('boom');
+    await rejects(() => shim(Promise.resolve(1)).rejects.toBe(1));
+    await rejects(() => shim(Promise.reject(err)).rejects.toBe(new Error('boom')));
+    await rejects(() => shim(Promise.reject(err)).rejects.toThrow('other'));
+    await rejects(() => shim(Promise.reject(err)).resolves.toBe(err));
+    await shim(Promise.reject(err)).rejects.toBe(err);
+    await shim(Promise.reject(err)).rejects.toThrow('boom');
+  });
+});
