@@ -91,11 +91,13 @@ export function builtinStages(): StageKind[] {
     stageKind('abortable', (source, { signal }) => pipe(asSource(source), abortable(signal))),
     stageKind('borrow', (source, { options, cleanup }) => {
       // The owner's pattern: read through a borrow, close the iterator itself afterwards.
-      const owned = aclosing(asSource(source));
+      // The cleanup holds it weakly (the borrow holds it while reading): a cleanup holding
+      // it strongly would keep an abandoned, parked chain alive (docs/contract.md, C7).
+      const owned = new WeakRef(aclosing(asSource(source)));
       const release = cleanup('borrow-owner', { owner: true });
-      return pipe(borrow(owned, options), withCleanup(async (exit) => {
+      return pipe(borrow(owned.deref() as AsyncIterator<number>, options), withCleanup(async (exit) => {
         try {
-          await owned.return();
+          await owned.deref()?.return();
         } finally {
           await release(exit);
         }

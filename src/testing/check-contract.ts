@@ -4,6 +4,7 @@
  * seed that replays it. Framework-agnostic: works wherever a thrown Error fails a test
  * (vitest, jest, node:test, a plain script).
  */
+import { macrotask } from './event-loop.js';
 import fc from 'fast-check';
 import { scenarios, type ArbitraryOptions } from './arbitraries.js';
 import { builtinStages } from './builtin-stages.js';
@@ -282,6 +283,21 @@ async function run(build: Build, options: ContractOptions, shape: ArbitraryOptio
     return { runs: details.numRuns, seed: details.seed, unchecked, known };
   } finally {
     stopWatching();
+    await collectLeftovers(settings.collect);
+  }
+}
+
+/**
+ * C7: subjects the scenarios let go of are collected before returning, so their safety
+ * nets run now (a timer one held is cleared) and not whenever the process next collects:
+ * a check that keeps the process alive after it is done would be a surprise.
+ */
+async function collectLeftovers(collect: boolean): Promise<void> {
+  const gc = collect ? (globalThis as { gc?: () => void }).gc : undefined;
+  if (typeof gc !== 'function') return;
+  for (let round = 0; round < 2; round++) {
+    gc();
+    await macrotask();
   }
 }
 

@@ -7,19 +7,6 @@ import type { KnownIssue } from 'iterscope/testing';
 
 export const knownCoreGaps: readonly KnownIssue[] = [
   {
-    // C7: `withCleanup(fn)` must hold `fn` to call it when the stage is abandoned, and a
-    // FinalizationRegistry keeps what it holds alive. The owner pattern's cleanup closes the
-    // iterator it lent (`owned.return()`), and while a read is parked that iterator leads
-    // back to the stage (the parked read's resolver), so the stage is never collected.
-    // No JavaScript mechanism can collect an object its own finalizer references; the
-    // limit is documented in docs/contract.md (C7).
-    name: 'C7: a cleanup that references the iterator it lent keeps a parked chain reachable',
-    matches: (violation, scenario) =>
-      violation.invariant === 'abandonment' &&
-      scenario.consumer.end === 'abandon-parked' &&
-      scenario.stages.some((s) => s.kind === 'borrow'),
-  },
-  {
     // C3 rule 1: rarely (about one run in 2,000), an abort meets a stage that emits when its
     // input ends (batch, endWith, built on an Input of their own) while that end is being
     // answered, and the pending next() gets the batch or done instead of the reason. Found by
