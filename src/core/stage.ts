@@ -582,6 +582,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.abortWith(reason, true);
   }
 
+  /** C3: abort the stage with `reason`, as its signal would (timeout's timer). */
+  protected abortNow(reason: unknown): void {
+    this.abortWith(reason, true);
+  }
+
   /** C3: reject every pending next() with the reason, that exact object, then close. */
   private abortWith(reason: unknown, closeSource: boolean): void {
     if (this.state === CLOSING || this.state === DONE) {

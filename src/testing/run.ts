@@ -264,7 +264,7 @@ async function play(
   /** Something still waits on the code under test: a consumer call, or a close under way. */
   const waiting = (): boolean =>
     pendingCalls().some((c) => !c.abandoned) ||
-    timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined && !n.upstreamGone);
+    timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined && n.finished === undefined && !waitsOnGone(n));
   /**
    * Parks are released first (they are ours); then timers and I/O of the code under test
    * get their time: as long as it holds more of them than when the scenario started (up to
@@ -502,7 +502,7 @@ async function play(
     run.problems.push(`${pending.kind}() called at tick ${String(pending.calledTick)} never settled`);
   }
   for (const node of timeline.nodes) {
-    if (node.closeStartSeq !== undefined && node.closeEndSeq === undefined && node.finished === undefined && !node.upstreamGone) {
+    if (node.closeStartSeq !== undefined && node.closeEndSeq === undefined && node.finished === undefined && !waitsOnGone(node)) {
       run.problems.push(`${node.id}'s close began and never finished, with nothing left parked`);
     }
   }
@@ -522,6 +522,18 @@ function toIterator(subject: AsyncIterable<unknown> | AsyncIterator<unknown>): A
   const open = (subject as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator];
   if (typeof open !== 'function') throw new TypeError('the subject is neither an async iterator nor an async iterable');
   return open.call(subject);
+}
+
+/**
+ * True when `node`, or something it reads, waits on a park that was let go of and
+ * collected: it can never settle (an async generator's `return()` queues behind its
+ * pending `next()`), so nothing waits for it.
+ */
+function waitsOnGone(node: NodeRecord, seen = new Set<NodeRecord>()): boolean {
+  if (node.upstreamGone) return true;
+  if (seen.has(node)) return false;
+  seen.add(node);
+  return node.children.some((child) => waitsOnGone(child, seen));
 }
 
 function buildInto(holder: Holder, run: ScenarioRun, make: () => AsyncIterable<unknown> | AsyncIterator<unknown>): void {

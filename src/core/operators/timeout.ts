@@ -13,20 +13,13 @@ class TimeoutStage<T> extends StageBase<T, T> {
   private readonly slot: TimerSlot = { timer: undefined };
   /** C7: the timer holds the stage weakly, so an abandoned stage is still collected. */
   private readonly self = new WeakRef<TimeoutStage<T>>(this);
-  private readonly stopForwarding: (() => void) | undefined;
 
   constructor(
     source: Source<T>,
     private readonly ms: number,
-    private readonly controller: AbortController,
-    signal: AbortSignal | undefined,
-    closeTimeout: number | undefined,
+    options: StageOptions | undefined,
   ) {
-    // The stage's own signal is the controller's: a timeout is an abort whose reason is
-    // the TimeoutError, so the pending next() rejects at once and the chain closes with
-    // the deadline, exactly as for any abort (C2, C3). Sources that take a signal get it.
-    super('timeout', source, { signal: controller.signal, closeTimeout });
-    if (signal !== undefined) this.stopForwarding = forwardAbort(signal, controller);
+    super('timeout', source, options);
     // C7: an abandoned stage's timer is cleared with it (the record holds the slot only).
     (this.record.finalizers ??= []).push(clearSlot(this.slot));
   }
@@ -42,16 +35,20 @@ class TimeoutStage<T> extends StageBase<T, T> {
     return value;
   }
 
-  /** @internal the timer fired: a timeout is an abort with a TimeoutError. */
+  /**
+   * The timer fired. A timeout is an abort whose reason is the TimeoutError: the pending
+   * next() rejects at once and the chain closes with the deadline, exactly as for any
+   * abort (C2, C3); sources that took the close signal see it aborted with that reason.
+   * @internal
+   */
   timedOut(): void {
     this.slot.timer = undefined;
-    if (this.isOpen) this.controller.abort(new TimeoutError(this.ms));
+    if (this.isOpen) this.abortNow(new TimeoutError(this.ms));
   }
 
   protected override closeChildren(): typeof NO_ERROR {
     clearTimeout(this.slot.timer);
     this.slot.timer = undefined;
-    this.stopForwarding?.();
     return NO_ERROR;
   }
 }
@@ -65,21 +62,6 @@ function clearSlot(slot: TimerSlot): () => void {
   return () => {
     clearTimeout(slot.timer);
     slot.timer = undefined;
-  };
-}
-
-/** The caller's signal aborts the stage's controller with the same reason (C3: identity). */
-function forwardAbort(signal: AbortSignal, controller: AbortController): () => void {
-  if (signal.aborted) {
-    controller.abort(signal.reason);
-    return () => undefined;
-  }
-  const onAbort = (): void => {
-    controller.abort(signal.reason);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
   };
 }
 
@@ -112,7 +94,5 @@ function forwardAbort(signal: AbortSignal, controller: AbortController): () => v
 export function timeout<T>(ms: number, options?: StageOptions): Operator<T, T> {
   checkRange('timeout', 'ms', ms, 'delay');
   checkStageOptions('timeout', options);
-  const signal = options?.signal;
-  const closeTimeout = options?.closeTimeout;
-  return (source) => new TimeoutStage<T>(source, ms, new AbortController(), signal, closeTimeout);
+  return (source) => new TimeoutStage<T>(source, ms, options);
 }
