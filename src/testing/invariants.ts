@@ -114,11 +114,6 @@ type Check = (run: ScenarioRun, settings: CheckSettings) => string[];
 
 const isSource = (n: NodeRecord): boolean => n.kind === 'source';
 
-/**
- * Nodes nobody can close: below an `async function*` stage that was closed before its
- * body started. The language skips the body, so the generator never closes what it was
- * handed (a limit of JavaScript, not of the stage that closed it).
- */
 /** Every node below a node that `from` selects. */
 function below(run: ScenarioRun, from: (node: NodeRecord) => boolean): Set<NodeRecord> {
   const out = new Set<NodeRecord>();
@@ -133,19 +128,13 @@ function below(run: ScenarioRun, from: (node: NodeRecord) => boolean): Set<NodeR
   return out;
 }
 
+/**
+ * Nodes nobody can close: below an `async function*` stage that was closed before its
+ * body started. The language skips the body, so the generator never closes what it was
+ * handed (a limit of JavaScript, not of the stage that closed it).
+ */
 function unreachable(run: ScenarioRun): Set<NodeRecord> {
-  const out = new Set<NodeRecord>();
-  const visit = (node: NodeRecord): void => {
-    for (const child of node.children) {
-      if (out.has(child)) continue;
-      out.add(child);
-      visit(child);
-    }
-  };
-  for (const node of run.timeline.nodes) {
-    if (node.kind === 'stage' && !node.opened && node.returnCalls + node.throwCalls > 0) visit(node);
-  }
-  return out;
+  return below(run, (node) => node.kind === 'stage' && !node.opened && node.returnCalls + node.throwCalls > 0);
 }
 
 const closedOnce: Check = (run, { strict }) => {
