@@ -14,7 +14,7 @@ export const knownCoreGaps: readonly KnownIssue[] = [
     name: 'C3 rule 1: an end being answered as the abort fires',
     matches: (violation) =>
       violation.invariant === 'abort-reason' &&
-      /still unsettled at the abort .* (resolved \((value|done)\)|rejected with ProbeError)/.test(violation.message),
+      /still unsettled at the abort.*(resolved \((value|done)\)|rejected with (ProbeError|SuppressedError|AggregateError))/.test(violation.message),
   },
   {
     // C4 after an abort: the owner of a borrow closes what it lent while a stage below,
