@@ -204,6 +204,8 @@ describe('C3 an abort is an abort all the way up', () => {
     const reason = { why: 'plain object' };
     controller.abort(reason);
     await expect(stream.next()).rejects.toBe(reason);
+    // C4: the cleanup runs once the stage below has finished closing, in the background.
+    for (let i = 0; i < 50 && exits.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 0));
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
   });
 
