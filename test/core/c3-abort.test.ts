@@ -209,6 +209,28 @@ describe('C3 an abort is an abort all the way up', () => {
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
   });
 
+  it('C4: after an abort below, the cleanup above waits for the stage below to finish closing', async () => {
+    const order: string[] = [];
+    const source = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<IteratorResult<number>>(() => undefined), // parked
+        return: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          order.push('source closed');
+          return { done: true as const, value: undefined };
+        },
+      }),
+    };
+    const controller = new AbortController();
+    const stream = pipe(source, abortable(controller.signal), withCleanup(() => order.push('cleanup')));
+    const pending = stream.next();
+    await Promise.resolve();
+    controller.abort(new Error('left'));
+    await pending.catch(() => undefined);
+    for (let i = 0; i < 50 && order.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(order).toEqual(['source closed', 'cleanup']);
+  });
+
   it('a source rejecting with an AbortError ended by abort, and the consumer still receives it', async () => {
     const abortError = new DOMException('The operation was aborted.', 'AbortError');
     const exits: Exit[] = [];

@@ -63,3 +63,20 @@ badInputSuite('timeout', [
   ['ms not a number', () => timeout('5' as never), TypeError, /timeout: expected `ms` to be a number of milliseconds, got `"5"`/],
   ['signal not a signal', () => timeout(5, { signal: {} as never }), TypeError, /timeout: expected `options.signal` to be an AbortSignal/],
 ]);
+
+describe('timeout: abort versus end', () => {
+  it('C3 rule 1: the caller aborts while the stage answers its source\'s end: the pending next() rejects with the reason', async () => {
+    let answer: (r: IteratorResult<number>) => void = () => undefined;
+    const source = { [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<number>>((resolve) => { answer = resolve; }) }) };
+    const controller = new AbortController();
+    const stream = pipe(source, timeout(60_000, { signal: controller.signal }));
+    const pending = stream.next();
+    await Promise.resolve();
+    answer({ done: true, value: undefined });
+    await Promise.resolve(); // the stage has the end; the consumer does not have it yet
+    const reason = new Error('caller left');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+});
