@@ -124,6 +124,15 @@ export class Input<T> {
     (record.sources ??= new Set()).add(hold);
   }
 
+  /**
+   * C3: the stage inherited its owner's signal after this input was made: an iterscope
+   * source already open hears of it too (one not open yet gets it when it opens).
+   */
+  inherit(signal: AbortSignal): void {
+    const iterator = this.iterator;
+    if (this.owns && !this.finished && iterator !== undefined) adoptIterator(iterator as AsyncIterator<unknown>, signal);
+  }
+
   /** Ask for one item; the answer goes to the sink. Opens the input first if needed. */
   read(signal: AbortSignal | undefined, ownerListens = false): void {
     let pending: unknown;

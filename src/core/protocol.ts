@@ -18,12 +18,16 @@ export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
 export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
 /** @internal C3: asks a source stage whether it ended by an abort with this reason. */
 export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
+/** @internal C3 rule 1: asks a source stage for the nearest signal that aborts it or a stage below it. */
+export const kSignalBelow = Symbol.for('iterscope.stage.signalBelow.v1');
 
 /** @internal */
 export interface InternalStage {
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
   [kAdopt](signal: AbortSignal | undefined, ownerListens?: boolean): void;
   [kAbortedBy](error: unknown): boolean;
+  /** Absent on a copy of an older release. */
+  [kSignalBelow]?(): AbortSignal | undefined;
 }
 
 /** @internal */
@@ -67,4 +71,16 @@ export function adoptIterator(
   if (!isStage(iterator)) return false;
   iterator[kAdopt](signal, ownerListens);
   return true;
+}
+
+/**
+ * C3 rule 1: the nearest signal that aborts `iterator` or a stage below it: the stage's own,
+ * else the one of its single source, and so on down the chain. An owner that is answering
+ * this source's end listens to it, so an abort that fires before the owner has answered
+ * still wins. Undefined for foreign iterators and multi-source stages without a signal.
+ * @internal
+ */
+export function signalBelow(iterator: unknown): AbortSignal | undefined {
+  if (!isStage(iterator) || typeof iterator[kSignalBelow] !== 'function') return undefined;
+  return iterator[kSignalBelow]();
 }

@@ -13,7 +13,7 @@ import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
-import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose } from './protocol.js';
+import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
@@ -118,6 +118,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private readonly signal: AbortSignal | undefined;
   private inheritedSignal: AbortSignal | undefined;
   private removeAbortListener: (() => void) | undefined;
+  /** C3 rule 1: listens to a signal below while this stage answers its source's end. */
+  private removeBelowListener: (() => void) | undefined;
   private readonly closeTimeout: number;
   /** @internal */
   readonly record: AbandonRecord;
@@ -145,6 +147,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Set by operators that know before pulling that they are finished (take). */
   protected stopBeforePull = false;
+  /** The single source reported done: every later read goes to `flush()`. */
+  private singleDone = false;
 
   /**
    * Fusion: option-less map/filter steps that `pipe` placed right after this stage run
@@ -181,6 +185,16 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Turn one source item into what the consumer gets, or SKIP / STOP, maybe async. */
   protected abstract step(value: S): StepResult<T> | PromiseLike<StepResult<T>>;
+
+  /**
+   * Runs once the single source has reported done, once per read from then on: an item to
+   * pass (it goes through the fused steps like any other), or STOP to finish. Stages that
+   * hold items back until the end (batch's last batch, endWith's values) override it; the
+   * default finishes at once. May throw: that is the stage's own callback failing.
+   */
+  protected flush(): T | typeof STOP {
+    return STOP;
+  }
 
   /** What inputs need from their stage: the stage itself (name, record, C8 hooks). */
   protected get host(): InputHost {
@@ -325,6 +339,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return this.aborted && error === this.abortReason;
   }
 
+  /** C3 rule 1: the nearest signal that aborts this stage or one below it (see `stop()`). */
+  [kSignalBelow](): AbortSignal | undefined {
+    return this.signal ?? signalBelow(this.single?.iterator);
+  }
+
   /** Another stage now reads this one: it is not a leak of its own (C7), and it hears of
    * the owner's signal so that sources that take a signal get it (C3). */
   [kAdopt](signal: AbortSignal | undefined, ownerListens = false): void {
@@ -338,9 +357,17 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     }
     if (signal !== undefined && this.signal === undefined && this.inheritedSignal === undefined) {
       this.inheritedSignal = signal;
-      const source = this.single?.iterator;
-      if (isStage(source)) source[kAdopt](signal);
+      this.passSignalDown(signal);
     }
+  }
+
+  /**
+   * C3: hand an inherited signal on to the iterscope stages this stage already reads
+   * (sources opened later get it when they open). Stages with inputs of their own pass it
+   * to each of them.
+   */
+  protected passSignalDown(signal: AbortSignal): void {
+    this.single?.inherit(signal);
   }
 
   // ---------------------------------------------------------------- reading
@@ -353,6 +380,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   protected pull(): void {
     if (this.stopBeforePull) {
       this.stop(COMPLETED, NO_ERROR, true);
+      return;
+    }
+    if (this.singleDone) {
+      this.flushOne();
       return;
     }
     // C3: an iterable opens with the stage's signal (or its owner's); the owner listens
@@ -373,13 +404,31 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private onSourceResult(result: IteratorResult<S>): void {
     if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
     if (result.done === true) {
-      this.stop(COMPLETED, NO_ERROR, false);
+      this.singleDone = true;
+      this.flushOne();
       return;
     }
     let out: StepResult<T> | PromiseLike<StepResult<T>>;
     try {
       out = this.step(result.value);
       if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>>;
+    } catch (error) {
+      this.callbackFailed(error);
+      return;
+    }
+    this.deliver(out);
+  }
+
+  /** One read after the source's end: what `flush()` holds back, then done (C1: the source is finished, never closed). */
+  private flushOne(): void {
+    let out: StepResult<T> | PromiseLike<StepResult<T>>;
+    try {
+      const value = this.flush();
+      if (value === STOP) {
+        this.stop(COMPLETED, NO_ERROR, false);
+        return;
+      }
+      out = this.tail === undefined ? value : (this.runTail(value, 0) as StepResult<T> | PromiseLike<StepResult<T>>);
     } catch (error) {
       this.callbackFailed(error);
       return;
@@ -536,6 +585,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.headAwaitsClose = true;
     const closing = this.shutdown(exit, closeSource, this.deadline());
     this.closing = closing;
+    this.listenBelow();
     void closing.then((cleanupError) => {
       this.stopListening();
       if (!this.headAwaitsClose) return; // a return() or an abort took over: see there
@@ -569,6 +619,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       }
       this.settlePending(this.primary);
       return closing;
+    }
+    const below = signalBelow(this.single?.iterator);
+    if (below?.aborted === true && below !== this.signal && this.headReject !== undefined) {
+      // C3 rule 1: a signal below fired before this close and its rejection is still on
+      // its way up: the abort came first, so the pending next() gets its reason, not done.
+      this.abortWith(below.reason, true);
+      return (this.closing ?? Promise.resolve(NO_ERROR)).then(() => NO_ERROR); // errors reported there
     }
     this.state = CLOSING;
     this.settlePending(NO_ERROR);
@@ -627,6 +684,25 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private stopListening(): void {
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
+    this.removeBelowListener?.();
+    this.removeBelowListener = undefined;
+  }
+
+  /**
+   * C3 rule 1 up a chain: the signal may belong to a stage below this one (`take(n, {
+   * signal })` under `map`). That stage answered its end before the abort and stopped
+   * listening; this one has not answered yet, so the abort must still reach it. It listens
+   * to the nearest signal below until its pending next() is answered; one that fired since
+   * the source answered wins at once.
+   */
+  private listenBelow(): void {
+    const below = signalBelow(this.single?.iterator);
+    if (below === undefined || below === this.signal) return;
+    if (below.aborted) {
+      this.abortWhileStopping(below.reason);
+      return;
+    }
+    this.removeBelowListener = listenForAbort(below, this);
   }
 
   /**
@@ -637,7 +713,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
     // C3: closing cancels in-flight I/O: every source that took the close signal hears of
     // the stop now, before it is asked to close, so a stalled one can settle at once.
-    if (this.closeController !== undefined) this.closeController.abort(closeReason(this.stageName, exit));
+    if (this.closeController !== undefined) this.closeController.abort(this.closeSignalReason(exit));
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
     if (!this.headAwaitsClose) this.stopListening();
@@ -721,6 +797,17 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (isAbortError(error)) return true;
     if (this.abortReason !== undefined && error === this.abortReason) return true;
     return this.handedReason(error);
+  }
+
+  /**
+   * C3: the reason the close signal aborts with. A stage that stops on its own (its source
+   * ended) after its owner's signal fired, before that abort reached it, is part of an
+   * abort all the same: its sources see the abort's reason, not an `AbortError`.
+   */
+  private closeSignalReason(exit: Exit): unknown {
+    const signal = this.sourceSignal;
+    if (exit.outcome !== 'aborted' && signal?.aborted === true) return signal.reason;
+    return closeReason(this.stageName, exit);
   }
 
   /** True when `error` is the reason of an aborted signal this stage handed its sources. */

@@ -4,7 +4,7 @@
  * the fixes in place independently of what the generators happen to draw.
  */
 import { describe, expect, it } from 'vitest';
-import { aclosing, onReport, type Report } from 'iterscope';
+import { aclosing, batch, flatMap, map, onReport, pipe, withCleanup, type Exit, type Report } from 'iterscope';
 
 /** A source whose only next() is answered by hand. */
 function handAnswered(): { source: AsyncIterable<number>; answer: (r: IteratorResult<number>) => void; fail: (e: unknown) => void } {
@@ -73,6 +73,116 @@ describe('gaps found by the property suite, fixed', () => {
     await expect(pending).rejects.toBe(reason);
     // C5: the error that lost the race is reported, not dropped.
     expect(reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'aclosing', error: lost })]);
+  });
+
+  it('C3 rule 1 up a chain: the stage with the signal answered done, the stage above is still closing: its next() rejects with the reason', async () => {
+    const controller = new AbortController();
+    let releaseCleanup: () => void = () => undefined;
+    const exits: Exit[] = [];
+    // batch holds the signal; withCleanup above it does not, and is still in its cleanup
+    // (its next() unanswered) when the abort fires.
+    const stage = pipe(
+      (async function* () {
+        // no items
+      })(),
+      batch(2, { signal: controller.signal }),
+      withCleanup((exit: Exit) => {
+        exits.push(exit);
+        return new Promise<void>((resolve) => {
+          releaseCleanup = resolve;
+        });
+      }),
+    );
+    const pending = stage.next();
+    for (let i = 0; i < 20 && exits.length === 0; i++) await Promise.resolve();
+    expect(exits).toEqual([{ outcome: 'completed' }]); // batch answered done: the chain is ending
+    const reason = new Error('stop');
+    let outcome: unknown = 'unsettled';
+    pending.then(
+      (result) => (outcome = result),
+      (error: unknown) => (outcome = error),
+    );
+    controller.abort(reason);
+    for (let i = 0; i < 20 && outcome === 'unsettled'; i++) await Promise.resolve();
+    const seen = outcome; // at once, not after the cleanup
+    releaseCleanup();
+    expect(seen).toBe(reason);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('C3 rule 1 up a chain: an abort after every next() was answered changes nothing', async () => {
+    const controller = new AbortController();
+    const stage = pipe([1, 2, 3], batch(2, { signal: controller.signal }), map((b: number[]) => b.length));
+    expect(await stage.next()).toEqual({ done: false, value: 2 });
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    controller.abort(new Error('late'));
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('C3 rule 1 up a chain: return() right after an abort below, before its rejection arrived: the pending next() gets the reason', async () => {
+    const { source } = handAnswered(); // parked for good
+    const controller = new AbortController();
+    const stage = pipe(aclosing(source, { signal: controller.signal }), withCleanup(() => undefined));
+    const pending = stage.next();
+    await Promise.resolve();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    const closed = stage.return(); // the abort fired first
+    await expect(pending).rejects.toBe(reason);
+    expect(await closed).toEqual({ done: true, value: undefined });
+  });
+
+  it("C3 through a multi-source stage: a stage it reads that ends on its own after the owner's abort hands its sources the abort's reason", async () => {
+    // The outer source of flatMap takes a signal; its second read is answered (done) by
+    // hand after the abort, while flatMap is still closing an inner (C4: inners first).
+    const handed: AbortSignal[] = [];
+    let answerSecond: (r: IteratorResult<number>) => void = () => undefined;
+    const outer = {
+      [Symbol.asyncIterator]: (signal?: AbortSignal): AsyncIterator<number> => {
+        if (signal !== undefined) handed.push(signal);
+        let reads = 0;
+        return {
+          next: () =>
+            ++reads === 1
+              ? Promise.resolve({ done: false as const, value: 1 })
+              : new Promise<IteratorResult<number>>((resolve) => {
+                  answerSecond = resolve;
+                }),
+          return: () => Promise.resolve({ done: true as const, value: undefined }),
+        };
+      },
+    };
+    let releaseInner: () => void = () => undefined;
+    const inner: AsyncIterator<number> & AsyncIterable<number> = {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: () => new Promise<never>(() => undefined), // parked
+      return: () =>
+        new Promise((resolve) => {
+          releaseInner = () => {
+            resolve({ done: true, value: undefined });
+          };
+        }),
+    };
+    const controller = new AbortController();
+    const stage = aclosing(
+      pipe(pipe(outer, map((x: number) => x)), flatMap(() => inner, { concurrency: 2 })),
+      { signal: controller.signal },
+    );
+    const pending = stage.next();
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    expect(handed).toHaveLength(1);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    answerSecond({ done: true, value: undefined }); // the outer ends on its own, after the abort
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    releaseInner();
+    await stage.return();
+    expect(handed[0]?.aborted).toBe(true);
+    expect(handed[0]?.reason).toBe(reason);
   });
 
   it('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {

@@ -1,10 +1,9 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
-import { SKIP, type StageOptions } from '../stage.js';
+import { SKIP, STOP, StageBase, type StageOptions } from '../stage.js';
 import { checkRange, checkStageOptions } from '../validate.js';
-import { InputStage } from './input-stage.js';
 
-class BatchStage<T> extends InputStage<T[], T> {
+class BatchStage<T> extends StageBase<T[], T> {
   private items: T[] = [];
   constructor(
     source: Source<T>,
@@ -13,15 +12,14 @@ class BatchStage<T> extends InputStage<T[], T> {
   ) {
     super('batch', source, options);
   }
-  protected onItem(value: T): T[] | typeof SKIP {
+  protected step(value: T): T[] | typeof SKIP {
     this.items.push(value);
     if (this.items.length < this.count) return SKIP;
     return this.take();
   }
-  protected ended(): void {
-    // The last, shorter batch is passed when the source ends; never an empty one.
-    if (this.items.length > 0) this.emit(this.take());
-    else this.finish(false);
+  // The last, shorter batch is passed when the source ends; never an empty one.
+  protected override flush(): T[] | typeof STOP {
+    return this.items.length > 0 ? this.take() : STOP;
   }
   private take(): T[] {
     const items = this.items;

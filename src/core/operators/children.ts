@@ -46,9 +46,23 @@ export abstract class InputsStage<Out, In> extends StageBase<Out, never> {
     throw new TypeError(`${this.stageName} reads its sources itself`);
   }
 
+  /**
+   * Inputs made before the stage was first read (its sources given at the call): an
+   * owner's signal, inherited later, is passed on to them (C3). Inputs made once the stage
+   * runs get the signal when they are made. Dropped once passed on.
+   */
+  private early: Input<In>[] | undefined = [];
+
   /** A new input reading `classified`; its reads answer to `sink` (none: read by hand). */
   protected inputOf(classified: Classified, index: number, sink: InputSink<In> | undefined): Input<In> {
-    return new Input<In>(this.host, classified, index, sink, { signal: this.sourceSignal, what: 'a source' });
+    const input = new Input<In>(this.host, classified, index, sink, { signal: this.sourceSignal, what: 'a source' });
+    if (this.early !== undefined && !this.isOpen) this.early.push(input);
+    return input;
+  }
+
+  protected override passSignalDown(signal: AbortSignal): void {
+    for (const input of this.early ?? []) input.inherit(signal);
+    this.early = undefined;
   }
 }
 

@@ -1,8 +1,8 @@
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
-import { InputStage } from './input-stage.js';
+import { STOP, StageBase } from '../stage.js';
 
-class EndWithStage<T> extends InputStage<T, T> {
+class EndWithStage<T> extends StageBase<T, T> {
   private passed = 0;
   constructor(
     source: Source<T>,
@@ -10,12 +10,12 @@ class EndWithStage<T> extends InputStage<T, T> {
   ) {
     super('endWith', source, undefined);
   }
-  protected onItem(value: T): T {
+  protected step(value: T): T {
     return value;
   }
-  protected ended(): void {
-    if (this.passed < this.values.length) this.emit(this.values[this.passed++] as T);
-    else this.finish(false);
+  // The values come once the source has reported done, one per read.
+  protected override flush(): T | typeof STOP {
+    return this.passed < this.values.length ? (this.values[this.passed++] as T) : STOP;
   }
 }
 
