@@ -605,8 +605,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       report({ type: 'late-error', stage: this.stageName, error: this.undeliveredError });
       this.undeliveredError = NO_ERROR;
     }
-    if (state === DONE) return Promise.resolve(NO_ERROR);
-    if (state === CLOSING) {
+    // DONE with its answer still on the way is a stop in progress: a stop with nothing to
+    // close finishes at once, and its outcome is handed over a microtask later (C5).
+    if (state === DONE && !this.headAwaitsClose) return Promise.resolve(NO_ERROR);
+    if (state === CLOSING || state === DONE) {
       const closing = this.closing ?? Promise.resolve(NO_ERROR);
       if (!this.headAwaitsClose) return closing.then(() => NO_ERROR); // its error went elsewhere
       // The stage was stopping on its own and the pending next() waited for its cleanup:

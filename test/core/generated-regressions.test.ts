@@ -185,6 +185,35 @@ describe('gaps found by the property suite, fixed', () => {
     expect(handed[0]?.reason).toBe(reason);
   });
 
+  it('C5: a stage that failed with nobody waiting, closed at any tick of its stop: the error reaches return() or onReport', async () => {
+    for (let at = 0; at < 24; at++) {
+      const boom = new Error(`boom at ${String(at)}`);
+      const reports: Report[] = [];
+      const stop = onReport((r) => reports.push(r));
+      try {
+        // flatMap reads its second outer item ahead (concurrency 2) and its callback fails
+        // on it while the consumer is not reading: the stop's outcome waits for a next().
+        const stage = pipe(
+          [1, 2],
+          flatMap((x: number) => {
+            if (x === 2) throw boom;
+            return [x];
+          }, { concurrency: 2 }),
+        );
+        expect(await stage.next()).toEqual({ done: false, value: 1 });
+        for (let i = 0; i < at; i++) await Promise.resolve();
+        let thrown: unknown;
+        await stage.return().catch((error: unknown) => {
+          thrown = error;
+        });
+        const seen = thrown === boom || reports.some((r) => r.type === 'late-error' && r.error === boom);
+        expect(seen, `closed ${String(at)} ticks after the first item`).toBe(true);
+      } finally {
+        stop();
+      }
+    }
+  });
+
   it('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {
     const reports: string[] = [];
     const stop = onReport((r) => reports.push(r.type));
