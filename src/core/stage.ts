@@ -120,6 +120,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private removeAbortListener: (() => void) | undefined;
   /** C3 rule 1: listens to a signal below while this stage answers its source's end. */
   private removeBelowListener: (() => void) | undefined;
+  /** C3 rule 1: the nearest signal below this stage other than its own; null until looked up. */
+  private below: AbortSignal | undefined | null = null;
   private readonly closeTimeout: number;
   /** @internal */
   readonly record: AbandonRecord;
@@ -473,6 +475,15 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Answer the oldest pending next() with an item, then start on the next one. */
   protected emit(value: T): void {
+    if (this.below !== undefined) {
+      const below = this.signalBelowThis();
+      if (below?.aborted === true) {
+        // C3 rule 1 up a chain: the item was decided below before the abort, but this
+        // answer was not given yet: the abort wins and the item is superseded.
+        this.abortWith(below.reason, true);
+        return;
+      }
+    }
     const resolve = this.headResolve;
     const queue = this.queue;
     if (queue !== undefined && queue.length > 0) {
@@ -622,8 +633,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.settlePending(this.primary);
       return closing;
     }
-    const below = signalBelow(this.single?.iterator);
-    if (below?.aborted === true && below !== this.signal && this.headReject !== undefined) {
+    const below = this.signalBelowThis();
+    if (below?.aborted === true && this.headReject !== undefined) {
       // C3 rule 1: a signal below fired before this close and its rejection is still on
       // its way up: the abort came first, so the pending next() gets its reason, not done.
       this.abortWith(below.reason, true);
@@ -697,9 +708,26 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * to the nearest signal below until its pending next() is answered; one that fired since
    * the source answered wins at once.
    */
+  /**
+   * C3 rule 1: the nearest signal that aborts a stage below this one (none when it is this
+   * stage's own: its listener answers that). Looked up once the source is open; the
+   * chain below does not change after that.
+   */
+  private signalBelowThis(): AbortSignal | undefined {
+    let below = this.below;
+    if (below === null) {
+      const source = this.single?.iterator;
+      if (source === undefined) return undefined; // not open yet: looked up again later
+      below = signalBelow(source);
+      if (below === this.signal) below = undefined;
+      this.below = below;
+    }
+    return below;
+  }
+
   private listenBelow(): void {
-    const below = signalBelow(this.single?.iterator);
-    if (below === undefined || below === this.signal) return;
+    const below = this.signalBelowThis();
+    if (below === undefined) return;
     if (below.aborted) {
       this.abortWhileStopping(below.reason);
       return;

@@ -214,6 +214,28 @@ describe('gaps found by the property suite, fixed', () => {
     }
   });
 
+  it('C3 rule 1 up a chain: an item decided below before the abort, not yet passed on above it: the pending next() gets the reason', async () => {
+    const controller = new AbortController();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stage = pipe(
+      aclosing([1, 2], { signal: controller.signal }),
+      map(async (x: number) => {
+        await gate; // the item is past the stage with the signal, still in this one
+        return x;
+      }),
+    );
+    const pending = stage.next();
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    release();
+    await expect(pending).rejects.toBe(reason);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
   it('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {
     const reports: string[] = [];
     const stop = onReport((r) => reports.push(r.type));
