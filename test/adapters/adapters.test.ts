@@ -15,7 +15,7 @@ afterEach(() => {
 /** A Readable's read() that produces nothing until pushed to. */
 const idle = (): void => undefined;
 
-function webStream(items: number[], log: string[], opts: { park?: boolean } = {}): ReadableStream<number> {
+function webStream(items: number[], log: string[], opts: { park?: boolean; reasons?: unknown[] } = {}): ReadableStream<number> {
   let i = 0;
   return new ReadableStream<number>(
     {
@@ -28,6 +28,7 @@ function webStream(items: number[], log: string[], opts: { park?: boolean } = {}
       },
       cancel(reason) {
         log.push(`cancel:${String(reason)}`);
+        opts.reasons?.push(reason);
       },
     },
     { highWaterMark: 0 },
@@ -47,7 +48,8 @@ describe('fromReadableStream', () => {
     const log: string[] = [];
     const stream = webStream([1, 2, 3], log);
     expect(await toArray(pipe(fromReadableStream(stream), take(1)))).toEqual([1]);
-    expect(log).toEqual(['cancel:undefined']);
+    // C3: the cancel says why: the stage stopped because the consumer stopped reading.
+    expect(log).toEqual(['cancel:AbortError: iterscope: fromReadableStream stopped (cancelled)']);
     expect(stream.locked).toBe(false);
   });
 
@@ -57,7 +59,7 @@ describe('fromReadableStream', () => {
     const stage = fromReadableStream(stream);
     expect(stream.locked).toBe(true);
     await stage.return();
-    expect(log).toEqual(['cancel:undefined']);
+    expect(log).toEqual(['cancel:AbortError: iterscope: fromReadableStream stopped (cancelled)']);
     expect(stream.locked).toBe(false);
   });
 
@@ -71,19 +73,21 @@ describe('fromReadableStream', () => {
     await ticks(2);
     expect(pending.settled).toBe(true);
     await closing;
-    expect(log).toEqual(['cancel:undefined']);
+    expect(log).toEqual(['cancel:AbortError: iterscope: fromReadableStream stopped (cancelled)']);
   });
 
-  it('C3: abort rejects with the reason itself and cancels the stream', async () => {
+  it('C3: abort rejects with the reason itself and cancels the stream with that reason', async () => {
     const log: string[] = [];
     const controller = new AbortController();
-    const stage = fromReadableStream(webStream([], log, { park: true }), { signal: controller.signal });
+    const reasons: unknown[] = [];
+    const stage = fromReadableStream(webStream([], log, { park: true, reasons }), { signal: controller.signal });
     const pending = outcome(stage.next());
     const reason = new Error('abort');
     controller.abort(reason);
     expect(await pending).toEqual({ ok: false, value: reason });
     await ticks(10);
-    expect(log).toEqual(['cancel:undefined']);
+    expect(log).toEqual(['cancel:Error: abort']);
+    expect(reasons[0]).toBe(reason); // that exact object
   });
 
   it('a stream error rejects the read; the stream is not cancelled', async () => {

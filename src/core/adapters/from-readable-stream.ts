@@ -15,6 +15,9 @@ interface ReaderLike<T> {
  * would queue the cancel behind that read (C2).
  */
 class ReaderIterator<T> implements AsyncIterator<T> {
+  /** C3: the stage's close signal; the cancel passes on why the stage stopped. */
+  signal: AbortSignal | undefined;
+
   constructor(private readonly reader: ReaderLike<T>) {}
 
   next(): Promise<IteratorResult<T>> {
@@ -32,7 +35,10 @@ class ReaderIterator<T> implements AsyncIterator<T> {
   };
 
   return(): Promise<IteratorResult<T>> {
-    return this.reader.cancel().then(
+    // The stage aborts its close signal before it closes its source: on an abort the
+    // abort's own reason, else an AbortError naming the stage and the outcome.
+    const signal = this.signal;
+    return this.reader.cancel(signal?.aborted === true ? signal.reason : undefined).then(
       () => {
         this.release();
         return { done: true, value: undefined };
@@ -63,8 +69,9 @@ class ReadableStreamStage<T> extends StageBase<T, T> {
  * Read a WHATWG `ReadableStream` as a stage. The stream is locked from this call on and
  * owned by the stage (C1): closing the stage (`break`, `return()`, abort, an error
  * downstream), even before the first read, cancels the stream and releases the lock. A
- * pending read is settled at once by the cancel (C2). When the stream ends or errors, the
- * lock is released.
+ * pending read is settled at once by the cancel (C2). The stream's `cancel(reason)` gets why
+ * the stage stopped (C3): the abort's own reason on an abort, else an `AbortError` naming
+ * the stage and the outcome. When the stream ends or errors, the lock is released.
  *
  * @param stream - An unlocked `ReadableStream`.
  * @param options - `signal` to abort, `closeTimeout` for the close deadline in ms.
@@ -88,5 +95,8 @@ export function fromReadableStream<T>(stream: ReadableStream<T>, options?: Stage
   if (candidate.locked === true) {
     throw new TypeError('fromReadableStream: expected `stream` to be unlocked, but another reader holds its lock.');
   }
-  return new ReadableStreamStage<T>('fromReadableStream', new ReaderIterator<T>(stream.getReader() as unknown as ReaderLike<T>), options);
+  const reader = new ReaderIterator<T>(stream.getReader() as unknown as ReaderLike<T>);
+  const stage = new ReadableStreamStage<T>('fromReadableStream', reader, options);
+  reader.signal = stage.closeSignal();
+  return stage;
 }
