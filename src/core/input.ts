@@ -129,8 +129,9 @@ export class Input<T> {
    * source already open hears of it too (one not open yet gets it when it opens).
    */
   inherit(signal: AbortSignal): void {
+    // A borrowed stage hears of it too: the signal is the pipeline's, whoever closes it.
     const iterator = this.iterator;
-    if (this.owns && !this.finished && iterator !== undefined) adoptIterator(iterator as AsyncIterator<unknown>, signal);
+    if (iterator !== undefined) adoptIterator(iterator as AsyncIterator<unknown>, signal);
   }
 
   /** Ask for one item; the answer goes to the sink. Opens the input first if needed. */

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkContract, checkPipelines } from 'iterscope/testing';
 import { aclosing, pipe, map, take, withCleanup } from 'iterscope';
+import { corpus } from './corpus.js';
 import { knownCoreGaps } from './known-core-gaps.js';
 
 const soak = Number(process.env['ITERSCOPE_PROPERTY_RUNS'] ?? 0);
@@ -15,7 +16,8 @@ const timeout = soak > 0 ? 24 * 3_600_000 : 120_000;
 
 describe('iterscope keeps the contract under generated scenarios', () => {
   it('random pipelines of 1 to 8 stages', async () => {
-    const summary = await checkPipelines({ runs: runs(1_600), strict: true, knownIssues: knownCoreGaps }); // every built-in stage kind
+    // Every built-in stage kind; the corpus first, every time.
+    const summary = await checkPipelines({ runs: runs(1_600), strict: true, knownIssues: knownCoreGaps, examples: corpus });
     expect(summary.runs).toBe(runs(1_600));
     expect(summary.unchecked).toEqual([]); // --expose-gc is on: abandonment is checked
   }, timeout);

@@ -1,0 +1,23 @@
+/**
+ * Scenarios the property suite found, kept as fixed examples so that every run checks them
+ * whatever the generators draw (each failed on the code before its fix). Add the
+ * `scenario` of a ContractError here when fixing what it found.
+ */
+import type { Scenario } from 'iterscope/testing';
+
+export const corpus: readonly Scenario[] = [
+  // C3 rule 1: batch over an empty source, the consumer throws right after the abort fired below (return() before the rejection arrived).
+  {sources: [{kind: 'async', given: 'iterable', items: 0, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 0}], stages: [{kind: 'batch', variant: 0}], consumer: {steps: [{op: 'pending-next'}], end: 'throw', abortAt: 3, abortReason: 'error'}, seed: -426925745},
+  // C3 rule 1: race under batch, the end answered as the abort fires.
+  {sources: [{kind: 'async', given: 'iterable', items: 0, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 0}], stages: [{kind: 'map', variant: 0}, {kind: 'batch', variant: 0}], consumer: {steps: [], end: 'drain', abortAt: 8, abortReason: 'error'}, seed: 0},
+  // C3: a stage read by flatMap ends on its own after the owner's abort: its sources must see the abort's reason.
+  {sources: [{kind: 'async', given: 'iterable', items: 1, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 0}], stages: [{kind: 'map', variant: 0}, {kind: 'flatMap', variant: 1}, {kind: 'map', variant: 0}], consumer: {steps: [], end: 'drain', abortAt: 6, abortReason: 'error'}, seed: 0},
+  // C5: flatMap fails with nobody waiting and is closed between the end of its stop and the hand-over of its outcome.
+  {sources: [{kind: 'generator', given: 'iterable', items: 2, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 2}, {kind: 'sync', given: 'iterable', items: 1, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 2}], stages: [{kind: 'flatMap', variant: 11}, {kind: 'map', variant: 0}, {kind: 'takeWhile', variant: 1}, {kind: 'map', variant: 0}], consumer: {steps: [{op: 'next'}, {op: 'wait', ticks: 7}], end: 'throw', abortReason: 'error'}, seed: -315081411},
+  // C3 rule 1: an item decided below the signal before the abort, passed on by a stage above after it.
+  {sources: [{kind: 'async', given: 'iterable', items: 4, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 2}], stages: [{kind: 'concat', variant: 3}, {kind: 'concat', variant: 0}, {kind: 'race', variant: 0}, {kind: 'pairwise', variant: 0}], consumer: {steps: [{op: 'next'}, {op: 'next'}], end: 'drain', abortAt: 38, abortReason: 'error'}, seed: 0},
+  // C3 rule 1: the same through a generator stage and batch.
+  {sources: [{kind: 'async', given: 'iterable', items: 1, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 1}], stages: [{kind: 'generator', variant: 0}, {kind: 'map', variant: 0}, {kind: 'batch', variant: 0}], consumer: {steps: [], end: 'drain', abortAt: 10, abortReason: 'error'}, seed: 0},
+  // C4 after an abort: a borrow passes the owner's signal on to what it reads, or the owner's close order breaks.
+  {sources: [{kind: 'async', given: 'iterable', items: 0, returnThrows: false, returnTicks: 0, returnParks: false, signal: 'honour', settleOnReturn: false, jitter: 0}], stages: [{kind: 'withCleanup', variant: 0}, {kind: 'map', variant: 8}, {kind: 'catchError', variant: 1}, {kind: 'withCleanup', variant: 0}, {kind: 'borrow', variant: 0}, {kind: 'map', variant: 0}], consumer: {steps: [], end: 'drain', abortAt: 0, abortReason: 'error'}, seed: 0},
+];
