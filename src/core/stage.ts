@@ -598,13 +598,20 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.closing = closing;
     this.listenBelow();
     void closing.then((cleanupError) => {
-      this.stopListening();
-      if (!this.headAwaitsClose) return; // a return() or an abort took over: see there
+      if (!this.headAwaitsClose) {
+        this.stopListening();
+        return; // a return() or an abort took over: see there
+      }
       this.headAwaitsClose = false;
       const error = suppress(cleanupError, primary);
-      // C5: nobody is waiting yet (a read ahead failed): the next next() receives the error.
-      if (error !== NO_ERROR && this.headReject === undefined) this.undeliveredError = error;
-      else this.settlePending(error);
+      if (error !== NO_ERROR && this.headReject === undefined) {
+        // C5: nobody is waiting yet (a read ahead failed): the next next() receives the
+        // error. C3 rule 1: until then an abort still comes first, so the stage listens on.
+        this.undeliveredError = error;
+        return;
+      }
+      this.stopListening();
+      this.settlePending(error);
     });
   }
 
@@ -615,6 +622,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       // C5: the stage had stopped with an error nobody asked for; closing discards it.
       report({ type: 'late-error', stage: this.stageName, error: this.undeliveredError });
       this.undeliveredError = NO_ERROR;
+      this.stopListening();
     }
     // DONE with its answer still on the way is a stop in progress: a stop with nothing to
     // close finishes at once, and its outcome is handed over a microtask later (C5).
@@ -662,7 +670,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.state === CLOSING || this.state === DONE) {
       // DONE too: a stop with nothing to close finishes at once, but its pending next() is
       // answered a microtask later, and until then the abort can still win (rule 1).
-      this.abortWhileStopping(reason);
+      if (this.headReject === undefined) this.abortKept(reason);
+      else this.abortWhileStopping(reason);
       return;
     }
     this.state = CLOSING;
@@ -691,6 +700,32 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (lost !== NO_ERROR && lost !== reason) report({ type: 'late-error', stage: this.stageName, error: lost });
     this.rejectPending(reason);
     // Nobody waits for this close any more: its errors can only be reported.
+    void (this.closing ?? Promise.resolve(NO_ERROR)).then(reportCloseError(this.stageName));
+  }
+
+  /**
+   * C3 rule 1 with nobody waiting: the stage stopped on its own (a read ahead failed or
+   * ended) and keeps the outcome for the next next(). Nobody has received it yet, so the
+   * abort comes first: the next next() rejects with the reason, and an error that loses is
+   * reported (C5), never dropped.
+   */
+  private abortKept(reason: unknown): void {
+    const kept = this.undeliveredError;
+    const stopping = this.headAwaitsClose;
+    if (kept === NO_ERROR && !stopping) return; // every outcome was handed over: nothing changes
+    this.stopListening();
+    this.aborted = true;
+    this.abortReason = reason;
+    this.undeliveredAbort = true;
+    this.undeliveredError = NO_ERROR;
+    if (kept !== NO_ERROR) {
+      report({ type: 'late-error', stage: this.stageName, error: kept });
+      return;
+    }
+    // Still stopping: the stop's own error and its close's go to onReport.
+    this.headAwaitsClose = false;
+    const lost = this.primary;
+    if (lost !== NO_ERROR && lost !== reason) report({ type: 'late-error', stage: this.stageName, error: lost });
     void (this.closing ?? Promise.resolve(NO_ERROR)).then(reportCloseError(this.stageName));
   }
 
@@ -806,6 +841,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.undeliveredError !== NO_ERROR) {
       const error = this.undeliveredError;
       this.undeliveredError = NO_ERROR;
+      this.stopListening(); // handed over: an abort from now on changes nothing
       return Promise.reject(error);
     }
     return Promise.resolve({ done: true, value: undefined });

@@ -236,6 +236,31 @@ describe('gaps found by the property suite, fixed', () => {
     expect(await stage.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('C3 rule 1: a stage stopped on a read-ahead error nobody received yet; an abort comes first: the next next() gets the reason, the error is reported', async () => {
+    const boom = new Error('boom');
+    const reports: Report[] = [];
+    const stop = onReport((r) => reports.push(r));
+    try {
+      const controller = new AbortController();
+      const stage = pipe(
+        [1, 2],
+        flatMap((x: number) => {
+          if (x === 2) throw boom; // read ahead (concurrency 2) while the consumer is not reading
+          return [x];
+        }, { concurrency: 2, signal: controller.signal }),
+      );
+      expect(await stage.next()).toEqual({ done: false, value: 1 });
+      for (let i = 0; i < 30; i++) await Promise.resolve(); // the stop has finished, its error kept
+      const reason = new Error('stop');
+      controller.abort(reason);
+      await expect(stage.next()).rejects.toBe(reason);
+      expect(await stage.next()).toEqual({ done: true, value: undefined });
+      expect(reports).toEqual([expect.objectContaining({ type: 'late-error', error: boom })]);
+    } finally {
+      stop();
+    }
+  });
+
   it('C7: aclosing dropped while its read is parked is reported as abandoned once collected', async () => {
     const reports: string[] = [];
     const stop = onReport((r) => reports.push(r.type));
