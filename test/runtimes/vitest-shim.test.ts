@@ -3,7 +3,7 @@
  * when vitest's would, or a runtime could pass tests it does not.
  */
 import { describe, expect, it } from 'vitest';
-import { expect as shim } from './vitest-shim.js';
+import { expect as shim, vi as shimVi } from './vitest-shim.js';
 
 const fails = (check: () => unknown): void => {
   expect(check).toThrow(/expected/);
@@ -43,5 +43,38 @@ describe('the runtime-neutral expect', () => {
     await rejects(() => shim(Promise.reject(err)).resolves.toBe(err));
     await shim(Promise.reject(err)).rejects.toBe(err);
     await shim(Promise.reject(err)).rejects.toThrow('boom');
+  });
+
+  it('vi: mocks count calls (new included), spies restore, the fake Date stops and resumes', () => {
+    const f = shimVi.fn((x: unknown) => x);
+    fails(() => shim(f).toHaveBeenCalled());
+    expect(f(1)).toBe(1);
+    shim(f).toHaveBeenCalledTimes(1);
+    fails(() => shim(f).toHaveBeenCalledTimes(2));
+    fails(() => shim(f).not.toHaveBeenCalled());
+    expect(() => shim(() => undefined).toHaveBeenCalled()).toThrow(/expected a mock/);
+
+    const spy = shimVi.spyOn(globalThis, 'AbortController');
+    try {
+      expect(new AbortController().signal.aborted).toBe(false);
+      shim(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(globalThis.AbortController).not.toBe(spy);
+
+    expect(() => {
+      shimVi.useFakeTimers({ toFake: ['setTimeout'] });
+    }).toThrow(/fakes only Date/);
+    shimVi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      shimVi.setSystemTime(1_000);
+      expect(Date.now()).toBe(1_000);
+      expect(new Date().getTime()).toBe(1_000);
+      expect(new Date(5).getTime()).toBe(5);
+    } finally {
+      shimVi.useRealTimers();
+    }
+    expect(Date.now()).toBeGreaterThan(1_000_000);
   });
 });

@@ -175,7 +175,8 @@ class AssertionError extends Error {
 const matcherNames = [
   'toBe', 'toEqual', 'toStrictEqual', 'toMatchObject', 'toHaveLength', 'toContain', 'toBeInstanceOf', 'toMatch',
   'toBeDefined', 'toBeUndefined', 'toBeNull', 'toBeTruthy', 'toBeFalsy', 'toBeGreaterThan',
-  'toBeGreaterThanOrEqual', 'toBeLessThan', 'toBeLessThanOrEqual', 'toThrow',
+  'toBeGreaterThanOrEqual', 'toBeLessThan', 'toBeLessThanOrEqual', 'toThrow', 'toHaveBeenCalled',
+  'toHaveBeenCalledTimes',
 ] as const;
 type Matchers = Record<(typeof matcherNames)[number], (...args: unknown[]) => unknown>;
 
@@ -246,6 +247,12 @@ function matchers(actual: unknown, negate: boolean, label: string | undefined): 
     toBeLessThanOrEqual: (n) => {
       check((actual as number) <= (n as number), `to be at most ${show(n)}`);
     },
+    toHaveBeenCalled: () => {
+      check(callsOf(actual).length > 0, 'to have been called');
+    },
+    toHaveBeenCalledTimes: (n) => {
+      check(callsOf(actual).length === n, `to have been called ${show(n)} times (called ${String(callsOf(actual).length)})`);
+    },
     toThrow: (expected) => {
       const result = threw();
       check(result.threw && thrownMatches(result.error, expected), `to throw ${show(expected)} (threw ${result.threw ? show(result.error instanceof Error ? String(result.error) : result.error) : 'nothing'})`);
@@ -290,6 +297,87 @@ expect.any = (type: unknown): Asymmetric => ({
   asymmetricMatch: (actual) =>
     actual !== null && actual !== undefined && (actual instanceof (type as new () => unknown) || Object(actual) instanceof (type as new () => unknown)),
 });
+
+// ---------------------------------------------------------------------------------------
+// vi: mocks, spies and a fake Date (what the tests use of it, no more)
+
+interface Mock {
+  (...args: unknown[]): unknown;
+  readonly mock: { readonly calls: unknown[][] };
+  mockRestore(): void;
+}
+
+/** The calls a mock recorded; anything else is not a mock, and the matcher says so. */
+function callsOf(value: unknown): unknown[][] {
+  const calls = (value as Partial<Mock> | null | undefined)?.mock?.calls;
+  if (!Array.isArray(calls)) throw new AssertionError(`expected a mock (vi.fn or vi.spyOn), got ${show(value)}`);
+  return calls;
+}
+
+/** A function (or class) that records its calls, `new` included, and runs `impl`. */
+function mockOf(impl: (...args: unknown[]) => unknown, restore: () => void): Mock {
+  const calls: unknown[][] = [];
+  const mock = new Proxy(impl, {
+    apply: (target, self, args: unknown[]) => {
+      calls.push(args);
+      return Reflect.apply(target, self, args);
+    },
+    construct: (target, args: unknown[], newTarget) => {
+      calls.push(args);
+      return Reflect.construct(target, args, newTarget === mock ? target : newTarget) as object;
+    },
+  }) as unknown as Mock;
+  Object.defineProperty(mock, 'mock', { value: { calls } });
+  Object.defineProperty(mock, 'mockRestore', { value: restore });
+  return mock;
+}
+
+const RealDate = Date;
+let fakeNow: number | undefined;
+
+/** `Date` with the clock stopped at `fakeNow`: `Date.now()` and `new Date()` read it. */
+class FakeDate extends RealDate {
+  constructor(...args: unknown[]) {
+    if (args.length === 0) super(fakeNow ?? RealDate.now());
+    else super(...(args as [number]));
+  }
+  static override now(): number {
+    return fakeNow ?? RealDate.now();
+  }
+}
+
+export const vi = {
+  fn(impl: (...args: unknown[]) => unknown = () => undefined): Mock {
+    return mockOf(impl, () => undefined);
+  },
+  spyOn(object: object, key: string): Mock {
+    const target = object as Record<string, unknown>;
+    const original = target[key];
+    if (typeof original !== 'function') throw new TypeError(`vi.spyOn: ${key} is not a function`);
+    const spy = mockOf(original as (...args: unknown[]) => unknown, () => {
+      target[key] = original;
+    });
+    target[key] = spy;
+    return spy;
+  },
+  /** Only `toFake: ['Date']`: the tests fake nothing else, and nothing else is faked here. */
+  useFakeTimers(options?: { toFake?: readonly string[] }): void {
+    const faked = options?.toFake ?? [];
+    if (faked.length !== 1 || faked[0] !== 'Date') {
+      throw new TypeError(`vi.useFakeTimers: the runtime shim fakes only Date (toFake: ['Date']), got ${show(faked)}`);
+    }
+    fakeNow = RealDate.now();
+    globalThis.Date = FakeDate as DateConstructor;
+  },
+  setSystemTime(time: number | Date): void {
+    if (globalThis.Date !== FakeDate) throw new TypeError('vi.setSystemTime: call vi.useFakeTimers first');
+    fakeNow = typeof time === 'number' ? time : time.getTime();
+  },
+  useRealTimers(): void {
+    fakeNow = undefined;
+    globalThis.Date = RealDate;
+  },
+};
 
 // ---------------------------------------------------------------------------------------
 // running
