@@ -69,18 +69,16 @@ export const skip: Readonly<Record<string, string>> = {
     : {}),
   ...(g.Bun !== undefined
     ? (() => {
-        // Open: on Bun (JavaScriptCore) these stages, dropped while a read is parked, are not
-        // collected within the tests' collector runs since every source became an Input
-        // with a weak hold during reads; on the V8 runtimes they are. To be investigated.
-        const why = 'Bun does not collect the dropped stage within the test (open issue)';
+        // Open: on Bun (JavaScriptCore) a scoped stage dropped while its `async function*`
+        // body is parked is not collected within the tests' collector runs (on the V8
+        // runtimes it is). Only these two: run alone, every other GC test passes on Bun;
+        // run before them, what these two leave alive keeps five later tests' stages
+        // (buffered, flatMap, merge, race) from being collected too
+        // (ITERSCOPE_RUNTIME_FILES=scoped.test,buffered npm run test:runtimes bun).
+        const why = 'Bun does not collect a scoped stage whose generator body is parked (open issue)';
         return {
           'scoped: C7 abandonment > a scoped stage dropped while its body is parked on an owned stream is reported once and its owned streams closed': why,
           'scoped: C7 abandonment > an owned stream still alive when the scoped stage is collected is closed by its safety net': why,
-          'buffered > C5: an error read ahead is reported when the stream is abandoned': why,
-          'flatMap > C5: an inner error that arrived while nobody was reading is reported when the stream is abandoned': why,
-          'merge > C1/C7: the safety net of an abandoned merge closes the open source, not the finished one': why,
-          'merge > C5: a source error that arrived while nobody was reading is reported when the stream is abandoned': why,
-          'race > C5: a loser close error kept for the end is reported when the stream is abandoned': why,
         };
       })()
     : {}),

@@ -59,13 +59,17 @@ const toBuild: Plugin = {
   },
 };
 
+const only = (process.env['ITERSCOPE_RUNTIME_FILES'] ?? '').split(',').filter((part) => part !== '');
+
 async function bundle(browser: boolean): Promise<string> {
   const files = folders.flatMap((folder) =>
     readdirSync(join(root, folder))
       .filter((f) => f.endsWith('.test.ts'))
       .sort()
       .map((f) => `${folder}/${f}`)
-      .filter((f) => !nodeOnly.has(f)),
+      .filter((f) => !nodeOnly.has(f))
+      // ITERSCOPE_RUNTIME_FILES=buffered,merge narrows the run to matching files (debugging).
+      .filter((f) => only.length === 0 || only.some((part) => f.includes(part))),
   );
   // One scope per file, so a file's top-level hooks apply to its own tests only.
   const entry = [
