@@ -14,13 +14,17 @@ export const knownCoreGaps: readonly KnownIssue[] = [
       violation.invariant === 'cleanup-order' && scenario.consumer.abortAt !== undefined && violation.message.startsWith('borrow-owner'),
   },
   {
-    // C7: a multi-source stage (race, merge) dropped while parked is occasionally not
-    // collected within the check's twelve collector runs. Rare (one run in ~3,000).
-    name: 'C7: a parked multi-source stage not collected in time',
+    // C7: a stage with reads or callbacks in flight when it was dropped (race, merge, zip,
+    // concat, takeUntil, the concurrent map) is occasionally not collected within the
+    // check's twelve collector runs; found again after the property suite's corpus work
+    // (mapConcurrent alone, consumer `next; then abandon`, about one run in 20,000). A
+    // hand-written copy of the scenario is collected: something in how the harness holds
+    // that run keeps it reachable, or the stage does; not found yet.
+    name: 'C7: a stage with reads in flight not collected in time',
     matches: (violation, scenario) =>
       violation.invariant === 'abandonment' &&
-      scenario.consumer.end === 'abandon-parked' &&
-      scenario.stages.some((s) => ['race', 'merge', 'zip', 'concat', 'takeUntil'].includes(s.kind)),
+      (scenario.consumer.end === 'abandon-parked' || scenario.consumer.end === 'abandon') &&
+      scenario.stages.some((s) => ['race', 'merge', 'zip', 'concat', 'takeUntil', 'mapConcurrent'].includes(s.kind)),
   },
   {
     // C9/C3: return() called first, the abort fires while the close travels down: the
