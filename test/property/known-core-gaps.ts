@@ -26,13 +26,4 @@ export const knownCoreGaps: readonly KnownIssue[] = [
       (scenario.consumer.end === 'abandon-parked' || scenario.consumer.end === 'abandon') &&
       scenario.stages.some((s) => ['race', 'merge', 'zip', 'concat', 'takeUntil', 'mapConcurrent'].includes(s.kind)),
   },
-  {
-    // C9/C3: return() called first, the abort fires while the close travels down: the
-    // stream span (a stage below the consumer's) ends `aborted` where the consumer saw a
-    // cancel. Rule 1 decides an abort that meets a stream ending on its own; a cancel
-    // already under way above the stage is not yet covered (either the outcome or the
-    // check changes). Rare: about one run in 1,500 of the otel property test.
-    name: 'C9: a cancel that meets an abort ends the span as aborted',
-    matches: (violation) => violation.invariant === 'spans' && violation.message.includes('ended with outcome aborted, the consumer saw cancelled'),
-  },
 ];
