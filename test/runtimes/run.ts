@@ -36,9 +36,6 @@ const nodeOnly = new Set([
   'test/core/scoped-contract.test.ts',
   // Reads package.json from disk (the engines range it checks).
   'test/core/c6-disposal.test.ts',
-  // Passes under vitest on Node; in the runtime bundles the dropped stage is not collected
-  // within the test on any runtime (open: something in the bundle still holds it).
-  'test/operators/timeout-abandonment.test.ts',
 ]);
 
 interface Result {
