@@ -521,7 +521,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * the reason of an aborted signal this stage handed it, or, for an iterscope stage, with
    * the reason of the abort that ended it.
    */
-  private endedByAbort(error: unknown, from: unknown): boolean {
+  protected endedByAbort(error: unknown, from: unknown): boolean {
     if (isAbortError(error) || this.handedReason(error)) return true;
     return isStage(from) && from[kAbortedBy](error);
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { catchError, pipe, take, toArray } from 'iterscope';
+import { catchError, map, pipe, take, toArray, withCleanup, type Exit } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
 import { probe, probeIterable, recordReports } from '../helpers/probe.js';
 
@@ -64,6 +64,31 @@ describe('catchError', () => {
     }))));
     expect(result).toEqual({ ok: false, value: abort });
     expect(called).toBe(false);
+  });
+
+  it("C3: a stage below ended by its own signal's abort (any reason) is not caught: the abort goes on up", async () => {
+    const controller = new AbortController();
+    let called = false;
+    const exits: Exit[] = [];
+    const stage = pipe(
+      probe({ parkAt: 0 }),
+      map((x: number) => x, { signal: controller.signal }),
+      catchError(() => {
+        called = true;
+        return [];
+      }),
+      withCleanup((exit: Exit) => {
+        exits.push(exit);
+      }),
+    );
+    const pending = outcome(stage.next());
+    await Promise.resolve();
+    const reason = new Error('client left'); // not an AbortError: only the stage below knows it is an abort
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await stage.return();
+    expect(called).toBe(false);
+    expect(exits).toEqual([{ outcome: 'aborted', reason }]);
   });
 
   it('a handler that returns something not iterable fails with a TypeError naming catchError', async () => {

@@ -7,13 +7,6 @@ import type { KnownIssue } from 'iterscope/testing';
 
 export const knownCoreGaps: readonly KnownIssue[] = [
   {
-    // C4 after an abort: the owner of a borrow closes what it lent while a stage below,
-    // aborted by its own signal, still closes in the background. Rare (5 of 100,000).
-    name: 'C4: after an abort, a borrow owner closes before the close below finished',
-    matches: (violation, scenario) =>
-      violation.invariant === 'cleanup-order' && scenario.consumer.abortAt !== undefined && violation.message.startsWith('borrow-owner'),
-  },
-  {
     // C7: a stage with reads or callbacks in flight when it was dropped (race, merge, zip,
     // concat, takeUntil, the concurrent map) is occasionally not collected within the
     // check's twelve collector runs (mapConcurrent alone, consumer `next; then abandon`,

@@ -14,11 +14,6 @@ import { closeAll, InputsStage } from './children.js';
 /** Given the error and how many recoveries came before, the next source; throw to fail. @internal */
 export type Recover = (error: unknown, attempt: number) => unknown;
 
-/** C3: an abort is not a failure to recover from (rule 2: it stays an abort). */
-function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
-  return (error instanceof Error && error.name === 'AbortError') || (signal?.aborted === true && error === signal.reason);
-}
-
 /** @internal */
 export class RecoverStage<T> extends InputsStage<T, T> implements InputSink<T> {
   private current: Input<T>;
@@ -49,7 +44,9 @@ export class RecoverStage<T> extends InputsStage<T, T> implements InputSink<T> {
       this.lateError(error); // C5: failed after the stage stopped: reported, not lost
       return;
     }
-    if (isAbort(error, this.sourceSignal)) {
+    if (this.endedByAbort(error, child.iterator)) {
+      // C3: an abort is not a failure to recover from: a stage below that ended by an
+      // abort (its own signal's) rejects with the reason, and it stays an abort here.
       this.sourceFailed(error, child.iterator);
       return;
     }
