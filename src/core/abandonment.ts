@@ -117,9 +117,21 @@ export function untrack(record: AbandonRecord): void {
  * Once the stage stops, the error travels with the stop (delivered, attached to the close,
  * or reported as late), and the record lets it go.
  */
+/** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
+function readStack(error: Error): void {
+  if (error.stack === undefined) return;
+}
+
 export function keep(record: AbandonRecord, error: unknown): void {
   if (record.abandoned) report({ type: 'late-error', stage: record.stage, error });
-  else if (!record.settled) (record.kept ??= []).push(error);
+  else if (!record.settled) {
+    // C7: V8 keeps an error's stack frames, each with its `this` (often this very stage),
+    // until the stack is read; the record is held strongly by the registry, so an unread
+    // stack would keep the stage alive and the safety net would never run. Reading it
+    // once turns it into a string.
+    if (error instanceof Error) readStack(error);
+    (record.kept ??= []).push(error);
+  }
 }
 
 /** The file a stack frame points at (V8's `at f (file:1:2)`, `at file:1:2`, or `f@file:1:2`). */

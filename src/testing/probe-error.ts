@@ -9,6 +9,11 @@
  * console.log(error.message); // 'source#0: next() failed at step 2'
  * ```
  */
+/** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
+function formatStack(error: Error): void {
+  if (error.stack === undefined) return;
+}
+
 export class ProbeError extends Error {
   /** The id of the node that threw. */
   readonly node: string;
@@ -27,6 +32,11 @@ export class ProbeError extends Error {
     this.node = node;
     this.where = where;
     this.step = step;
+    // V8 keeps the frames of an error's stack, with each frame's `this`, until the stack is
+    // read. The harness keeps every error it threw: without this, an error thrown inside a
+    // stage's callback would keep that stage alive, and a dropped stage would never be
+    // collected (a false C7 finding).
+    formatStack(this);
   }
 }
 Object.defineProperty(ProbeError.prototype, 'name', { value: 'ProbeError', writable: true, configurable: true });

@@ -176,3 +176,26 @@ describe('C7 abandonment of multi-source stages parked on a foreign source', () 
     });
   }
 });
+
+describe('C7: an error kept for the consumer does not keep its stage alive', () => {
+  // V8 keeps an error's stack frames, with each frame's `this`, until the stack is read.
+  // An error thrown from a callback the stage called holds the stage that way; kept in
+  // the safety net's record (held by the registry), it would keep the stage reachable.
+  it('a concurrent map dropped with a callback error read ahead is collected, reported, and the error reported', async () => {
+    // Nothing here holds the error itself: only the stage (and its record) do.
+    await (async () => {
+      const stage = pipe(
+        probe({ items: 3 }),
+        map((x: number) => {
+          if (x === 1) throw new Error('read ahead, never asked for'); // its stack is never read here
+          return x;
+        }, { concurrency: 2 }),
+      );
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      for (let i = 0; i < 10; i++) await Promise.resolve(); // the read ahead has failed
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned'));
+    expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['map']);
+    expect(recorded.reports.some((r) => r.type === 'late-error' && (r.error as Error).message === 'read ahead, never asked for')).toBe(true);
+  });
+});

@@ -139,6 +139,7 @@ export class ConcurrentMapStage<T, U> extends InputsStage<U, T> implements Input
   private settle(slot: Slot, state: typeof VALUE | typeof FAILED, value: unknown): void {
     slot.state = state;
     slot.value = value;
+    if (state === FAILED) this.keep(value); // C5: reported if the stream is abandoned before it is read
     if (!slot.queued) {
       slot.queued = true; // unordered, or a sync result: queued now
       this.slots.push(slot);
