@@ -8,6 +8,7 @@
  * a reference would keep the stage alive forever and nothing would ever be reported.
  */
 import { ABANDONED, type Exit } from './exit.js';
+import { releaseFrames } from './errors.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 
@@ -117,11 +118,6 @@ export function untrack(record: AbandonRecord): void {
  * Once the stage stops, the error travels with the stop (delivered, attached to the close,
  * or reported as late), and the record lets it go.
  */
-/** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
-function readStack(error: Error): void {
-  if (error.stack === undefined) return;
-}
-
 export function keep(record: AbandonRecord, error: unknown): void {
   if (record.abandoned) report({ type: 'late-error', stage: record.stage, error });
   else if (!record.settled) {
@@ -129,7 +125,7 @@ export function keep(record: AbandonRecord, error: unknown): void {
     // until the stack is read; the record is held strongly by the registry, so an unread
     // stack would keep the stage alive and the safety net would never run. Reading it
     // once turns it into a string.
-    if (error instanceof Error) readStack(error);
+    releaseFrames(error);
     (record.kept ??= []).push(error);
   }
 }

@@ -1,12 +1,6 @@
-import { StageBase, type StageOptions, type Stage } from './stage.js';
+import { PassStage, type StageOptions, type Stage } from './stage.js';
 import type { Source } from './source.js';
 import { describe } from './validate.js';
-
-class ClosingStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
-}
 
 /**
  * Turn any source into a stage that keeps the whole contract: it closes the source exactly
@@ -35,7 +29,7 @@ class ClosingStage<T> extends StageBase<T, T> {
  * ```
  */
 export function aclosing<T>(source: Source<T>, options?: StageOptions): Stage<T> {
-  return new ClosingStage<T>('aclosing', source, options);
+  return new PassStage<T>('aclosing', source, options);
 }
 
 /**
@@ -67,5 +61,5 @@ export function borrow<T>(iterator: AsyncIterator<T> | Iterator<T | PromiseLike<
       `borrow: expected \`iterator\` to be an iterator (an object with a next() method), got ${describe(iterator)}.`,
     );
   }
-  return new ClosingStage<T>('borrow', iterator, { ...options, owns: false });
+  return new PassStage<T>('borrow', iterator, { ...options, owns: false });
 }

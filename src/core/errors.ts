@@ -164,3 +164,19 @@ Object.defineProperty(TimeoutError.prototype, 'name', {
   configurable: true,
   enumerable: false,
 });
+
+/**
+ * C7: V8 keeps an error's stack frames, each with its `this`, until the stack is first
+ * read; an error made inside a stage (a close reason) or thrown from a callback it called
+ * has the stage among them. Reading the stack once turns it into a string, so an error
+ * kept somewhere long-lived (the safety net's record, a source that stores its signal's
+ * reason) does not keep the stage alive. Returns the error.
+ * @internal
+ */
+export function releaseFrames<E>(error: E): E {
+  if (typeof error !== 'object' || error === null) return error;
+  const stack: unknown = (error as { stack?: unknown }).stack; // reading it is the point
+  if (typeof stack !== 'string') return error;
+  return error;
+}
+

@@ -32,8 +32,10 @@ export interface InputHost {
   readonly record: AbandonRecord;
   readSource(source: AsyncIterator<unknown>): unknown;
   inSourceContext<R>(fn: () => R): R;
-  /** C3: the stage's close signal, created on first use. */
-  closeSignal(): AbortSignal;
+  /** C3: a stop signal for one source, aborted when the stage stops. */
+  handSignal(): AbortController;
+  /** Its source finished: the stage forgets the controller. */
+  releaseSignal(controller: AbortController): void;
 }
 
 type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
@@ -56,6 +58,8 @@ export class Input<T> {
   iterator: AsyncIterator<T> | undefined;
   private opener: Opener | undefined;
   private takesSignal = false;
+  /** C3: the stop signal this source was handed, while it is open. */
+  private handed: AbortController | undefined;
   /** C1: reported done or rejected, or closed: never closed (again). */
   finished = false;
   /** Its last read rejected: an iterscope source may still be closing in the background. */
@@ -105,7 +109,11 @@ export class Input<T> {
       const opener = this.opener;
       this.opener = undefined;
       if (opener === undefined) throw new TypeError(`${this.host.stageName}: the source was already closed.`);
-      const handed = this.takesSignal ? this.host.closeSignal() : undefined;
+      let handed: AbortSignal | undefined;
+      if (this.takesSignal) {
+        this.handed = this.host.handSignal();
+        handed = this.handed.signal;
+      }
       iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
@@ -211,6 +219,10 @@ export class Input<T> {
   markFinished(): void {
     this.finished = true;
     this.opener = undefined;
+    if (this.handed !== undefined) {
+      this.host.releaseSignal(this.handed);
+      this.handed = undefined;
+    }
     const hold = this.hold;
     if (hold !== undefined) {
       this.hold = undefined;

@@ -8,7 +8,7 @@
  * @packageDocumentation
  * @internal
  */
-export { StageBase, SKIP, STOP, closeIterator, adoptIterator, type StepResult, type BaseOptions } from './stage.js';
+export { StageBase, PassStage, SKIP, STOP, closeIterator, adoptIterator, type StepResult, type BaseOptions } from './stage.js';
 export { NO_ERROR, suppress, aggregate } from './errors.js';
 export { exitForSource, CANCELLED, COMPLETED, ABANDONED } from './exit.js';
 export { report } from './report.js';

@@ -117,9 +117,6 @@ export class OwnedStage<T> extends StageBase<T, T> {
     this.ref = new WeakRef(this);
   }
 
-  protected step(value: T): T {
-    return value;
-  }
 
   /** C3: the scope was aborted: reject the pending read with `reason` and close. */
   abort(reason: unknown): void {

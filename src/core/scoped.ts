@@ -72,9 +72,6 @@ class ScopedStage<T> extends StageBase<T, T> {
     (this.record.finalizers ??= []).push(closeOwnedOnAbandon(scope.refs, 'scoped'));
   }
 
-  protected step(value: T): T {
-    return value;
-  }
 
   /**
    * C1: once the body runs, it decides what to do with the iterators it was handed (own

@@ -10,7 +10,7 @@
  */
 import { keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { capture, settleByDeadline } from './deadline.js';
-import { NO_ERROR, suppress } from './errors.js';
+import { NO_ERROR, releaseFrames, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
 import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
@@ -142,7 +142,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
   private undeliveredError: unknown = NO_ERROR;
   /** C3: aborts the signal handed to sources when the stage stops; made on first use. */
-  private closeController: AbortController | undefined;
+  private handed: Set<AbortController> | undefined;
+  /** C3: the reason the handed signals aborted with, once the stage stopped. */
+  private stopReasonHanded: unknown = NO_ERROR;
   /** C3: the stage ended by an abort (its own signal's, or one from below), with this reason. */
   private aborted = false;
   private abortReason: unknown;
@@ -185,8 +187,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this);
   }
 
-  /** Turn one source item into what the consumer gets, or SKIP / STOP, maybe async. */
-  protected abstract step(value: S): StepResult<T> | PromiseLike<StepResult<T>>;
+  /**
+   * Turn one source item into what the consumer gets, or SKIP / STOP, maybe async. The
+   * default passes the item on unchanged: a stage that only adds the contract (aclosing,
+   * abortable, withCleanup, ...) needs no step of its own.
+   */
+  protected step(value: S): StepResult<T> | PromiseLike<StepResult<T>> {
+    return value as unknown as T;
+  }
 
   /**
    * Runs once the single source has reported done, once per read from then on: an item to
@@ -248,12 +256,32 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * @internal
    */
   closeSignal(): AbortSignal {
-    let controller = this.closeController;
-    if (controller === undefined) {
-      controller = new AbortController();
-      this.closeController = controller;
-    }
-    return controller.signal;
+    return this.handSignal().signal;
+  }
+
+  /**
+   * C3/C7: a controller of its own for each source that takes a signal, aborted with the
+   * others when the stage stops. Not one signal shared by every source: a source the safety
+   * net holds between reads (C7) holds the signal it was handed, and through a shared one
+   * it would reach a sibling's listener, that sibling's parked read and so the stage, which
+   * would never be collected. Aborted and let go of when its source finishes, so a long
+   * flatMap keeps only the open ones (and no listener a finished inner left on it).
+   * @internal
+   */
+  handSignal(): AbortController {
+    const controller = new AbortController();
+    if (this.stopReasonHanded !== NO_ERROR) controller.abort(this.stopReasonHanded);
+    else (this.handed ??= new Set()).add(controller);
+    return controller;
+  }
+
+  /**
+   * The source of `controller` finished (done or failed): the stage is done with it, so its
+   * signal aborts now, as it would when the stage stops, and the stage forgets it.
+   * @internal
+   */
+  releaseSignal(controller: AbortController): void {
+    if (this.handed?.delete(controller) === true) controller.abort(this.closeSignalReason(COMPLETED));
   }
 
   /** True while the stage is reading (pulled at least once, not stopping). */
@@ -778,7 +806,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
     // C3: closing cancels in-flight I/O: every source that took the close signal hears of
     // the stop now, before it is asked to close, so a stalled one can settle at once.
-    if (this.closeController !== undefined) this.closeController.abort(this.closeSignalReason(exit));
+    const handed = this.handed;
+    if (handed !== undefined) {
+      const reason = this.closeSignalReason(exit);
+      this.stopReasonHanded = reason;
+      this.handed = undefined;
+      for (const controller of handed) controller.abort(reason);
+    }
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
     if (!this.headAwaitsClose) this.stopListening();
@@ -880,8 +914,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private handedReason(error: unknown): boolean {
     const signal = this.sourceSignal;
     if (signal?.aborted === true && error === signal.reason) return true;
-    const closing = this.closeController?.signal;
-    return closing?.aborted === true && error === closing.reason;
+    return this.stopReasonHanded !== NO_ERROR && error === this.stopReasonHanded;
   }
 
   /** The absolute close deadline for a close starting now (`performance.now()` time). */
@@ -891,6 +924,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 }
 
 /**
+ * A stage that passes its source's items on unchanged and adds only the contract (closing,
+ * abort, deadline, close signal, safety net): what `aclosing`, `defer`, the terminals'
+ * reader and the stream adapters are.
+ * @internal
+ */
+export class PassStage<T> extends StageBase<T, T> {}
+
+/**
  * C3: the reason the close signal aborts with. An abort passes its own reason, that exact
  * object; any other stop an `AbortError` naming the stage and the outcome, so a source that
  * rejects with it is recognised as stopped (never reported) and a person reading it knows
@@ -898,7 +939,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  */
 export function closeReason(stage: string, exit: Exit): unknown {
   if (exit.outcome === 'aborted') return exit.reason;
-  return new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError');
+  // C7: made inside the stage, its unread stack would hold the stage (see releaseFrames).
+  return releaseFrames(new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError'));
 }
 
 /** Module-level, so the callback holds the name and never the stage (C7). */

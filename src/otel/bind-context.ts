@@ -9,9 +9,6 @@ class BoundStage<T> extends StageBase<T, T> {
     super('bindContext', source, options);
     this.context = context;
   }
-  protected step(value: T): T {
-    return value;
-  }
   // C8: each call into the source runs inside the bound context; `context.with` takes the
   // method and its receiver, so no closure is made per item.
   protected override readSource(source: AsyncIterator<T>): unknown {

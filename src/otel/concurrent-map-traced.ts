@@ -5,27 +5,15 @@
  */
 import { context as contextApi } from '@opentelemetry/api';
 import type { Exit, Source, StageOptions } from 'iterscope';
-import { NO_ERROR, STOP, StageBase, exitForSource, isThenable, report } from 'iterscope/internal';
+import { NO_ERROR, PassStage, StageBase, exitForSource, isThenable, report } from 'iterscope/internal';
 import type { ItemSpan } from './item-scope.js';
 import type { ItemSpans } from './item-spans.js';
 import type { TracedItemFn } from './map-traced.js';
 import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
-/**
- * The source as a stage of its own, read directly by the concurrent stage. Handing it to the
- * base as the source means the base owns it: closing (C1), the deadline (C2), the signal
- * (C3) and the close order (C4) come from the one mechanism, and the concurrent stage only
- * schedules reads.
- */
-class InputStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
-}
-
 /** @internal */
 export class ConcurrentMapTracedStage<T, U> extends StageBase<U, T> implements TraceParentHolder {
-  private readonly input: InputStage<T>;
+  private readonly input: PassStage<T>;
   private readonly fn: TracedItemFn<T, U>;
   private readonly spans: ItemSpans;
   private readonly concurrency: number;
@@ -40,7 +28,7 @@ export class ConcurrentMapTracedStage<T, U> extends StageBase<U, T> implements T
   private failureFromSource = false;
 
   constructor(source: Source<T>, fn: TracedItemFn<T, U>, spans: ItemSpans, concurrency: number, options: StageOptions) {
-    const input = new InputStage<T>('mapTraced', source, undefined);
+    const input = new PassStage<T>('mapTraced', source, undefined);
     super('mapTraced', input, options);
     this.input = input;
     this.fn = fn;
@@ -53,10 +41,6 @@ export class ConcurrentMapTracedStage<T, U> extends StageBase<U, T> implements T
     return this.spans.parent;
   }
 
-  /** Never called: this stage reads its input in `pull()`. */
-  protected step(): typeof STOP {
-    return STOP;
-  }
 
   protected override pull(): void {
     this.demand = true;

@@ -75,7 +75,7 @@ class MapTracedStage<T, U> extends StageBase<U, T> implements TraceParentHolder 
     return this.spans.parent;
   }
 
-  protected step(value: T): U | PromiseLike<U> {
+  protected override step(value: T): U | PromiseLike<U> {
     const item = this.spans.start(this.index++);
     let out: U | PromiseLike<U>;
     try {

@@ -103,7 +103,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     return this.trace;
   }
 
-  protected step(value: T): T {
+  protected override step(value: T): T {
     const trace = this.trace;
     if (trace.recording) trace.onItem(value);
     return value;

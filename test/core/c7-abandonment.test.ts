@@ -199,3 +199,62 @@ describe('C7: an error kept for the consumer does not keep its stage alive', () 
     expect(recorded.reports.some((r) => r.type === 'late-error' && (r.error as Error).message === 'read ahead, never asked for')).toBe(true);
   });
 });
+
+describe('C7: sources that take a signal do not tie their stage to each other', () => {
+  // The safety net holds a source strongly between reads (to close it on abandonment). If
+  // every source shared one signal, a source held that way would reach, through that
+  // signal, the abort listener of a sibling parked on a dead upstream, its pending read,
+  // and so the stage: never collected. Each source gets a signal of its own.
+  it('zip dropped while one source is parked on its signal and the other is idle holding its own is collected and reported', async () => {
+    const handed: WeakRef<AbortSignal>[] = []; // weakly: a signal held here would hold the parked read
+    const parked = {
+      [Symbol.asyncIterator]: (signal?: AbortSignal): AsyncIterator<number> => {
+        if (signal !== undefined) handed.push(new WeakRef(signal));
+        return {
+          next: () =>
+            new Promise<IteratorResult<number>>((resolve) => {
+              signal?.addEventListener('abort', () => {
+                resolve({ done: true, value: undefined });
+              });
+            }),
+        };
+      },
+    };
+    const idle = {
+      [Symbol.asyncIterator]: (signal?: AbortSignal): AsyncIterator<number> & { signal?: AbortSignal | undefined } => {
+        if (signal !== undefined) handed.push(new WeakRef(signal));
+        return { signal, next: () => Promise.resolve({ done: false, value: 1 }) };
+      },
+    };
+    await (async () => {
+      const stage = zip(parked, idle);
+      void stage.next(); // reads both: `idle` answers, `parked` parks
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      expect(handed).toHaveLength(2);
+      expect(handed[0]?.deref()).not.toBe(handed[1]?.deref());
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned'));
+    expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['zip']);
+  });
+
+  it('a close reason kept by a source (as fetch keeps its abort reason) does not keep the stage alive', async () => {
+    const reasons: unknown[] = []; // held strongly, like a request object holding its abort reason
+    const parked = {
+      [Symbol.asyncIterator]: (): AsyncIterator<number> => ({ next: () => new Promise<never>(() => undefined) }),
+    };
+    const finishing = {
+      [Symbol.asyncIterator]: (signal?: AbortSignal): AsyncIterator<number> => {
+        signal?.addEventListener('abort', () => reasons.push(signal.reason));
+        return { next: () => Promise.resolve({ done: true, value: undefined }) };
+      },
+    };
+    await (async () => {
+      const stage = merge(parked, finishing);
+      void stage.next(); // `finishing` ends at once: its signal aborts (the stage is done with it)
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned'));
+    expect(reasons).toHaveLength(1);
+    expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['merge']);
+  });
+});

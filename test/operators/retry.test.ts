@@ -55,14 +55,16 @@ describe('retry', () => {
     expect(src.opened.map((p) => p.calls.return)).toEqual([0, 1]);
   });
 
-  it('C3: each attempt is opened with the stream’s close signal, aborted when the stream stops', async () => {
+  it('C3: each attempt is opened with a close signal of its own, aborted when the attempt fails or the stream stops', async () => {
     const src = probeIterable({ throwAt: 0 });
     const controller = new AbortController();
     await outcome(toArray(pipe(src, retry({ count: 1, signal: controller.signal }))));
     const [first, second] = src.opened.map((p) => p.signal);
     expect(first).toBeInstanceOf(AbortSignal);
-    expect(second).toBe(first);
+    expect(second).toBeInstanceOf(AbortSignal);
+    expect(second).not.toBe(first); // one per source: a source held between reads reaches only its own (C7)
     expect(first?.aborted).toBe(true);
+    expect(second?.aborted).toBe(true);
     expect((first?.reason as Error).name).toBe('AbortError');
   });
 

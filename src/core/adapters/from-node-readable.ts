@@ -103,9 +103,6 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
 }
 
 class NodeReadableStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
 }
 
 /**

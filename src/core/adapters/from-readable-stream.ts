@@ -1,4 +1,4 @@
-import { StageBase, type Stage, type StageOptions } from '../stage.js';
+import { PassStage, type Stage, type StageOptions } from '../stage.js';
 import { describe } from '../validate.js';
 
 type ReadResult<T> = { done: false; value: T } | { done: true; value?: undefined };
@@ -59,12 +59,6 @@ class ReaderIterator<T> implements AsyncIterator<T> {
   }
 }
 
-class ReadableStreamStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
-}
-
 /**
  * Read a WHATWG `ReadableStream` as a stage. The stream is locked from this call on and
  * owned by the stage (C1): closing the stage (`break`, `return()`, abort, an error
@@ -96,7 +90,7 @@ export function fromReadableStream<T>(stream: ReadableStream<T>, options?: Stage
     throw new TypeError('fromReadableStream: expected `stream` to be unlocked, but another reader holds its lock.');
   }
   const reader = new ReaderIterator<T>(stream.getReader() as unknown as ReaderLike<T>);
-  const stage = new ReadableStreamStage<T>('fromReadableStream', reader, options);
+  const stage = new PassStage<T>('fromReadableStream', reader, options);
   reader.signal = stage.closeSignal();
   return stage;
 }

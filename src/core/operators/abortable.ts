@@ -8,9 +8,6 @@ class AbortableStage<T> extends StageBase<T, T> {
   constructor(source: Source<T>, options: StageOptions) {
     super('abortable', source, options);
   }
-  protected step(value: T): T {
-    return value;
-  }
 }
 
 /**

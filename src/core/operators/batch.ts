@@ -12,7 +12,7 @@ class BatchStage<T> extends StageBase<T[], T> {
   ) {
     super('batch', source, options);
   }
-  protected step(value: T): T[] | typeof SKIP {
+  protected override step(value: T): T[] | typeof SKIP {
     this.items.push(value);
     if (this.items.length < this.count) return SKIP;
     return this.take();

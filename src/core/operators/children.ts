@@ -41,10 +41,6 @@ export abstract class InputsStage<Out, In> extends StageBase<Out, never> {
     super(name, undefined, { ...options, ownInputs: true });
   }
 
-  /** Unreachable: `pull()` is the subclass's own. */
-  protected step(): never {
-    throw new TypeError(`${this.stageName} reads its sources itself`);
-  }
 
   /**
    * Inputs made before the stage was first read (its sources given at the call): an

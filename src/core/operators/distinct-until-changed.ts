@@ -16,7 +16,7 @@ class DistinctUntilChangedStage<T> extends StageBase<T, T> {
   ) {
     super('distinctUntilChanged', source, options);
   }
-  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
     const previous = this.previous;
     if (previous === NONE) return this.pass(value);
     const same = this.equals(previous, value);

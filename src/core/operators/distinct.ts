@@ -14,7 +14,7 @@ class DistinctStage<T, K> extends StageBase<T, T> {
   ) {
     super('distinct', source, options);
   }
-  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
     if (this.key === undefined) return this.admit(value, value);
     const key = this.key(value);
     if (isThenable(key)) return Promise.resolve(key).then((k) => this.admit(k, value));

@@ -15,7 +15,7 @@ class DropWhileStage<T> extends StageBase<T, T> {
   ) {
     super('dropWhile', source, options);
   }
-  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
     if (!this.dropping) return value;
     const drop = this.predicate(value, this.index++);
     if (isThenable(drop)) return Promise.resolve(drop).then((d) => this.decide(d, value));

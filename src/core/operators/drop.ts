@@ -10,7 +10,7 @@ class DropStage<T> extends StageBase<T, T> {
     super('drop', source, options);
     this.remaining = count;
   }
-  protected step(value: T): StepResult<T> {
+  protected override step(value: T): StepResult<T> {
     if (this.remaining > 0) {
       this.remaining--;
       return SKIP;

@@ -10,9 +10,6 @@ class EndWithStage<T> extends StageBase<T, T> {
   ) {
     super('endWith', source, undefined);
   }
-  protected step(value: T): T {
-    return value;
-  }
   // The values come once the source has reported done, one per read.
   protected override flush(): T | typeof STOP {
     return this.passed < this.values.length ? (this.values[this.passed++] as T) : STOP;

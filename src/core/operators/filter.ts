@@ -14,7 +14,7 @@ class FilterStage<T> extends StageBase<T, T> {
   ) {
     super('filter', source, options);
   }
-  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
     const keep = this.predicate(value, this.index++);
     if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
     return keep ? value : SKIP;

@@ -38,7 +38,7 @@ export function fusePart(operator: unknown): FusePart | undefined {
 
 /** A stage that passes items through; the fused steps run as its tail. */
 class FusedStage extends StageBase<unknown> {
-  protected step(value: unknown): unknown {
+  protected override step(value: unknown): unknown {
     return value;
   }
 }

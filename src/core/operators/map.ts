@@ -14,7 +14,7 @@ class MapStage<T, U> extends StageBase<U, T> {
   ) {
     super('map', source, options);
   }
-  protected step(value: T): U | PromiseLike<U> {
+  protected override step(value: T): U | PromiseLike<U> {
     return this.fn(value, this.index++);
   }
 }

@@ -11,7 +11,7 @@ class PairwiseStage<T> extends StageBase<[T, T], T> {
   constructor(source: Source<T>, options: StageOptions | undefined) {
     super('pairwise', source, options);
   }
-  protected step(value: T): StepResult<[T, T]> {
+  protected override step(value: T): StepResult<[T, T]> {
     const previous = this.previous;
     this.previous = value;
     return previous === NONE ? SKIP : [previous, value];

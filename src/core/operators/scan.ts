@@ -17,7 +17,7 @@ class ScanStage<T, A> extends StageBase<A, T> {
     super('scan', source, options);
     this.acc = seed;
   }
-  protected step(value: T): A | PromiseLike<A> {
+  protected override step(value: T): A | PromiseLike<A> {
     const next = this.reducer(this.acc, value, this.index++);
     if (isThenable(next)) return Promise.resolve(next).then(this.store);
     this.acc = next;

@@ -11,9 +11,6 @@ class StartWithStage<T> extends StageBase<T, T> {
   ) {
     super('startWith', source, options);
   }
-  protected step(value: T): T {
-    return value;
-  }
   protected override pull(): void {
     // C1: the source is opened only once the values are passed, at the first read after them.
     if (this.passed < this.values.length) this.emit(this.values[this.passed++] as T);

@@ -65,9 +65,6 @@ class TakeUntilStage<T> extends StageBase<T, T> implements InputSink<unknown> {
     }
   }
 
-  protected step(value: T): T {
-    return value;
-  }
 
   protected override pull(): void {
     if (!this.watching) {

@@ -14,7 +14,7 @@ class TakeWhileStage<T> extends StageBase<T, T> {
   ) {
     super('takeWhile', source, options);
   }
-  protected step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
+  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
     const keep = this.predicate(value, this.index++);
     // STOP: the first item that fails ends the stream and closes the source (C1).
     if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));

@@ -12,7 +12,7 @@ class TakeStage<T> extends StageBase<T, T> {
     // take(0) finishes without reading: the source is closed on the first next() (C1).
     this.stopBeforePull = count === 0;
   }
-  protected step(value: T): T {
+  protected override step(value: T): T {
     // Finished once the count is reached: the next pull closes the source instead of
     // reading an item nobody asked for.
     if (--this.remaining === 0) this.stopBeforePull = true;

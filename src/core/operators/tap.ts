@@ -14,7 +14,7 @@ class TapStage<T> extends StageBase<T, T> {
   ) {
     super('tap', source, options);
   }
-  protected step(value: T): T | PromiseLike<T> {
+  protected override step(value: T): T | PromiseLike<T> {
     const done = this.fn(value, this.index++);
     if (isThenable(done)) return Promise.resolve(done).then(() => value);
     return value;

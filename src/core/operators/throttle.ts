@@ -13,7 +13,7 @@ class ThrottleStage<T> extends StageBase<T, T> {
   ) {
     super('throttle', source, options);
   }
-  protected step(value: T): StepResult<T> {
+  protected override step(value: T): StepResult<T> {
     const now = Date.now();
     if (now - this.passedAt < this.ms) return SKIP;
     this.passedAt = now;

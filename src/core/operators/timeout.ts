@@ -29,7 +29,7 @@ class TimeoutStage<T> extends StageBase<T, T> {
     super.pull();
   }
 
-  protected step(value: T): T {
+  protected override step(value: T): T {
     clearTimeout(this.slot.timer);
     this.slot.timer = undefined;
     return value;

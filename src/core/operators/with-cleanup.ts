@@ -15,9 +15,6 @@ class CleanupStage<T> extends StageBase<T, T> {
     // The record holds the user's function itself, never a closure over this stage.
     this.record.finalizers = [onExit];
   }
-  protected step(value: T): T {
-    return value;
-  }
   protected override cleanup(exit: Exit): unknown {
     return this.onExit(exit);
   }

@@ -1,12 +1,6 @@
 import { classify, isThenable, type Source } from '../source.js';
-import { StageBase, type Stage, type StageOptions } from '../stage.js';
+import { PassStage, type Stage, type StageOptions } from '../stage.js';
 import { checkFunction } from '../validate.js';
-
-class DeferStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
-}
 
 /**
  * A source built on demand: `factory(signal)` is called on the first `next()`, and may
@@ -47,7 +41,7 @@ export function defer<T>(
   options?: StageOptions,
 ): Stage<T> {
   checkFunction('defer', 'factory', factory);
-  return new DeferStage<T>('defer', deferred(factory), options);
+  return new PassStage<T>('defer', deferred(factory), options);
 }
 
 /**

@@ -12,9 +12,6 @@ class IntervalStage extends StageBase<number, never> {
     super('interval', NOTHING, options);
   }
   protected override hasCleanup = true;
-  protected step(): never {
-    throw new TypeError('interval has no source to read');
-  }
   protected override pull(): void {
     this.timer = setTimeout(this.tick, this.ms);
   }

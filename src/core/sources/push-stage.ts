@@ -45,9 +45,6 @@ export class PushStage<T> extends StageBase<T, never> {
     return this.controller.signal;
   }
 
-  protected step(): never {
-    throw new TypeError(`${this.stageName} has no source to read`);
-  }
 
   push(value: T): Promise<boolean> {
     if (this.stopped || this.ended || this.failure !== NO_ERROR) return Promise.resolve(false);

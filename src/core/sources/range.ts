@@ -12,9 +12,6 @@ class RangeStage extends StageBase<number, never> {
   ) {
     super('range', NOTHING, options);
   }
-  protected step(): never {
-    throw new TypeError('range has no source to read');
-  }
   protected override pull(): void {
     if (this.index < this.count) this.emit(this.start + this.index++);
     else this.finish(false);

@@ -7,17 +7,11 @@
 import { NO_ERROR, suppress } from '../errors.js';
 import { CANCELLED } from '../exit.js';
 import type { Source } from '../source.js';
-import { closeIterator, StageBase, type StageOptions } from '../stage.js';
-
-class ReaderStage<T> extends StageBase<T, T> {
-  protected step(value: T): T {
-    return value;
-  }
-}
+import { closeIterator, PassStage, type StageOptions } from '../stage.js';
 
 /** @internal */
-export function openReader<T>(where: string, source: Source<T>, options: StageOptions | undefined): StageBase<T, T> {
-  return new ReaderStage<T>(where, source, options);
+export function openReader<T>(where: string, source: Source<T>, options: StageOptions | undefined): PassStage<T> {
+  return new PassStage<T>(where, source, options);
 }
 
 /**
