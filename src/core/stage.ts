@@ -249,10 +249,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * C3: the signal handed to every source this stage opens that takes one. It aborts when
-   * the stage stops for any reason: with the abort's exact reason on an abort, otherwise
-   * with an `AbortError` naming the stage and the outcome. Created on first use, so a
-   * stage whose sources take no signal never allocates it.
+   * C3: a close signal for a source the stage holds outside its inputs (a stream reader).
+   * It aborts when the stage stops for any reason: with the abort's exact reason on an
+   * abort, otherwise with an `AbortError` naming the stage and the outcome. Inputs get
+   * theirs from {@link handSignal}, one per source.
    * @internal
    */
   closeSignal(): AbortSignal {
