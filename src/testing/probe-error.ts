@@ -1,3 +1,8 @@
+/** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
+function formatStack(error: Error): void {
+  if (error.stack === undefined) return;
+}
+
 /**
  * The error an instrumented source or stage throws when its scenario tells it to. Each
  * one is a distinct object, so the harness can follow it to wherever it surfaced (C5).
@@ -9,11 +14,6 @@
  * console.log(error.message); // 'source#0: next() failed at step 2'
  * ```
  */
-/** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
-function formatStack(error: Error): void {
-  if (error.stack === undefined) return;
-}
-
 export class ProbeError extends Error {
   /** The id of the node that threw. */
   readonly node: string;
