@@ -180,3 +180,20 @@ export function releaseFrames<E>(error: E): E {
   return error;
 }
 
+/**
+ * C7: make an error with no stack frames at all (`Error.stackTraceLimit` 0 while it is
+ * made), for errors iterscope creates inside a stage: V8 runtimes differ in when they let
+ * go of a stack's frames (Deno keeps them after the stack was read), and a frame's `this`
+ * is often the stage.
+ * @internal
+ */
+export function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+

