@@ -8,7 +8,7 @@
  * a reference would keep the stage alive forever and nothing would ever be reported.
  */
 import { ABANDONED, type Exit } from './exit.js';
-import { releaseFrames } from './errors.js';
+import { releaseFrames, withoutStack } from './errors.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 
@@ -41,6 +41,12 @@ export interface AbandonRecord {
   abandoned: boolean;
   /** Sync finalizers: ending a span, releasing a handle. Must not capture the stage. */
   finalizers: ((exit: Exit) => unknown)[] | undefined;
+  /**
+   * C3: the close signals handed to the stage's sources, aborted when the stage is
+   * collected. Held weakly: a strong hold would reach their listeners, a parked read and
+   * the stage. One still alive is held by its source, which is what must hear of it.
+   */
+  signals: Set<WeakRef<AbortController>> | undefined;
 }
 
 const registry = new FinalizationRegistry<AbandonRecord>(collected);
@@ -63,6 +69,13 @@ function collected(record: AbandonRecord): void {
     }
   }
   record.abandoned = true;
+  const signals = record.signals;
+  record.signals = undefined;
+  if (signals !== undefined) {
+    // C3: abandonment is a stop too: sources that took a signal hear of it first.
+    const reason = withoutStack(() => new DOMException(`iterscope: ${record.stage} stopped (abandoned)`, 'AbortError'));
+    for (const ref of signals) ref.deref()?.abort(reason);
+  }
   const kept = record.kept;
   record.kept = undefined;
   if (kept !== undefined) for (const error of kept) report({ type: 'late-error', stage: record.stage, error });
@@ -98,6 +111,7 @@ export function track(stage: object, name: string): AbandonRecord {
     kept: undefined,
     abandoned: false,
     finalizers: undefined,
+    signals: undefined,
   };
   registry.register(stage, record, record);
   return record;
@@ -109,6 +123,7 @@ export function untrack(record: AbandonRecord): void {
   record.sources = undefined;
   record.kept = undefined;
   record.finalizers = undefined;
+  record.signals = undefined;
   registry.unregister(record);
 }
 

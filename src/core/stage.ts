@@ -142,7 +142,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
   private undeliveredError: unknown = NO_ERROR;
   /** C3: aborts the signal handed to sources when the stage stops; made on first use. */
-  private handed: Set<AbortController> | undefined;
+  private handed: Map<AbortController, WeakRef<AbortController>> | undefined;
   /** C3: the reason the handed signals aborted with, once the stage stopped. */
   private stopReasonHanded: unknown = NO_ERROR;
   /** C3: the stage ended by an abort (its own signal's, or one from below), with this reason. */
@@ -270,8 +270,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   handSignal(): AbortController {
     const controller = new AbortController();
-    if (this.stopReasonHanded !== NO_ERROR) controller.abort(this.stopReasonHanded);
-    else (this.handed ??= new Set()).add(controller);
+    if (this.stopReasonHanded !== NO_ERROR) {
+      controller.abort(this.stopReasonHanded);
+      return controller;
+    }
+    // C7/C3: the safety net aborts it too, if the stage is collected unfinished.
+    const ref = new WeakRef(controller);
+    (this.handed ??= new Map()).set(controller, ref);
+    (this.record.signals ??= new Set()).add(ref);
     return controller;
   }
 
@@ -281,7 +287,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * @internal
    */
   releaseSignal(controller: AbortController): void {
-    if (this.handed?.delete(controller) === true) controller.abort(this.closeSignalReason(COMPLETED));
+    const ref = this.handed?.get(controller);
+    if (ref === undefined) return;
+    this.handed?.delete(controller);
+    this.record.signals?.delete(ref);
+    controller.abort(this.closeSignalReason(COMPLETED));
   }
 
   /** True while the stage is reading (pulled at least once, not stopping). */
@@ -811,7 +821,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       const reason = this.closeSignalReason(exit);
       this.stopReasonHanded = reason;
       this.handed = undefined;
-      for (const controller of handed) controller.abort(reason);
+      for (const controller of handed.keys()) controller.abort(reason);
     }
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.

@@ -257,4 +257,22 @@ describe('C7: sources that take a signal do not tie their stage to each other', 
     expect(reasons).toHaveLength(1);
     expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['merge']);
   });
+
+  it('C3: a stage collected unfinished aborts the signals its sources took, as any stop does', async () => {
+    const heard: string[] = [];
+    const source = {
+      // Like an SDK stream between chunks: it keeps its signal, and is idle.
+      [Symbol.asyncIterator]: (signal?: AbortSignal): AsyncIterator<number> & { signal?: AbortSignal | undefined } => {
+        signal?.addEventListener('abort', () => heard.push((signal.reason as Error).message));
+        return { signal, next: () => Promise.resolve({ done: false, value: 1 }) };
+      },
+    };
+    await (async () => {
+      const stage = pipe(source, map((x: number) => x));
+      expect(await stage.next()).toEqual({ done: false, value: 1 });
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned') && heard.length > 0);
+    expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['map']);
+    expect(heard).toEqual(['iterscope: map stopped (abandoned)']);
+  });
 });
