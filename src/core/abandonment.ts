@@ -44,12 +44,28 @@ export interface AbandonRecord {
   /**
    * C3: the close signals handed to the stage's sources, aborted when the stage is
    * collected. Held weakly: a strong hold would reach their listeners, a parked read and
-   * the stage. One still alive is held by its source, which is what must hear of it.
+   * the stage. One still alive is held by its source, which is what must hear of it; its
+   * controller lives as long as it does (see {@link handedSignal}).
    */
-  signals: Set<WeakRef<AbortController>> | undefined;
+  signals: Set<WeakRef<AbortSignal>> | undefined;
 }
 
 const registry = new FinalizationRegistry<AbandonRecord>(collected);
+
+/**
+ * A handed signal's controller, kept alive exactly as long as the signal is (a WeakMap
+ * entry lives while its key does): the source holds the signal, nothing holds the
+ * controller once the stage is gone, and the safety net needs it to abort the signal.
+ */
+const controllers = new WeakMap<AbortSignal, AbortController>();
+
+/** C3/C7: register a close signal handed to a source, for the safety net to abort. @internal */
+export function handedSignal(record: AbandonRecord, controller: AbortController): WeakRef<AbortSignal> {
+  const ref = new WeakRef(controller.signal);
+  controllers.set(controller.signal, controller);
+  (record.signals ??= new Set()).add(ref);
+  return ref;
+}
 
 function collected(record: AbandonRecord): void {
   if (record.settled) return;
@@ -74,7 +90,10 @@ function collected(record: AbandonRecord): void {
   if (signals !== undefined) {
     // C3: abandonment is a stop too: sources that took a signal hear of it first.
     const reason = withoutStack(() => new DOMException(`iterscope: ${record.stage} stopped (abandoned)`, 'AbortError'));
-    for (const ref of signals) ref.deref()?.abort(reason);
+    for (const ref of signals) {
+      const signal = ref.deref();
+      if (signal !== undefined) controllers.get(signal)?.abort(reason);
+    }
   }
   const kept = record.kept;
   record.kept = undefined;

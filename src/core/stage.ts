@@ -8,7 +8,7 @@
  * Stages are hand-written iterator objects, not `async function*`: a generator queues
  * `return()` behind a pending `next()` and cannot be settled from outside.
  */
-import { keep, track, untrack, type AbandonRecord } from './abandonment.js';
+import { handedSignal, keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress, withoutStack } from './errors.js';
 import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
@@ -142,7 +142,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
   private undeliveredError: unknown = NO_ERROR;
   /** C3: aborts the signal handed to sources when the stage stops; made on first use. */
-  private handed: Map<AbortController, WeakRef<AbortController>> | undefined;
+  private handed: Map<AbortController, WeakRef<AbortSignal>> | undefined;
   /** C3: the reason the handed signals aborted with, once the stage stopped. */
   private stopReasonHanded: unknown = NO_ERROR;
   /** C3: the stage ended by an abort (its own signal's, or one from below), with this reason. */
@@ -275,9 +275,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       return controller;
     }
     // C7/C3: the safety net aborts it too, if the stage is collected unfinished.
-    const ref = new WeakRef(controller);
-    (this.handed ??= new Map()).set(controller, ref);
-    (this.record.signals ??= new Set()).add(ref);
+    (this.handed ??= new Map()).set(controller, handedSignal(this.record, controller));
     return controller;
   }
 
