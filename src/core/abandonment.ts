@@ -7,8 +7,8 @@
  * through a closure that shares the stage's scope: the registry holds it strongly, so such
  * a reference would keep the stage alive forever and nothing would ever be reported.
  */
-import { ABANDONED, type Exit } from './exit.js';
-import { releaseFrames, withoutStack } from './errors.js';
+import { ABANDONED, closeReason, type Exit } from './exit.js';
+import { releaseFrames } from './errors.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 
@@ -89,7 +89,7 @@ function collected(record: AbandonRecord): void {
   record.signals = undefined;
   if (signals !== undefined) {
     // C3: abandonment is a stop too: sources that took a signal hear of it first.
-    const reason = withoutStack(() => new DOMException(`iterscope: ${record.stage} stopped (abandoned)`, 'AbortError'));
+    const reason = closeReason(record.stage, ABANDONED);
     for (const ref of signals) {
       const signal = ref.deref();
       if (signal !== undefined) controllers.get(signal)?.abort(reason);

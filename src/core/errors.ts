@@ -174,9 +174,7 @@ Object.defineProperty(TimeoutError.prototype, 'name', {
  * @internal
  */
 export function releaseFrames<E>(error: E): E {
-  if (typeof error !== 'object' || error === null) return error;
-  const stack: unknown = (error as { stack?: unknown }).stack; // reading it is the point
-  if (typeof stack !== 'string') return error;
+  if (typeof error === 'object' && error !== null) Reflect.get(error, 'stack'); // reading it is the point
   return error;
 }
 
@@ -196,4 +194,3 @@ export function withoutStack<E>(make: () => E): E {
     Error.stackTraceLimit = limit;
   }
 }
-

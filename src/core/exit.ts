@@ -1,3 +1,5 @@
+import { withoutStack } from './errors.js';
+
 /**
  * How a stream ended, as seen by one stage. `withCleanup` receives it, `traced`
  * records it as `iterscope.outcome`.
@@ -84,4 +86,17 @@ export const ABANDONED: Exit = Object.freeze({ outcome: 'abandoned' });
  */
 export function exitForSource(exit: Exit): Exit {
   return exit.outcome === 'aborted' || exit.outcome === 'abandoned' ? exit : CANCELLED;
+}
+
+/**
+ * C3: the reason the close signal aborts with. An abort passes its own reason, that exact
+ * object; any other stop an `AbortError` naming the stage and the outcome, so a source that
+ * rejects with it is recognised as stopped (never reported) and a person reading it knows
+ * which stage stopped and why.
+ */
+export function closeReason(stage: string, exit: Exit): unknown {
+  if (exit.outcome === 'aborted') return exit.reason;
+  // C7: made inside a stage, its stack would hold the stage (see releaseFrames in
+  // errors.ts); it has none: the message says which stage stopped and why, the frames would add nothing.
+  return withoutStack(() => new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError'));
 }

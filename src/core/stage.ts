@@ -10,8 +10,8 @@
  */
 import { handedSignal, keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { capture, settleByDeadline } from './deadline.js';
-import { NO_ERROR, suppress, withoutStack } from './errors.js';
-import { CANCELLED, COMPLETED, exitForSource, type Exit } from './exit.js';
+import { NO_ERROR, suppress } from './errors.js';
+import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
 import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
 import { report } from './report.js';
@@ -20,6 +20,7 @@ import { classify, isThenable } from './source.js';
 import { checkDuration, checkOptions, checkSignal } from './validate.js';
 
 export { adoptIterator, closeIterator, kAbsorb, kAdopt, kClose } from './protocol.js';
+export { closeReason } from './exit.js';
 
 /**
  * An async iterator returned by iterscope: closes what it opened (C1), settles promptly
@@ -773,13 +774,6 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * C3 rule 1 up a chain: the signal may belong to a stage below this one (`take(n, {
-   * signal })` under `map`). That stage answered its end before the abort and stopped
-   * listening; this one has not answered yet, so the abort must still reach it. It listens
-   * to the nearest signal below until its pending next() is answered; one that fired since
-   * the source answered wins at once.
-   */
-  /**
    * C3 rule 1: the nearest signal that aborts a stage below this one (none when it is this
    * stage's own: its listener answers that). Looked up once the source is open; the
    * chain below does not change after that.
@@ -787,7 +781,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private signalBelowThis(): AbortSignal | undefined {
     let below = this.below;
     if (below === null) {
-      const source = this.single?.iterator;
+      const single = this.single;
+      if (single === undefined) {
+        // Several sources (merge, zip, ...): nothing to look up, now or per item.
+        this.below = undefined;
+        return undefined;
+      }
+      const source = single.iterator;
       if (source === undefined) return undefined; // not open yet: looked up again later
       below = signalBelow(source);
       if (below === this.signal) below = undefined;
@@ -796,6 +796,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return below;
   }
 
+  /**
+   * C3 rule 1 up a chain: the signal may belong to a stage below this one (`take(n, {
+   * signal })` under `map`). That stage answered its end before the abort and stopped
+   * listening; this one has not answered yet, so the abort must still reach it. It listens
+   * to the nearest signal below until its pending next() is answered; one that fired since
+   * the source answered wins at once.
+   */
   private listenBelow(): void {
     const below = this.signalBelowThis();
     if (below === undefined) return;
@@ -938,19 +945,6 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  * @internal
  */
 export class PassStage<T> extends StageBase<T, T> {}
-
-/**
- * C3: the reason the close signal aborts with. An abort passes its own reason, that exact
- * object; any other stop an `AbortError` naming the stage and the outcome, so a source that
- * rejects with it is recognised as stopped (never reported) and a person reading it knows
- * which stage stopped and why.
- */
-export function closeReason(stage: string, exit: Exit): unknown {
-  if (exit.outcome === 'aborted') return exit.reason;
-  // C7: made inside the stage, its stack would hold the stage (see releaseFrames); it has
-  // none: the message says which stage stopped and why, the frames would add nothing.
-  return withoutStack(() => new DOMException(`iterscope: ${stage} stopped (${exit.outcome})`, 'AbortError'));
-}
 
 /** Module-level, so the callback holds the name and never the stage (C7). */
 function reportCloseError(stage: string): (error: unknown) => void {

@@ -41,7 +41,6 @@ export class ConcurrentMapTracedStage<T, U> extends StageBase<U, T> implements T
     return this.spans.parent;
   }
 
-
   protected override pull(): void {
     this.demand = true;
     this.pump();

@@ -1,6 +1,6 @@
 /** Reading `stack` once formats it, and V8 lets go of the frames (and their `this`). */
 function formatStack(error: Error): void {
-  if (error.stack === undefined) return;
+  Reflect.get(error, 'stack');
 }
 
 /**

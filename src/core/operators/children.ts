@@ -41,7 +41,6 @@ export abstract class InputsStage<Out, In> extends StageBase<Out, never> {
     super(name, undefined, { ...options, ownInputs: true });
   }
 
-
   /**
    * Inputs made before the stage was first read (its sources given at the call): an
    * owner's signal, inherited later, is passed on to them (C3). Inputs made once the stage
