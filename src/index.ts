@@ -61,3 +61,4 @@ export { catchError } from './core/operators/catch-error.js';
 export { retry, type RetryOptions } from './core/operators/retry.js';
 export type { MapOptions } from './core/operators/map.js';
 export { throttle } from './core/operators/throttle.js';
+export { switchMap } from './core/operators/switch-map.js';

@@ -34,8 +34,8 @@ export interface InputHost {
   inSourceContext<R>(fn: () => R): R;
   /** C3: a stop signal for one source, aborted when the stage stops. */
   handSignal(): AbortController;
-  /** Its source finished: the stage forgets the controller. */
-  releaseSignal(controller: AbortController): void;
+  /** Its source finished: the stage forgets the controller (aborted with `reason`, if given). */
+  releaseSignal(controller: AbortController, reason?: unknown): void;
 }
 
 type Opener = (signal: AbortSignal | undefined) => AsyncIterator<unknown>;
@@ -214,13 +214,14 @@ export class Input<T> {
 
   /**
    * C1: the source is finished (reported done, rejected, or closed): never closed again,
-   * by the stage or by the safety net (C7).
+   * by the stage or by the safety net (C7). C3: its close signal aborts now, with `reason`
+   * when the stage closes it while reading on (switchMap's previous inner).
    */
-  markFinished(): void {
+  markFinished(reason?: unknown): void {
     this.finished = true;
     this.opener = undefined;
     if (this.handed !== undefined) {
-      this.host.releaseSignal(this.handed);
+      this.host.releaseSignal(this.handed, reason);
       this.handed = undefined;
     }
     const hold = this.hold;
@@ -233,11 +234,12 @@ export class Input<T> {
   /**
    * C1: close the input exactly once, unless it finished, was never opened, or is borrowed.
    * The source did nothing wrong: it is closed `cancelled`, or `aborted` when the stage was.
+   * `signalReason`: what its close signal aborts with when the stage goes on without it.
    */
-  close(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+  close(exit: Exit, deadlineAt: number, signalReason?: unknown): Promise<unknown> | typeof NO_ERROR {
     const iterator = this.iterator;
     const finished = this.finished;
-    this.markFinished();
+    this.markFinished(signalReason);
     if (iterator === undefined || !this.owns) return NO_ERROR;
     if (finished) {
       // C4: an iterscope stage rejects a pending read at once on an abort and closes in the

@@ -281,16 +281,17 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * The source of `controller` finished (done or failed): the stage is done with it, so its
-   * signal aborts now, as it would when the stage stops, and the stage forgets it.
+   * The source of `controller` finished (done or failed), or the stage closed it and reads
+   * on (`reason`): the stage is done with it, so its signal aborts now, as it would when the
+   * stage stops, and the stage forgets it.
    * @internal
    */
-  releaseSignal(controller: AbortController): void {
+  releaseSignal(controller: AbortController, reason?: unknown): void {
     const ref = this.handed?.get(controller);
     if (ref === undefined) return;
     this.handed?.delete(controller);
     this.record.signals?.delete(ref);
-    controller.abort(this.closeSignalReason(COMPLETED));
+    controller.abort(reason ?? this.closeSignalReason(COMPLETED));
   }
 
   /** True while the stage is reading (pulled at least once, not stopping). */

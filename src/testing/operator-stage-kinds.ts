@@ -16,6 +16,7 @@ import {
   pairwise,
   pipe,
   startWith,
+  switchMap,
   takeUntil,
   throttle,
   type Source,
@@ -80,6 +81,13 @@ export function operatorStages(): StageKind[] {
         return x;
       }, { ...options, concurrency: 2 + (variant % 3), ordered: variant % 2 === 0 }))),
     // A window of 0 passes everything; one no scenario outlasts passes only the first item.
+    // Each item opens an inner from the scenario's pool; the next item closes the running
+    // one first (C1, C4: awaited), so inners are closed while the stage reads on.
+    stageKind('switchMap', (source, { variant, options, probe, error }) =>
+      pipe(asSource(source), switchMap((_x: number, i) => {
+        if (variant % 4 === 3 && i === 1) throw error('callback', i);
+        return probe() as Source<number>;
+      }, options))),
     stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
   ];
 }

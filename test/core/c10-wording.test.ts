@@ -19,6 +19,7 @@ import {
   takeUntil,
   takeWhile,
   throttle,
+  switchMap,
   tap,
   timeout,
   withCleanup,
@@ -50,6 +51,7 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['catchError', (o) => catchError(() => [], o)],
   ['retry', (o) => retry({ count: 1, ...o })],
   ['throttle', (o) => throttle(10, o)],
+  ['switchMap', (o) => switchMap(() => [], o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */

@@ -5,6 +5,7 @@ import {
   concat,
   configure,
   flatMap,
+  switchMap,
   map,
   merge,
   pipe,
@@ -160,6 +161,7 @@ describe('C7 abandonment of multi-source stages parked on a foreign source', () 
     ['race', () => race(parked(), parked()), false],
     ['buffered', () => pipe(parked(), buffered(2)), false],
     ['flatMap', (other) => pipe(other, flatMap(() => parked())), true],
+    ['switchMap', (other) => pipe(other, switchMap(() => parked())), true],
   ];
   for (const [name, build, closesOther] of cases) {
     it(`${name}: reported abandoned, and its sources closed`, async () => {

@@ -1,5 +1,5 @@
-import { NO_ERROR, suppress } from '../errors.js';
-import type { Exit } from '../exit.js';
+import { NO_ERROR, suppress, withoutStack } from '../errors.js';
+import { CANCELLED, type Exit } from '../exit.js';
 import type { Input, InputSink } from '../input.js';
 import type { Operator } from '../operator.js';
 import { classify, type Source } from '../source.js';
@@ -14,7 +14,8 @@ interface Ready {
   readonly value: unknown;
 }
 
-class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<unknown> {
+/** @internal */
+export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<unknown> {
   private readonly outer: Input<unknown>;
   private outerDone = false;
   private readonly inners = new Set<Input<unknown>>();
@@ -27,15 +28,26 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
    * belongs to the stream it came from, as the traced source's own steps do.
    */
   private readonly scope: SourceScope | undefined;
+  /**
+   * switchMap: the previous inner's close, while it runs. The next inner opens after it
+   * settles; the stage's own close waits for it before closing the outer source (C4).
+   */
+  private switching: Promise<unknown> | undefined;
 
+  /**
+   * `switches`: switchMap. One inner at a time; the outer source is read on while it runs,
+   * and its next item closes the inner (C1, the close awaited) before `fn` opens the next.
+   */
   constructor(
     source: Source<T>,
     private readonly fn: (value: T, index: number) => Source<U>,
     private readonly concurrency: number,
     options: StageOptions | undefined,
+    private readonly switches = false,
   ) {
-    const classified = classify('flatMap', source);
-    super('flatMap', options);
+    const name = switches ? 'switchMap' : 'flatMap';
+    const classified = classify(name, source);
+    super(name, options);
     this.scope = sourceScopeOf(source);
     this.outer = this.inputOf(classified, -1, this);
   }
@@ -57,7 +69,7 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
       else this.emit(ready.value as U);
       return;
     }
-    if (this.outerDone && this.inners.size === 0) {
+    if (this.outerDone && this.inners.size === 0 && this.switching === undefined) {
       this.finish(false);
       return;
     }
@@ -70,9 +82,13 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
     this.readOuter();
   }
 
-  /** Open another inner while there is room for one (concurrency) and someone waits. */
+  /**
+   * Open another inner while there is room for one (concurrency) and someone waits.
+   * switchMap reads the outer source beside its inner, except while it switches.
+   */
   private readOuter(): void {
-    if (this.wanted && !this.outerDone && !this.outer.reading && this.inners.size < this.concurrency) {
+    const room = this.switches ? this.switching === undefined : this.inners.size < this.concurrency;
+    if (this.wanted && room && !this.outerDone && !this.outer.reading) {
       this.outer.read(this.sourceSignal);
     }
   }
@@ -89,11 +105,14 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
       if (done) {
         this.outerDone = true;
         this.finishIfDrained();
+      } else if (this.switches && this.inners.size > 0) {
+        this.switchTo((result as IteratorYieldResult<T>).value);
       } else {
         this.openInner((result as IteratorYieldResult<T>).value);
       }
       return;
     }
+    if (!this.inners.has(child)) return; // switchMap: an item from the inner it closed, dropped
     if (done) {
       this.inners.delete(child);
       if (!this.finishIfDrained()) this.readOuter();
@@ -126,9 +145,46 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
     }
   }
 
+  /**
+   * switchMap: close the running inner (C1: the stage owns it; C3: its close signal aborts
+   * first, so its I/O is cancelled), wait for the close, then open the next inner. Items it
+   * had ready are dropped; an error it had ready stays, to be delivered (C5). A close error
+   * fails the stage, as any source's error would.
+   */
+  private switchTo(value: T): void {
+    const previous = [...this.inners];
+    this.inners.clear();
+    this.ready.splice(0, this.ready.length, ...this.ready.filter((r) => r.failed));
+    let closing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
+    for (const inner of previous) {
+      const one = inner.close(CANCELLED, this.deadline(), switchReason());
+      if (one !== NO_ERROR) closing = one;
+    }
+    if (closing === NO_ERROR) {
+      this.openInner(value);
+      return;
+    }
+    this.switching = closing;
+    // C7: held weakly: a previous inner whose close hangs (up to its deadline) must not keep
+    // an abandoned stage alive.
+    const ref = new WeakRef(this);
+    void closing.then((error) => {
+      ref.deref()?.switched(closing, value, error);
+    });
+  }
+
+  /** switchMap: the previous inner's close settled (with `error`, or NO_ERROR). */
+  private switched(closing: Promise<unknown>, value: T, error: unknown): void {
+    if (this.switching !== closing) return; // the stage stopped: its close took this one over
+    this.switching = undefined;
+    if (!this.isOpen) return;
+    if (error !== NO_ERROR) this.callbackFailed(error);
+    else this.openInner(value);
+  }
+
   /** Finish if the outer source and every inner are done; true if it did. */
   private finishIfDrained(): boolean {
-    if (this.wanted && this.outerDone && this.inners.size === 0) {
+    if (this.wanted && this.outerDone && this.inners.size === 0 && this.switching === undefined) {
       this.wanted = false;
       this.finish(false);
       return true;
@@ -142,7 +198,10 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
       return;
     }
     if (child === this.outer) this.outerDone = true;
-    else this.inners.delete(child);
+    else if (!this.inners.delete(child)) {
+      this.lateError(error); // switchMap: the inner it closed failed: expected when it is the stop, reported otherwise
+      return;
+    }
     if (this.wanted) {
       this.wanted = false;
       this.sourceFailed(error, child.iterator);
@@ -159,6 +218,17 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
     for (const r of this.ready) if (r.failed) this.lateError(r.value); // C5: never delivered, reported
     this.ready.length = 0;
+    const switching = this.switching;
+    if (switching !== undefined) {
+      // C4: switchMap was closing its previous inner: that close finishes before the outer
+      // source closes, and its error is this close's (C5).
+      this.switching = undefined;
+      return switching.then((switchError) => {
+        const rest = this.closeChildren(exit, deadlineAt);
+        if (rest === NO_ERROR) return switchError;
+        return rest.then((error) => suppress(error, switchError));
+      });
+    }
     const inners = closeAll(this.inners, exit, deadlineAt, this.stageName);
     if (inners === NO_ERROR) return closeAll([this.outer], exit, deadlineAt, this.stageName);
     return inners.then((innerError) => {
@@ -167,6 +237,11 @@ class FlatMapStage<T, U> extends InputsStage<U, unknown> implements InputSink<un
       return outer.then((outerError) => suppress(outerError, innerError));
     });
   }
+}
+
+/** C3: what switchMap's previous inner's close signal aborts with (an `AbortError`: expected, never reported). */
+function switchReason(): DOMException {
+  return withoutStack(() => new DOMException('iterscope: switchMap closed the previous inner source for the next item', 'AbortError'));
 }
 
 /**
