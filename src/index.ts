@@ -62,3 +62,5 @@ export { retry, type RetryOptions } from './core/operators/retry.js';
 export type { MapOptions } from './core/operators/map.js';
 export { throttle } from './core/operators/throttle.js';
 export { switchMap } from './core/operators/switch-map.js';
+export { share, type Shared, type ShareOptions } from './core/sources/share.js';
+export { tee } from './core/sources/tee.js';

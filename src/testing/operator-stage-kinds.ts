@@ -13,11 +13,15 @@ import {
   dropWhile,
   endWith,
   map,
+  merge,
   pairwise,
+  zip,
   pipe,
+  share,
   startWith,
   switchMap,
   takeUntil,
+  tee,
   throttle,
   type Source,
 } from 'iterscope';
@@ -88,6 +92,18 @@ export function operatorStages(): StageKind[] {
         if (variant % 4 === 3 && i === 1) throw error('callback', i);
         return probe() as Source<number>;
       }, options))),
+    // Two consumers of the source, read side by side: it is closed once, when the second
+    // leaves (C1); each branch may lag the other by `bufferSize` items. The signal goes to
+    // the consumers and to the stage that reads them (zip and merge take none of their own,
+    // and an item one branch read before an abort may wait there: C3 rule 1).
+    stageKind('tee', (source, { variant, options }) =>
+      pipe(zip(...tee(asSource(source), 2, { ...options, bufferSize: 1 + (variant % 3) })), map(([first]: number[]) => first ?? -1, options))),
+    stageKind('share', (source, { variant, options, signal }) => {
+      // Both consumers join before anything is read (merge owns them from the start, so a
+      // close before the first read still reaches the source through the last one leaving).
+      const shared = share(asSource(source), { ...options, bufferSize: 1 + (variant % 2) });
+      return pipe(merge(shared[Symbol.asyncIterator](), shared[Symbol.asyncIterator]()), abortable(signal));
+    }),
     stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
   ];
 }

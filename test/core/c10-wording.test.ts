@@ -20,6 +20,8 @@ import {
   takeWhile,
   throttle,
   switchMap,
+  share,
+  tee,
   tap,
   timeout,
   withCleanup,
@@ -52,6 +54,8 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['retry', (o) => retry({ count: 1, ...o })],
   ['throttle', (o) => throttle(10, o)],
   ['switchMap', (o) => switchMap(() => [], o)],
+  ['share', (o) => share([], o)],
+  ['tee', (o) => tee([], 2, o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
@@ -121,8 +125,10 @@ describe('C10: one wording for each kind of range', () => {
     expect(words).toBe('expected `…` to be a whole number from 0 up, or Infinity');
   });
 
-  it('sizes (1 up, finite): buffered(0), buffered(-1), buffered(1.5), buffered(Infinity) and batch(0) say the same', () => {
-    const words = sameWording([0, -1, 1.5, Infinity].flatMap((n) => [() => buffered(n), () => batch(n)]));
+  it('sizes (1 up, finite): buffered, batch, tee and share\'s bufferSize with 0, -1, 1.5 and Infinity say the same', () => {
+    const words = sameWording(
+      [0, -1, 1.5, Infinity].flatMap((n) => [() => buffered(n), () => batch(n), () => tee([], n), () => share([], { bufferSize: n })]),
+    );
     expect(words).toBe('expected `…` to be a whole number from 1 up');
   });
 

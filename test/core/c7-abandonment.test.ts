@@ -6,6 +6,9 @@ import {
   configure,
   flatMap,
   switchMap,
+  share,
+  tee,
+  type Stage,
   map,
   merge,
   pipe,
@@ -177,6 +180,50 @@ describe('C7 abandonment of multi-source stages parked on a foreign source', () 
       if (closesOther) expect(other.calls.return).toBe(1);
     });
   }
+});
+
+describe('C7: consumers of a shared source', () => {
+  it('a tee branch dropped unfinished is reported and no longer holds the others back', async () => {
+    const src = probe({ name: 'src' });
+    const kept = await (async () => {
+      // The second branch is never read: one item behind, its buffer full, it would hold the source back.
+      const [k] = tee(src, 2, { bufferSize: 1 }) as [Stage<number>, Stage<number>];
+      expect(await k.next()).toEqual({ done: false, value: 0 });
+      return k;
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports()).toEqual([{ type: 'abandoned', stage: 'tee', createdAt: undefined }]);
+    expect(await kept.next()).toEqual({ done: false, value: 1 });
+    expect(await kept.next()).toEqual({ done: false, value: 2 });
+    expect(src.calls.return).toBe(0);
+    await kept.return();
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('a consumer dropped before reading the source error: the error is reported, not lost (C5)', async () => {
+    const error = new Error('nobody read this');
+    await (async () => {
+      const [a] = tee(probe({ throwAt: 1, error }), 2) as [Stage<number>, Stage<number>]; // the second never reads it
+      await a.next();
+      await a.next().catch(() => undefined);
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'late-error'));
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([{ type: 'late-error', stage: 'tee', error }]);
+    expect(abandonedReports()).toEqual([]); // the source had ended: nothing was left open
+  });
+
+  it('every consumer of a share dropped: the source is closed', async () => {
+    const src = probe({ name: 'src' });
+    await (async () => {
+      const shared = share(src);
+      const a = shared[Symbol.asyncIterator]();
+      const b = shared[Symbol.asyncIterator]();
+      await Promise.all([a.next(), b.next()]);
+    })();
+    await collectUntil(() => src.calls.return > 0 && abandonedReports().length >= 2);
+    expect(src.calls.return).toBe(1);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['share', 'share']);
+  });
 });
 
 describe('C7: an error kept for the consumer does not keep its stage alive', () => {

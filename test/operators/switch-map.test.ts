@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channel, pipe, switchMap, toArray, type Source } from 'iterscope';
+import { channel, flatMap, pipe, switchMap, toArray, type Source } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { probe, probeIterable, recordReports, settleAll, signalSource, ticks } from '../helpers/probe.js';
 
@@ -77,6 +77,28 @@ describe('switchMap', () => {
     await stage.return();
     await settleAll();
     expect(recorded.reports).toEqual([]);
+  });
+
+  it('C3: a switch after an abort fired, before the close reached the stage, hands the abort reason on', async () => {
+    const outer = channel<number>({ capacity: Infinity });
+    const inner0 = signalSource(1);
+    const controller = new AbortController();
+    const slow = probe({ name: 'slow', parkAt: 0, returnTicks: 20 });
+    // flatMap closes its own inner first (20 ticks), then switchMap: the next item lands in between.
+    const stage = pipe(
+      outer.stream,
+      switchMap((x: number) => (x === 0 ? inner0 : [x])),
+      flatMap(() => slow, { signal: controller.signal, concurrency: 2 }),
+    );
+    void outer.push(0);
+    const pending = outcome(stage.next());
+    await ticks(10);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    void outer.push(1);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await settleAll();
+    expect(inner0.signals[0]?.reason).toBe(reason);
   });
 
   it('C3: an abort while switching rejects the pending next() with the reason and closes everything once', async () => {

@@ -156,8 +156,11 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
     this.inners.clear();
     this.ready.splice(0, this.ready.length, ...this.ready.filter((r) => r.failed));
     let closing: Promise<unknown> | typeof NO_ERROR = NO_ERROR;
+    // C3: an abort that has fired but not reached this stage yet is still the reason.
+    const signal = this.sourceSignal;
+    const reason: unknown = signal?.aborted === true ? signal.reason : switchReason();
     for (const inner of previous) {
-      const one = inner.close(CANCELLED, this.deadline(), switchReason());
+      const one = inner.close(CANCELLED, this.deadline(), reason);
       if (one !== NO_ERROR) closing = one;
     }
     if (closing === NO_ERROR) {
