@@ -61,3 +61,5 @@ export { catchError } from './core/operators/catch-error.js';
 export { retry, type RetryOptions } from './core/operators/retry.js';
 export type { MapOptions } from './core/operators/map.js';
 export { throttle } from './core/operators/throttle.js';
+export { debounce } from './core/operators/debounce.js';
+export { batchTime } from './core/operators/batch-time.js';
