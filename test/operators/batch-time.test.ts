@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { batchTime, map, pipe, tap, toArray, type Stage } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
-import { recordReports, ticks } from '../helpers/probe.js';
+import { recordReports, signalSource, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -142,6 +142,20 @@ describe('batchTime (fake clock: nothing sleeps)', () => {
     src.fail(abortError);
     expect(await first).toEqual({ ok: false, value: abortError });
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('C3: a source that takes a signal is told of the stop while its read ahead is parked; nothing is reported', async () => {
+    const src = signalSource(1);
+    const stage = pipe(src, batchTime(60_000, 10));
+    void stage.next().catch(() => undefined);
+    await ticks(10); // item 0 is held; the read ahead is parked on the signal
+    await stage.return();
+    const signal = src.signals[0];
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as Error).name).toBe('AbortError');
+    expect((signal?.reason as Error).message).toBe('iterscope: batchTime stopped (cancelled)');
+    await ticks(5);
+    expect(recorded.reports).toEqual([]);
   });
 
   describe('the timer is cleared on every stop', () => {

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { debounce, pipe, tap, toArray, type Stage } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
-import { probe, recordReports, ticks } from '../helpers/probe.js';
+import { probe, recordReports, signalSource, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -117,6 +117,20 @@ describe('debounce (fake clock: nothing sleeps)', () => {
     await ticks(5); // the close has settled: no deadline timer either
     expect(src.calls.return).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('C3: a source that takes a signal is told of the stop while its read ahead is parked; nothing is reported', async () => {
+    const src = signalSource(1);
+    const stage = pipe(src, debounce(60_000));
+    void stage.next().catch(() => undefined);
+    await ticks(10); // item 0 is held; the read ahead is parked on the signal
+    await stage.return();
+    const signal = src.signals[0];
+    expect(signal?.aborted).toBe(true);
+    expect((signal?.reason as Error).name).toBe('AbortError');
+    expect((signal?.reason as Error).message).toBe('iterscope: debounce stopped (cancelled)');
+    await ticks(5);
+    expect(recorded.reports).toEqual([]);
   });
 
   describe('the timer is cleared on every stop', () => {
