@@ -49,6 +49,10 @@ class BatchTimeStage<T> extends TimedStage<T[], T> {
  * once and drops the partial batch, as on `return()`.
  *
  * Time comes from the global `setTimeout`, so fake timers (`vi.useFakeTimers()`) drive it.
+ * A source that is always ready (an array, a synchronous generator) delivers its items
+ * within one turn of the event loop, before any timer can fire: its batches are closed by
+ * `max` alone (with `max` Infinity, one batch of everything; a source that is always ready
+ * and never ends then keeps the stage reading, as it would keep a `for` loop running).
  *
  * @param ms - The longest a batch waits after its first item: a finite number of
  * milliseconds from 0 up.

@@ -49,8 +49,9 @@ class DebounceStage<T> extends TimedStage<T, T> {
  * once and drops the held item, as on `return()`.
  *
  * Time comes from the global `setTimeout`, so fake timers (`vi.useFakeTimers()`) drive it.
- * A source that is always ready (an array) delivers its items within one turn of the event
- * loop, before any timer can fire: only its last item passes.
+ * A source that is always ready (an array, a synchronous generator) delivers its items
+ * within one turn of the event loop, before any timer can fire: only its last item passes
+ * (and one that never ends keeps the stage reading, as it would keep a `for` loop running).
  *
  * @param ms - The quiet period: a finite number of milliseconds from 0 up.
  * @param options - `signal` and `closeTimeout`, as for `aclosing`.
