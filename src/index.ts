@@ -64,3 +64,5 @@ export { throttle } from './core/operators/throttle.js';
 export { switchMap } from './core/operators/switch-map.js';
 export { share, type Shared, type ShareOptions } from './core/sources/share.js';
 export { tee } from './core/sources/tee.js';
+export { debounce } from './core/operators/debounce.js';
+export { batchTime } from './core/operators/batch-time.js';

@@ -43,7 +43,7 @@ const RANGES = {
   count: { type: 'a number', text: 'a whole number from 0 up, or Infinity', min: 0, whole: true, infinite: true },
   /** buffered's size, batch's count: something to allocate, so finite. */
   size: { type: 'a number', text: 'a whole number from 1 up', min: 1, whole: true, infinite: false },
-  /** How many things at once (flatMap, map). */
+  /** How many things at once (flatMap, map), or at most (batchTime's max). */
   concurrency: { type: 'a number', text: 'a whole number from 1 up, or Infinity', min: 1, whole: true, infinite: true },
   /** A deadline that may be "never" (closeTimeout). */
   duration: {

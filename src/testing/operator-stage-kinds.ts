@@ -7,7 +7,9 @@
 import {
   abortable,
   batch,
+  batchTime,
   catchError,
+  debounce,
   distinct,
   distinctUntilChanged,
   dropWhile,
@@ -105,5 +107,14 @@ export function operatorStages(): StageKind[] {
       return pipe(merge(shared[Symbol.asyncIterator](), shared[Symbol.asyncIterator]()), abortable(signal));
     }),
     stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
+    // A wait of 0 fires once the microtask queue is quiet (the harness turns the event loop
+    // then); one no scenario outlasts holds each item until the source ends. Both read
+    // ahead while the timer runs, and must leave no timer behind on any stop.
+    stageKind('debounce', (source, { variant, options }) => pipe(asSource(source), debounce(variant % 2 === 0 ? 0 : 60_000, options))),
+    // Batches closed by count (max 1 or 2), by a timer of 0, or only by the source's end.
+    stageKind('batchTime', (source, { variant, options }) => {
+      const [ms, max] = ([[0, 2], [60_000, 1], [60_000, 2], [0, Infinity]] as const)[variant % 4] ?? [0, 2];
+      return pipe(pipe(asSource(source), batchTime(ms, max, options)), map((items: number[]) => items.length));
+    }),
   ];
 }

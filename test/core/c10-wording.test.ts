@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   abortable,
   batch,
+  batchTime,
   buffered,
   catchError,
+  debounce,
   distinct,
   distinctUntilChanged,
   dropWhile,
@@ -56,6 +58,8 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['switchMap', (o) => switchMap(() => [], o)],
   ['share', (o) => share([], o)],
   ['tee', (o) => tee([], 2, o)],
+  ['debounce', (o) => debounce(10, o)],
+  ['batchTime', (o) => batchTime(10, 2, o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */
@@ -132,13 +136,13 @@ describe('C10: one wording for each kind of range', () => {
     expect(words).toBe('expected `…` to be a whole number from 1 up');
   });
 
-  it('concurrency (1 up, or Infinity): flatMap with 0 and -1 says the same', () => {
-    const words = sameWording([0, -1, 2.5].map((n) => () => flatMap(() => [], { concurrency: n })));
+  it('concurrency (1 up, or Infinity): flatMap with 0 and -1, and the max of batchTime, say the same', () => {
+    const words = sameWording([0, -1, 2.5].flatMap((n) => [() => flatMap(() => [], { concurrency: n }), () => batchTime(10, n)]));
     expect(words).toBe('expected `…` to be a whole number from 1 up, or Infinity');
   });
 
   it('timer delays (finite, 0 up): timeout(-1) and timeout(Infinity) say the same', () => {
-    const words = sameWording([-1, Infinity].flatMap((n) => [() => timeout(n), () => throttle(n)]));
+    const words = sameWording([-1, Infinity].flatMap((n) => [() => timeout(n), () => throttle(n), () => debounce(n), () => batchTime(n, 2)]));
     expect(words).toBe('expected `…` to be a finite number of milliseconds from 0 up');
   });
 

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   aclosing,
+  batchTime,
   buffered,
   concat,
   configure,
+  debounce,
   flatMap,
   switchMap,
   share,
@@ -163,6 +165,8 @@ describe('C7 abandonment of multi-source stages parked on a foreign source', () 
     ['merge', (other) => merge(parked(), other), true],
     ['race', () => race(parked(), parked()), false],
     ['buffered', () => pipe(parked(), buffered(2)), false],
+    ['debounce', () => pipe(parked(), debounce(60_000)), false],
+    ['batchTime', () => pipe(parked(), batchTime(60_000, 2)), false],
     ['flatMap', (other) => pipe(other, flatMap(() => parked())), true],
     ['switchMap', (other) => pipe(other, switchMap(() => parked())), true],
   ];

@@ -1,7 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   aclosing,
+  batchTime,
   borrow,
+  debounce,
   filter,
   map,
   pipe,
@@ -124,5 +126,13 @@ describe('typed pipe', () => {
   it('operators that take no callback pick up the item type from the step before', () => {
     expectTypeOf(pipe(numbers(), map((x) => x), filter(() => true), take(3), withCleanup(() => undefined))).toEqualTypeOf<Stage<number>>();
     expectTypeOf(pipe(numbers(), take<number>(3), take(1))).toEqualTypeOf<Stage<number>>();
+  });
+
+  it('the timed operators keep the item type (debounce) or make arrays of it (batchTime)', () => {
+    expectTypeOf(pipe(numbers(), debounce(10))).toEqualTypeOf<Stage<number>>();
+    expectTypeOf(pipe(numbers(), batchTime(10, 5))).toEqualTypeOf<Stage<number[]>>();
+    expectTypeOf(pipe(numbers(), debounce(10), batchTime(10, 5), map((xs) => xs.length))).toEqualTypeOf<Stage<number>>();
+    // @ts-expect-error: batchTime passes number[], not number
+    pipe(numbers(), batchTime(10, 5), map((x: number) => x + 1));
   });
 });

@@ -42,7 +42,9 @@ if (g.gc === undefined && g.Bun !== undefined) {
     bun.gc(true);
   };
 }
-g.setImmediate ??= (fn) => setTimeout(fn, 0);
+// The real setTimeout, taken now: a test that fakes timers still turns the event loop with it.
+const realSetTimeout = setTimeout;
+g.setImmediate ??= (fn) => realSetTimeout(fn, 0);
 
 if (!isBrowser && g.process !== undefined) {
   g.process.on('unhandledRejection', unhandled);

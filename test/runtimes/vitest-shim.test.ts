@@ -64,8 +64,11 @@ describe('the runtime-neutral expect', () => {
     expect(globalThis.AbortController).not.toBe(spy);
 
     expect(() => {
+      shimVi.useFakeTimers({ toFake: ['setInterval'] });
+    }).toThrow(/fakes only Date, setTimeout and clearTimeout/);
+    expect(() => {
       shimVi.useFakeTimers({ toFake: ['setTimeout'] });
-    }).toThrow(/fakes only Date/);
+    }).toThrow(/together/);
     shimVi.useFakeTimers({ toFake: ['Date'] });
     try {
       shimVi.setSystemTime(1_000);
@@ -76,5 +79,37 @@ describe('the runtime-neutral expect', () => {
       shimVi.useRealTimers();
     }
     expect(Date.now()).toBeGreaterThan(1_000_000);
+  });
+
+  it('vi: fake timers fire in time order as the clock is moved, cleared ones never, and real timers come back', async () => {
+    const realSetTimeout = globalThis.setTimeout;
+    shimVi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const fired: string[] = [];
+    try {
+      expect(globalThis.setTimeout).not.toBe(realSetTimeout);
+      setTimeout(() => fired.push('b'), 20);
+      setTimeout((x: string) => fired.push(x), 10, 'a');
+      setTimeout(() => fired.push('b2'), 20);
+      clearTimeout(setTimeout(() => fired.push('cleared'), 5));
+      expect(shimVi.getTimerCount()).toBe(3);
+      shimVi.advanceTimersByTime(9);
+      expect(fired).toEqual([]);
+      shimVi.advanceTimersByTime(1);
+      expect(fired).toEqual(['a']);
+      // A timer set by a timer counts from the time it was set; promise reactions run between timers.
+      setTimeout(() => {
+        void Promise.resolve().then(() => fired.push('reaction'));
+        setTimeout(() => fired.push('chained'), 5);
+      }, 5);
+      await shimVi.advanceTimersByTimeAsync(9);
+      expect(fired).toEqual(['a', 'reaction']);
+      await shimVi.advanceTimersByTimeAsync(1); // at 20: the two set first, then the chained one
+      expect(fired).toEqual(['a', 'reaction', 'b', 'b2', 'chained']);
+      expect(shimVi.getTimerCount()).toBe(0);
+    } finally {
+      shimVi.useRealTimers();
+    }
+    expect(globalThis.setTimeout).toBe(realSetTimeout);
+    expect(() => shimVi.getTimerCount()).toThrow(/useFakeTimers/);
   });
 });

@@ -299,7 +299,7 @@ expect.any = (type: unknown): Asymmetric => ({
 });
 
 // ---------------------------------------------------------------------------------------
-// vi: mocks, spies and a fake Date (what the tests use of it, no more)
+// vi: mocks, spies, a fake Date and fake timers (what the tests use of them, no more)
 
 interface Mock {
   (...args: unknown[]): unknown;
@@ -346,6 +346,55 @@ class FakeDate extends RealDate {
   }
 }
 
+// The shim's own timers (test timeouts, turns of the event loop) always use the real ones.
+const realSetTimeout = globalThis.setTimeout;
+const realClearTimeout = globalThis.clearTimeout;
+
+/**
+ * Fake `setTimeout`/`clearTimeout` on a clock of their own that only `advanceTimersByTime`
+ * moves, as vitest's are: a timer fires when the clock passes its time, in time order
+ * (then in the order they were set).
+ */
+interface FakeTimer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: (...args: unknown[]) => void;
+  readonly args: unknown[];
+}
+const fakeTimers = new Map<number, FakeTimer>();
+let clock = 0;
+let lastTimerId = 0;
+let timersFaked = false;
+
+function fakeSetTimeout(fn: (...args: unknown[]) => void, ms = 0, ...args: unknown[]): number {
+  const id = ++lastTimerId;
+  fakeTimers.set(id, { at: clock + Math.max(0, ms || 0), seq: id, fn, args });
+  return id;
+}
+
+function fakeClearTimeout(id: unknown): void {
+  if (typeof id === 'number') fakeTimers.delete(id);
+}
+
+/** The next timer due by `until`, removed from the set, or undefined. */
+function nextDue(until: number): FakeTimer | undefined {
+  let next: [number, FakeTimer] | undefined;
+  for (const entry of fakeTimers) {
+    const timer = entry[1];
+    if (timer.at > until) continue;
+    if (next === undefined || timer.at < next[1].at || (timer.at === next[1].at && timer.seq < next[1].seq)) next = entry;
+  }
+  if (next === undefined) return undefined;
+  fakeTimers.delete(next[0]);
+  return next[1];
+}
+
+function requireFakeTimers(name: string): void {
+  if (!timersFaked) throw new TypeError(`vi.${name}: call vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }) first`);
+}
+
+const FAKEABLE = new Set(['Date', 'setTimeout', 'clearTimeout']);
+
 export const vi = {
   fn(impl: (...args: unknown[]) => unknown = () => undefined): Mock {
     return mockOf(impl, () => undefined);
@@ -360,22 +409,71 @@ export const vi = {
     target[key] = spy;
     return spy;
   },
-  /** Only `toFake: ['Date']`: the tests fake nothing else, and nothing else is faked here. */
+  /** `toFake` is required, from `Date`, `setTimeout` and `clearTimeout`: the tests fake nothing else. */
   useFakeTimers(options?: { toFake?: readonly string[] }): void {
     const faked = options?.toFake ?? [];
-    if (faked.length !== 1 || faked[0] !== 'Date') {
-      throw new TypeError(`vi.useFakeTimers: the runtime shim fakes only Date (toFake: ['Date']), got ${show(faked)}`);
+    if (faked.length === 0 || faked.some((name) => !FAKEABLE.has(name))) {
+      throw new TypeError(`vi.useFakeTimers: the runtime shim fakes only Date, setTimeout and clearTimeout (toFake), got ${show(faked)}`);
     }
-    fakeNow = RealDate.now();
-    globalThis.Date = FakeDate as DateConstructor;
+    if (faked.includes('setTimeout') !== faked.includes('clearTimeout')) {
+      throw new TypeError('vi.useFakeTimers: the runtime shim fakes setTimeout and clearTimeout together');
+    }
+    if (faked.includes('Date')) {
+      fakeNow = RealDate.now();
+      globalThis.Date = FakeDate as DateConstructor;
+    }
+    if (faked.includes('setTimeout')) {
+      timersFaked = true;
+      fakeTimers.clear();
+      clock = 0;
+      globalThis.setTimeout = fakeSetTimeout as unknown as typeof setTimeout;
+      globalThis.clearTimeout = fakeClearTimeout;
+    }
   },
   setSystemTime(time: number | Date): void {
     if (globalThis.Date !== FakeDate) throw new TypeError('vi.setSystemTime: call vi.useFakeTimers first');
     fakeNow = typeof time === 'number' ? time : time.getTime();
   },
+  /** Move the fake clock on by `ms`, firing every timer due on the way, in order. */
+  advanceTimersByTime(ms: number): void {
+    requireFakeTimers('advanceTimersByTime');
+    const until = clock + ms;
+    for (let timer = nextDue(until); timer !== undefined; timer = nextDue(until)) {
+      clock = timer.at;
+      timer.fn(...timer.args);
+    }
+    clock = until;
+  },
+  /** As `advanceTimersByTime`, letting promise reactions run before each timer and after the last. */
+  async advanceTimersByTimeAsync(ms: number): Promise<void> {
+    requireFakeTimers('advanceTimersByTimeAsync');
+    const until = clock + ms;
+    const turn = (): Promise<void> =>
+      new Promise((resolve) => {
+        realSetTimeout(resolve, 0);
+      });
+    await turn();
+    for (let timer = nextDue(until); timer !== undefined; timer = nextDue(until)) {
+      clock = timer.at;
+      timer.fn(...timer.args);
+      await turn();
+    }
+    clock = until;
+  },
+  /** How many fake timers are set and have neither fired nor been cleared. */
+  getTimerCount(): number {
+    requireFakeTimers('getTimerCount');
+    return fakeTimers.size;
+  },
   useRealTimers(): void {
     fakeNow = undefined;
     globalThis.Date = RealDate;
+    if (timersFaked) {
+      timersFaked = false;
+      fakeTimers.clear();
+      globalThis.setTimeout = realSetTimeout;
+      globalThis.clearTimeout = realClearTimeout;
+    }
   },
 };
 
@@ -391,12 +489,12 @@ export function unhandled(reason: unknown): void {
 function withTimeout(promise: Promise<unknown>, ms: number, name: string): Promise<unknown> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => {
+    timer = realSetTimeout(() => {
       reject(new Error(`${name}: timed out after ${String(ms)} ms`));
     }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => {
-    clearTimeout(timer);
+    realClearTimeout(timer);
   });
 }
 
@@ -421,7 +519,7 @@ export interface Summary {
 export async function run(options: { readonly skip?: Readonly<Record<string, string>>; readonly log: (line: string) => void }): Promise<Summary> {
   let passed = 0;
   const failures: string[] = [];
-  const yieldTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+  const yieldTurn = (): Promise<void> => new Promise((resolve) => realSetTimeout(resolve, 0));
   for (const t of tests) {
     const name = fullName(t.suite, t.name);
     if (options.skip !== undefined && Object.keys(options.skip).some((part) => name.includes(part))) {

@@ -2,17 +2,12 @@ import { NO_ERROR, TimeoutError } from '../errors.js';
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
+import { StageTimer } from '../timer.js';
 import { checkRange, checkStageOptions } from '../validate.js';
 
-/** The running timer, in an object the safety net's finalizer can hold without the stage. */
-interface TimerSlot {
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
 class TimeoutStage<T> extends StageBase<T, T> {
-  private readonly slot: TimerSlot = { timer: undefined };
-  /** C7: the timer holds the stage weakly, so an abandoned stage is still collected. */
-  private readonly self = new WeakRef<TimeoutStage<T>>(this);
+  /** C7: holds the stage weakly, cleared by the safety net (timer.ts). */
+  private readonly timer = new StageTimer(this);
 
   constructor(
     source: Source<T>,
@@ -20,18 +15,15 @@ class TimeoutStage<T> extends StageBase<T, T> {
     options: StageOptions | undefined,
   ) {
     super('timeout', source, options);
-    // C7: an abandoned stage's timer is cleared with it (the record holds the slot only).
-    (this.record.finalizers ??= []).push(clearSlot(this.slot));
   }
 
   protected override pull(): void {
-    this.slot.timer = setTimeout(fire, this.ms, this.self);
+    this.timer.start(this.ms);
     super.pull();
   }
 
   protected override step(value: T): T {
-    clearTimeout(this.slot.timer);
-    this.slot.timer = undefined;
+    this.timer.clear();
     return value;
   }
 
@@ -41,28 +33,14 @@ class TimeoutStage<T> extends StageBase<T, T> {
    * abort (C2, C3); sources that took the close signal see it aborted with that reason.
    * @internal
    */
-  timedOut(): void {
-    this.slot.timer = undefined;
+  timerFired(): void {
     if (this.isOpen) this.abortNow(new TimeoutError(this.ms));
   }
 
   protected override closeChildren(): typeof NO_ERROR {
-    clearTimeout(this.slot.timer);
-    this.slot.timer = undefined;
+    this.timer.clear();
     return NO_ERROR;
   }
-}
-
-/** Module-level, so the timer holds the stage's WeakRef and never the stage (C7). */
-function fire(self: WeakRef<{ timedOut(): void }>): void {
-  self.deref()?.timedOut();
-}
-
-function clearSlot(slot: TimerSlot): () => void {
-  return () => {
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
-  };
 }
 
 /**
