@@ -13,6 +13,6 @@ export { NO_ERROR, suppress, aggregate } from './errors.js';
 export { exitForSource, CANCELLED, COMPLETED, ABANDONED } from './exit.js';
 export { report } from './report.js';
 export { classify, isThenable } from './source.js';
-export { describe, checkCount, checkDuration, checkFunction, checkOptions, checkSignal } from './validate.js';
+export { describe, checkCount, checkDuration, checkFunction, checkKnownKeys, checkOptions, checkRange, checkSignal, checkStageOptions } from './validate.js';
 export { acceptsFusion } from './operators/fused.js';
 export { kSourceScope, sourceScopeOf, type SourceScope } from './source-scope.js';
