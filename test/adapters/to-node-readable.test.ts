@@ -350,6 +350,44 @@ describe('toNodeReadable: errors and abort (C3, C5)', () => {
   });
 });
 
+describe('toNodeReadable: abandonment (C7)', () => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+
+  async function collectUntil(done: () => boolean): Promise<void> {
+    for (let i = 0; i < 30 && !done(); i++) {
+      gc?.();
+      await turns(1);
+    }
+  }
+
+  // Built and dropped in a function of its own, so no local of the test keeps it reachable.
+  async function abandon(log: string[], signal: AbortSignal): Promise<void> {
+    async function* rows(): AsyncGenerator<number> {
+      try {
+        yield 1;
+        yield 2;
+      } finally {
+        log.push('rows closed');
+      }
+    }
+    const readable = toNodeReadable(rows(), { signal });
+    readable.read(0); // one item read into the buffer, then the stream is dropped
+    await turns();
+  }
+
+  it('a Readable dropped unfinished is collected even while its signal lives on: reported, and its source closed', async () => {
+    expect(typeof gc).toBe('function');
+    const log: string[] = [];
+    const controller = new AbortController(); // outlives the stream
+    await abandon(log, controller.signal);
+    const abandoned = (): unknown[] => recorded.reports.filter((r) => r.type === 'abandoned');
+    await collectUntil(() => abandoned().length > 0 && log.length > 0);
+    expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'toNodeReadable', createdAt: undefined }]);
+    expect(log).toEqual(['rows closed']);
+    controller.abort(); // nothing left to destroy
+  });
+});
+
 badInputSuite('toNodeReadable', [
   ['not a source', () => toNodeReadable(1 as never), TypeError, /^toNodeReadable: expected `source` to be an async iterable, an async iterator or an iterable, got `1` \(number\)\.$/],
   ['options not an object', () => toNodeReadable([], 5 as never), TypeError, /^toNodeReadable: expected `options` to be an object or undefined, got `5` \(number\)\.$/],
