@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Source, StageOptions } from 'iterscope';
-import { checkKnownKeys, checkRange, checkStageOptions, describe, PassStage, suppress, NO_ERROR } from 'iterscope/internal';
+import { checkKnownKeys, checkRange, checkStageOptions, describe, PassStage, report, suppress, NO_ERROR } from 'iterscope/internal';
 
 const WHERE = 'toNodeReadable';
 
@@ -136,6 +136,12 @@ export function toNodeReadable<T>(source: Source<T>, options?: ToNodeReadableOpt
           }
         },
         (error: unknown) => {
+          if (readable.destroyed) {
+            // C5: the error was on its way when the stream was destroyed; destroy() would
+            // drop it now, so it is reported. An abort's own reason is expected (C3).
+            if (signal?.aborted !== true || error !== signal.reason) report({ type: 'late-error', stage: WHERE, error });
+            return;
+          }
           // The source failed, or C3: the signal fired (the reason itself).
           readable.destroy(error as Error);
         },

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defer, map, pipe } from 'iterscope';
 import { toNodeReadable } from 'iterscope/node';
 import { badInputSuite, outcome } from '../helpers/contract.js';
-import { probe, probeIterable, recordReports } from '../helpers/probe.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -25,12 +25,15 @@ async function turns(n = 3): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** The error a stream was destroyed with, once it has closed. */
+/**
+ * The error a stream was destroyed with, once it has emitted 'close'. Call it in the tick of
+ * the destroy: 'error' and 'close' come at least a tick later (after the source's close).
+ */
 async function destroyError(readable: Readable): Promise<unknown> {
   const errors: unknown[] = [];
   readable.on('error', (error) => errors.push(error));
   // Not events.once: it rejects on 'error', which comes before 'close'.
-  if (!readable.closed) await new Promise((resolve) => readable.once('close', resolve));
+  await new Promise((resolve) => readable.once('close', resolve));
   return errors[0];
 }
 
@@ -324,6 +327,23 @@ describe('toNodeReadable: errors and abort (C3, C5)', () => {
     // Node's pipeline settles when a stream fails, without waiting for the others to close.
     await closed;
     expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'toNodeReadable', error: closeError }]);
+  });
+
+  it('C5: a source error on its way when the stream is destroyed is reported, at every interleaving', async () => {
+    for (let k = 0; k < 12; k++) {
+      const error = new Error(`failed, destroyed after ${String(k)} ticks`);
+      const readable = toNodeReadable(probe({ throwAt: 0, error }));
+      const emitted: unknown[] = [];
+      readable.on('error', (e) => emitted.push(e));
+      // Registered now: `closed` turns true a tick before 'error' and 'close' are emitted.
+      const closeEmitted = new Promise((resolve) => readable.once('close', resolve));
+      readable.read(0);
+      await ticks(k);
+      readable.destroy();
+      await closeEmitted;
+      const reported = recorded.reports.some((r) => r.type === 'late-error' && r.error === error);
+      expect({ k, delivered: emitted.includes(error) || reported }).toEqual({ k, delivered: true });
+    }
   });
 
   it('C2: a source still closing at the deadline is reported, and the stream closes', async () => {
