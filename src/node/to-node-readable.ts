@@ -58,7 +58,9 @@ const KNOWN = ['signal', 'closeTimeout', 'objectMode', 'highWaterMark'];
  *   this stream's `'close'` when the source must have finished closing.)
  *
  * The source is closed as a `for await` loop closes it: with `return()`, also when the
- * stream was destroyed with an error (`Readable.from` throws that error into it).
+ * stream was destroyed with an error (`Readable.from` throws that error into it). So an
+ * abort's reason reaches the source only through `options.signal`: when a pipeline crosses
+ * a Node stream (`fromNodeReadable(toNodeReadable(...))`), give the signal to both sides.
  *
  * It lives in `iterscope/node` rather than the root because it must construct a real
  * `Readable`: importing `node:stream` from the root would break the root in browsers,

@@ -260,6 +260,16 @@ describe('fromNodeReadable', () => {
     expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'fromNodeReadable', error }]);
   });
 
+  it('return() on a stream made with emitClose: false does not wait for a close that never comes', async () => {
+    const readable = new Readable({ objectMode: true, read: idle, emitClose: false });
+    const stage = fromNodeReadable(readable);
+    const closing = watch(stage.return());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closing.settled).toBe(true);
+    expect(readable.destroyed).toBe(true);
+    expect(recorded.reports).toEqual([]);
+  });
+
   it('return() on a stream destroyed and closed by someone else resolves at once', async () => {
     const readable = new Readable({ objectMode: true, read: idle });
     const stage = fromNodeReadable(readable);

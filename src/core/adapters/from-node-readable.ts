@@ -110,8 +110,9 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
       report({ type: 'late-error', stage: 'fromNodeReadable', error: this.error });
       this.error = NO_ERROR;
     }
-    if (stream.destroyed && stream.closed !== false) {
-      // Destroyed by someone else and closed already: no 'close' is coming.
+    if ((stream.destroyed && stream.closed !== false) || !emitsClose(stream)) {
+      // Destroyed by someone else and closed already, or made with `emitClose: false`:
+      // no 'close' is coming to wait for.
       stream.destroy();
       return Promise.resolve({ done: true, value: undefined });
     }
@@ -143,6 +144,11 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
     // The 'error' listener stays: an error after this point is reported, never thrown
     // as an uncaught 'error' event.
   }
+}
+
+/** False for a stream made with `emitClose: false` (Node keeps the flag in its state). */
+function emitsClose(stream: NodeReadableLike): boolean {
+  return (stream as { _readableState?: { emitClose?: unknown } })._readableState?.emitClose !== false;
 }
 
 class NodeReadableStage<T> extends StageBase<T, T> {
