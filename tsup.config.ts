@@ -6,6 +6,7 @@ export default defineConfig({
     'internal/index': 'src/core/internal.ts',
     'otel/index': 'src/otel/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'node/index': 'src/node/index.ts',
   },
   // With "type": "module" in package.json, tsup writes ESM as .js/.d.ts and
   // CJS as .cjs/.d.cts, matching the exports map.
@@ -23,4 +24,6 @@ export default defineConfig({
   // The otel and testing entries import the core as `iterscope` and `iterscope/internal`
   // so that core classes keep one identity instead of being copied into every entry.
   external: ['@opentelemetry/api', 'fast-check', 'iterscope', /^iterscope\//],
+  // `iterscope/node` imports `node:stream`: keep the prefix, which Deno requires.
+  removeNodeProtocol: false,
 });

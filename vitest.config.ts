@@ -21,6 +21,7 @@ const ownAliases = [
   { find: /^iterscope\/internal$/, replacement: src('core/internal.ts') },
   { find: /^iterscope\/otel$/, replacement: src('otel/index.ts') },
   { find: /^iterscope\/testing$/, replacement: src('testing/index.ts') },
+  { find: /^iterscope\/node$/, replacement: src('node/index.ts') },
 ];
 
 export default defineConfig({

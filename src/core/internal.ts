@@ -1,6 +1,6 @@
 /**
  * `iterscope/internal`: building blocks shared with iterscope's other entry points
- * (`iterscope/otel`, `iterscope/testing`). NOT a public API: it may change in any release,
+ * (`iterscope/otel`, `iterscope/testing`, `iterscope/node`). NOT a public API: it may change in any release,
  * and nothing here is documented for users. It is an entry point of its own, kept out of
  * the root's types, and it shares one build chunk with the root, so there is one stage
  * class at runtime whichever entry loads first (ESM and CommonJS alike).
@@ -13,6 +13,6 @@ export { NO_ERROR, suppress, aggregate } from './errors.js';
 export { exitForSource, CANCELLED, COMPLETED, ABANDONED } from './exit.js';
 export { report } from './report.js';
 export { classify, isThenable } from './source.js';
-export { describe, checkCount, checkDuration, checkFunction, checkOptions, checkSignal } from './validate.js';
+export { describe, checkCount, checkDuration, checkFunction, checkKnownKeys, checkOptions, checkRange, checkSignal, checkStageOptions } from './validate.js';
 export { acceptsFusion } from './operators/fused.js';
 export { kSourceScope, sourceScopeOf, type SourceScope } from './source-scope.js';

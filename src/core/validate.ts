@@ -55,6 +55,8 @@ const RANGES = {
   },
   /** A timer's period or delay (timeout, interval, batchTime, throttle, debounce). */
   delay: { type: 'a number of milliseconds', text: 'a finite number of milliseconds from 0 up', min: 0, whole: false, infinite: false },
+  /** A Node stream's highWaterMark: 0 (nothing read ahead) is allowed, Infinity is not (Node refuses it). */
+  watermark: { type: 'a number', text: 'a whole number from 0 up', min: 0, whole: true, infinite: false },
 } as const;
 
 /** @internal */

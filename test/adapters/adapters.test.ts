@@ -194,6 +194,90 @@ describe('fromNodeReadable', () => {
     expect(readable.destroyed).toBe(true);
   });
 
+  it('C4: return() resolves once the stream has closed (its _destroy finished), not when destroy() is called', async () => {
+    const log: string[] = [];
+    let finishDestroy: (() => void) | undefined;
+    const readable = new Readable({
+      objectMode: true,
+      read: idle,
+      destroy(_error, callback) {
+        log.push('destroy');
+        finishDestroy = () => {
+          log.push('destroyed');
+          callback(null);
+        };
+      },
+    });
+    const stage = fromNodeReadable(readable);
+    const pending = watch(stage.next());
+    const closingPromise = stage.return();
+    const closing = watch(closingPromise);
+    await ticks(5);
+    expect(pending.settled).toBe(true); // C2: the read is answered at once
+    expect(closing.settled).toBe(false); // the close is not over yet
+    finishDestroy?.();
+    await closingPromise;
+    expect(log).toEqual(['destroy', 'destroyed']);
+  });
+
+  it('C5: an error from closing the stream rejects return() (reported too), not a late error', async () => {
+    const closeError = new Error('close failed');
+    const readable = new Readable({
+      objectMode: true,
+      read: idle,
+      destroy(_error, callback) {
+        callback(closeError);
+      },
+    });
+    const stage = fromNodeReadable(readable);
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'fromNodeReadable', error: closeError }]);
+  });
+
+  it('reads nothing from the stream before the first next() (listening to it would start it)', async () => {
+    let reads = 0;
+    const readable = new Readable({
+      objectMode: true,
+      read() {
+        reads++;
+        this.push(reads);
+      },
+    });
+    const stage = fromNodeReadable(readable);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(0);
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    await stage.return();
+  });
+
+  it('C5: a stream error nobody read is reported when the stage is closed, not lost', async () => {
+    const error = new Error('stream failed');
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable(readable);
+    readable.destroy(error);
+    await new Promise((resolve) => readable.once('close', resolve));
+    await stage.return();
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'fromNodeReadable', error }]);
+  });
+
+  it('return() on a stream made with emitClose: false does not wait for a close that never comes', async () => {
+    const readable = new Readable({ objectMode: true, read: idle, emitClose: false });
+    const stage = fromNodeReadable(readable);
+    const closing = watch(stage.return());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closing.settled).toBe(true);
+    expect(readable.destroyed).toBe(true);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('return() on a stream destroyed and closed by someone else resolves at once', async () => {
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable(readable);
+    readable.destroy();
+    await new Promise((resolve) => readable.once('close', resolve));
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+  });
+
   it('a stream error rejects the pending read', async () => {
     const error = new Error('stream failed');
     const readable = new Readable({ objectMode: true, read: idle });

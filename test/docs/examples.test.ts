@@ -30,6 +30,7 @@ const sources: Plugin = {
       'iterscope/internal': 'src/core/internal.ts',
       'iterscope/otel': 'src/otel/index.ts',
       'iterscope/testing': 'src/testing/index.ts',
+      'iterscope/node': 'src/node/index.ts',
     };
     b.onResolve({ filter: /^iterscope(\/[a-z]+)?$/ }, (args) => {
       const entry = entries[args.path];

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 // themselves run in examples.test.ts). Exports tagged @internal are not public API.
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const entries = ['src/index.ts', 'src/otel/index.ts', 'src/testing/index.ts'];
+const entries = ['src/index.ts', 'src/otel/index.ts', 'src/testing/index.ts', 'src/node/index.ts'];
 
 function publicExports(): { entry: string; name: string; tags: string[] }[] {
   const program = ts.createProgram(
@@ -38,7 +38,7 @@ describe('TSDoc', () => {
   const exports = publicExports();
 
   it('finds the public exports', () => {
-    expect(exports.map((e) => e.name)).toEqual(expect.arrayContaining(['pipe', 'aclosing', 'traced', 'checkContract']));
+    expect(exports.map((e) => e.name)).toEqual(expect.arrayContaining(['pipe', 'aclosing', 'traced', 'checkContract', 'toNodeReadable']));
   });
 
   it('gives every public export an @example', () => {

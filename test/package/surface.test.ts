@@ -2,7 +2,8 @@
  * The built package as consumers load it (`node` resolving `iterscope` through the exports
  * map to dist/, ESM and CommonJS): the root exports nothing internal, and the root, the
  * `iterscope/internal` entry and `iterscope/otel` share ONE stage class, so a stage made by
- * one entry is recognised by the others (`instanceof`, fusion, abort wiring).
+ * one entry is recognised by the others (`instanceof`, fusion, abort wiring). `iterscope/node`
+ * loads in both formats and reads a stage made by the root.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,26 +31,29 @@ const esm = `
 import * as core from 'iterscope';
 import * as internal from 'iterscope/internal';
 import { traced } from 'iterscope/otel';
+import { toNodeReadable } from 'iterscope/node';
 `;
 const cjs = `
 const core = require('iterscope');
 const internal = require('iterscope/internal');
 const { traced } = require('iterscope/otel');
+const { toNodeReadable } = require('iterscope/node');
 `;
 const check = `
-console.log(JSON.stringify({
+toNodeReadable(core.pipe([1, 2], core.map((x) => x * 2))).toArray().then((node) => console.log(JSON.stringify({
   leaked: Object.keys(core).filter((name) => name in internal),
   aclosing: core.aclosing([1]) instanceof internal.StageBase,
   operator: core.pipe([1], core.map((x) => x)) instanceof internal.StageBase,
   otel: core.pipe([1], traced({ name: 'span' })) instanceof internal.StageBase,
-}));
+  node,
+})));
 `;
 
 describe.each([
   ['ESM', esm, true],
   ['CommonJS', cjs, false],
 ] as const)('the %s build', (_format, imports, isEsm) => {
-  it('exports nothing internal from the root, and has one stage class across entries', async () => {
-    expect(await node(imports + check, isEsm)).toEqual({ leaked: [], aclosing: true, operator: true, otel: true });
+  it('exports nothing internal from the root, has one stage class across entries, and loads iterscope/node', async () => {
+    expect(await node(imports + check, isEsm)).toEqual({ leaked: [], aclosing: true, operator: true, otel: true, node: [2, 4] });
   }, 30_000);
 });

@@ -19,9 +19,15 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
   private error: unknown = NO_ERROR;
   private ended = false;
   private detached = false;
+  /** Set by return(): the stream's close is under way; an error now is the close's (C5). */
+  private closing: { error: unknown } | undefined;
+  private reading = false;
 
   constructor(private readonly stream: NodeReadableLike) {
-    stream.on('readable', this.wake);
+    // 'error' from the start, so a stream failing before the first read is not an uncaught
+    // 'error' event. 'readable' only at the first read: listening to it starts the stream
+    // reading, and nothing is read before the consumer asks (a toNodeReadable below would
+    // open its source).
     stream.on('end', this.onEnd);
     stream.on('error', this.onError);
     stream.on('close', this.wake);
@@ -29,6 +35,10 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
 
   next(): Promise<IteratorResult<T>> {
     if (this.detached) return Promise.resolve({ done: true, value: undefined });
+    if (!this.reading) {
+      this.reading = true;
+      this.stream.on('readable', this.wake);
+    }
     return new Promise<IteratorResult<T>>((resolve, reject) => {
       this.waiter = { resolve, reject };
       this.wake();
@@ -39,10 +49,12 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
     const waiter = this.waiter;
     if (waiter === undefined) return;
     const stream = this.stream;
-    if (this.error !== NO_ERROR) {
+    const error = this.error;
+    if (error !== NO_ERROR) {
       this.waiter = undefined;
+      this.error = NO_ERROR; // delivered
       this.detach();
-      waiter.reject(this.error);
+      waiter.reject(error);
       return;
     }
     const chunk: unknown = stream.read();
@@ -71,6 +83,12 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
   };
 
   private readonly onError = (error: unknown): void => {
+    if (this.closing !== undefined) {
+      // C5: the stream failed to close (its _destroy called back with an error, as a
+      // toNodeReadable does when its source's close fails): return() rejects with it.
+      this.closing.error = error;
+      return;
+    }
     if (this.detached) {
       // The stream failed after the stage let go of it (while being destroyed): C5.
       report({ type: 'late-error', stage: 'fromNodeReadable', error });
@@ -84,10 +102,36 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
     const waiter = this.waiter;
     this.waiter = undefined;
     this.detach();
-    // C1: closing destroys the stream; a read still waiting ends at once (C2).
-    this.stream.destroy();
+    const stream = this.stream;
+    // C2: a read still waiting ends at once.
     waiter?.resolve({ done: true, value: undefined });
-    return Promise.resolve({ done: true, value: undefined });
+    if (this.error !== NO_ERROR) {
+      // C5: the stream failed while nobody was reading, and now nobody will: reported.
+      report({ type: 'late-error', stage: 'fromNodeReadable', error: this.error });
+      this.error = NO_ERROR;
+    }
+    if ((stream.destroyed && stream.closed !== false) || !emitsClose(stream)) {
+      // Destroyed by someone else and closed already, or made with `emitClose: false`:
+      // no 'close' is coming to wait for.
+      stream.destroy();
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    // C1: closing destroys the stream. C4: return() resolves when the stream has closed
+    // (its _destroy has finished: a toNodeReadable's source has closed), not when destroy()
+    // was called; the stage's close deadline bounds the wait (C2), so a stream that never
+    // emits 'close' is reported as a straggler, not waited on forever.
+    const closing = { error: NO_ERROR as unknown };
+    this.closing = closing;
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      const onClose = (): void => {
+        stream.off('close', onClose);
+        this.closing = undefined;
+        if (closing.error === NO_ERROR) resolve({ done: true, value: undefined });
+        else reject(closing.error);
+      };
+      stream.on('close', onClose);
+      stream.destroy();
+    });
   }
 
   private detach(): void {
@@ -102,6 +146,11 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
   }
 }
 
+/** False for a stream made with `emitClose: false` (Node keeps the flag in its state). */
+function emitsClose(stream: NodeReadableLike): boolean {
+  return (stream as { _readableState?: { emitClose?: unknown } })._readableState?.emitClose !== false;
+}
+
 class NodeReadableStage<T> extends StageBase<T, T> {
 }
 
@@ -109,7 +158,11 @@ class NodeReadableStage<T> extends StageBase<T, T> {
  * Read a Node `Readable` (a file, a socket, an HTTP body, an object-mode stream) as a
  * stage. The stream is owned from this call (C1): closing the stage (`break`,
  * `return()`, abort, an error downstream), even before the first read, destroys it, and a
- * pending read settles at once (C2). A stream error rejects the pending read; a stream
+ * pending read settles at once (C2). The close is over when the stream emits `'close'`
+ * (its `_destroy` has finished; for a `toNodeReadable`, its source has closed), up to the
+ * close deadline, and an error the stream emits while closing is the close's error (C4,
+ * C5). Nothing is read from the stream before the first `next()`. A stream error rejects
+ * the pending read (one nobody read is reported when the stage closes); a stream
  * destroyed by someone else before it ended rejects with `ERR_STREAM_PREMATURE_CLOSE`.
  *
  * @param readable - A Node `Readable` stream (typed structurally, see {@link NodeReadableLike}).

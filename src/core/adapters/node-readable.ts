@@ -27,4 +27,6 @@ export interface NodeReadableLike {
   readonly readableEnded: boolean;
   /** True once the stream was destroyed. */
   readonly destroyed: boolean;
+  /** True once `'close'` was emitted (Node 18 and later); closing waits for `'close'` until then. */
+  readonly closed?: boolean;
 }
