@@ -7,11 +7,15 @@ import {
   filter,
   map,
   pipe,
+  share,
+  switchMap,
+  tee,
   take,
   withCleanup,
   type Exit,
   type Operator,
   type PipeTypedUpTo16Operators,
+  type Shared,
   type Source,
   type Stage,
 } from 'iterscope';
@@ -134,5 +138,21 @@ describe('typed pipe', () => {
     expectTypeOf(pipe(numbers(), debounce(10), batchTime(10, 5), map((xs) => xs.length))).toEqualTypeOf<Stage<number>>();
     // @ts-expect-error: batchTime passes number[], not number
     pipe(numbers(), batchTime(10, 5), map((x: number) => x + 1));
+  });
+
+  it('switchMap infers the inner item type; a callback typed for another item is an error at it', () => {
+    expectTypeOf(pipe(numbers(), switchMap((n) => [String(n)]))).toEqualTypeOf<Stage<string>>();
+    // @ts-expect-error: the items are numbers
+    pipe(numbers(), switchMap((s: string) => [s.length]));
+  });
+
+  it('share and tee keep the item type for every consumer', () => {
+    const shared = share(numbers());
+    expectTypeOf(shared).toEqualTypeOf<Shared<number>>();
+    expectTypeOf(shared[Symbol.asyncIterator]()).toEqualTypeOf<Stage<number>>();
+    expectTypeOf(pipe(shared, map((n) => n + 1))).toEqualTypeOf<Stage<number>>();
+    expectTypeOf(tee(numbers(), 2)).toEqualTypeOf<Stage<number>[]>();
+    // @ts-expect-error: the shared items are numbers
+    pipe(shared, map((s: string) => s.length));
   });
 });

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flatMap, map, pipe, share, take, tee, toArray, zip, type Stage } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
@@ -164,6 +165,16 @@ describe('share', () => {
     expect(await outcome(slow.next())).toEqual({ ok: false, value: reason });
     await settleAll();
     expect(src.calls.return).toBe(1);
+  });
+
+  it('C3: one signal for a dozen consumers adds two listeners (Node warns past ten), both gone when the last leaves', async () => {
+    const controller = new AbortController();
+    const shared = share(probe(), { signal: controller.signal });
+    const consumers = Array.from({ length: 12 }, () => shared[Symbol.asyncIterator]());
+    await Promise.all(consumers.map((c) => c.next()));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(2); // the source's stage, and the sharing
+    await Promise.all(consumers.map((c) => c.return()));
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('C3: a source that takes a signal gets one that aborts when the last consumer leaves', async () => {

@@ -6,7 +6,7 @@
  */
 import { NO_ERROR } from '../errors.js';
 import type { Exit } from '../exit.js';
-import { kAdopt, kClose } from '../protocol.js';
+import { kAdopt, kClose, kSignalBelow } from '../protocol.js';
 import { report } from '../report.js';
 import { isAbortError, PassStage, StageBase, type StageOptions } from '../stage.js';
 
@@ -38,7 +38,9 @@ export class SharedSource<T> {
   /** C5: a consumer received the source's error (or it is still to be delivered). */
   private errorDelivered = false;
   private readonly consumerOptions: StageOptions;
-  private readonly signal: AbortSignal | undefined;
+  /** The sharing's own signal (options.signal), if any. */
+  readonly signal: AbortSignal | undefined;
+  private removeListener: (() => void) | undefined;
 
   constructor(
     private readonly name: string,
@@ -47,10 +49,17 @@ export class SharedSource<T> {
     options: StageOptions | undefined,
   ) {
     this.upstream = new PassStage<T>(name, source, options);
-    // C3: each consumer listens to the signal too: an abort settles its pending next() at
-    // once, even while the source is not being read (another consumer's buffer is full).
     this.signal = options?.signal;
-    this.consumerOptions = { signal: this.signal, closeTimeout: options?.closeTimeout };
+    this.consumerOptions = { closeTimeout: options?.closeTimeout };
+    // C3: an abort settles every consumer's pending next() at once, even while the source
+    // is not being read (another consumer's buffer is full). One listener for them all
+    // (not one per consumer: Node warns past ten on one signal), holding the hub weakly.
+    if (this.signal !== undefined) this.removeListener = listenWeakly(this.signal, this);
+  }
+
+  /** C3: the signal fired: every consumer aborts with its reason (the source's stage hears it itself). */
+  abortAll(reason: unknown): void {
+    for (const seat of this.seats) seat.stage?.deref()?.abortFromShare(reason);
   }
 
   /** A new consumer: it receives every item read from now on. */
@@ -187,6 +196,8 @@ export class SharedSource<T> {
       return NO_ERROR;
     }
     this.closed = true;
+    this.removeListener?.();
+    this.removeListener = undefined;
     const end = this.end;
     if (end !== undefined && end.error !== NO_ERROR && !this.errorDelivered) {
       // C5: the source failed and every consumer left before reading it: reported once.
@@ -253,6 +264,16 @@ export class ShareConsumer<T> extends StageBase<T, never> {
     if (end !== undefined) this.ended(end);
   }
 
+  /** C3: the sharing's signal fired. */
+  abortFromShare(reason: unknown): void {
+    this.abortNow(reason);
+  }
+
+  /** C3 rule 1: the signal that aborts this consumer is the sharing's. */
+  override [kSignalBelow](): AbortSignal | undefined {
+    return this.hub.signal;
+  }
+
   /** The item this consumer waited for. */
   receive(value: T): void {
     this.emit(value);
@@ -277,6 +298,18 @@ export class ShareConsumer<T> extends StageBase<T, never> {
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
     return this.hub.leave(this.seat, exit, deadlineAt);
   }
+}
+
+/** Module-level, so the listener holds the hub weakly (C7). */
+function listenWeakly(signal: AbortSignal, hub: { abortAll(reason: unknown): void }): () => void {
+  const ref = new WeakRef(hub);
+  const onAbort = (): void => {
+    ref.deref()?.abortAll(signal.reason);
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => {
+    signal.removeEventListener('abort', onAbort);
+  };
 }
 
 /** Module-level, so the finalizer holds the hub and the seat, never the consumer (C7). */
