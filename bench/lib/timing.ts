@@ -13,7 +13,8 @@
  *   and counts the items. Each call compiles a new function so that one pipeline's
  *   iterator classes do not make another's call site megamorphic.
  * - `collectGarbage()`, `heapUsed()`: forced GC (needs `--expose-gc`) and heap size after it.
- * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`: markdown output.
+ * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`: markdown output; `resolved(a, b)`: whether
+ *   two ranges are apart, so a ratio between them means something.
  */
 
 export interface Summary {
@@ -88,6 +89,15 @@ export function ratio(a: number, b: number): string {
 
 export function spreadOf(s: Summary): string {
   return `${fmt(s.min)}–${fmt(s.max)}`;
+}
+
+/**
+ * Whether a difference between two measurements is real: their ranges (min–max over every
+ * round) do not overlap. When they do, the spread is wider than the difference and the
+ * ratio of medians says nothing.
+ */
+export function resolved(a: Summary, b: Summary): string {
+  return a.max < b.min || b.max < a.min ? 'yes' : 'no: the ranges overlap';
 }
 
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -1,0 +1,46 @@
+/** share with 4 consumers: one source read once, every item to each consumer. */
+import { from as ixFrom } from 'ix/asynciterable';
+import { publish } from 'ix/asynciterable/operators';
+import { share } from '../../src/index.js';
+import { counter } from '../lib/chains.js';
+import { drainer, fmt, measure, ratio, resolved, spreadOf, table, type Drain } from '../lib/timing.js';
+
+const N = 100_000;
+const CONSUMERS = 4;
+
+/** Drain every consumer side by side; the items the source produced (each reached all consumers). */
+async function fanOut(consumers: readonly AsyncIterable<number>[], drains: readonly Drain[]): Promise<number> {
+  const counts = await Promise.all(consumers.map((c, i) => (drains[i]!)(c)));
+  if (counts.some((n) => n !== counts[0])) throw new Error(`consumers disagree: ${counts.join(', ')}`);
+  return counts[0] ?? 0;
+}
+
+export default async function suite(): Promise<{ title: string; markdown: string }> {
+  console.log('share with 4 consumers');
+  const drains = () => Array.from({ length: CONSUMERS }, () => drainer());
+  const d1 = drains();
+  const d2 = drains();
+  const one = drainer();
+  const ours = await measure('iterscope share, 4 consumers', 9, () => {
+    const shared = share(counter(N));
+    return fanOut(Array.from({ length: CONSUMERS }, () => shared[Symbol.asyncIterator]()), d1);
+  });
+  const ix = await measure('IxJS publish, 4 consumers', 5, () => {
+    const published = ixFrom(counter(N / 10)).pipe(publish());
+    return fanOut(Array.from({ length: CONSUMERS }, () => published[Symbol.asyncIterator]() as unknown as AsyncIterable<number>), d2);
+  });
+  const alone = await measure('the source read by one consumer', 9, () => one(counter(N)));
+  const markdown = [
+    `One hand-written async source of ${N.toLocaleString('en-US')} numbers (IxJS: a tenth per round), read by ${String(CONSUMERS)} consumers side by side; ns per source item (each reaches all ${String(CONSUMERS)}).`,
+    '',
+    table(
+      ['pipeline', 'ns/item (median)', 'range (min–max)', 'vs iterscope', 'apart?'],
+      [
+        ['iterscope share, 4 consumers', fmt(ours.median), spreadOf(ours), '1.00×', '—'],
+        ['IxJS publish, 4 consumers', fmt(ix.median), spreadOf(ix), ratio(ix.median, ours.median), resolved(ix, ours)],
+        ['the source read by one consumer, no sharing', fmt(alone.median), spreadOf(alone), ratio(alone.median, ours.median), resolved(alone, ours)],
+      ],
+    ),
+  ].join('\n');
+  return { title: 'share with 4 consumers', markdown };
+}
