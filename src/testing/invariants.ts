@@ -349,6 +349,7 @@ const noErrorLost: Check = (run) => {
   const surfaced = new Set<unknown>();
   for (const call of run.calls) if (call.outcome === 'error' && !call.dropsError) flatten(call.error, surfaced);
   for (const report of run.reports) if ('error' in report) flatten(report.error, surfaced);
+  for (const error of run.timeline.handled) flatten(error, surfaced); // handled on purpose (retry, catchError)
   const out: string[] = [];
   // An abandoned stream takes the errors it held for its consumer (a read ahead, a
   // sibling's close error kept for the end) with it: the abandonment report (C7) is what

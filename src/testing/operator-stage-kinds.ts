@@ -6,9 +6,11 @@
  */
 import {
   abortable,
+  aclosing,
   batch,
   batchTime,
   catchError,
+  concat,
   debounce,
   distinct,
   distinctUntilChanged,
@@ -17,6 +19,7 @@ import {
   map,
   merge,
   pairwise,
+  retry,
   zip,
   pipe,
   share,
@@ -70,14 +73,15 @@ export function operatorStages(): StageKind[] {
     // A notifier from the scenario's pool: it stops the stream at its first item, and is
     // closed with the stage (C1, C4).
     stageKind('takeUntil', (source, { options, probe }) => pipe(asSource(source), takeUntil(probe() as Source<unknown>, options))),
-    // The handler rethrows, or switches to a replacement that fails with the caught error
-    // (C1: the failed source is not closed). Either way the error reaches the consumer: the
-    // harness cannot tell an error a handler dealt with from a lost one, so a replacement
-    // that swallows it is left to the unit tests.
-    stageKind('catchError', (source, { variant, options }) =>
+    // The handler rethrows, switches to a replacement that fails with the caught error (C1:
+    // the failed source is not closed), or recovers with a replacement from the scenario's
+    // pool, marking the error handled (it reaches the consumer in the first two only).
+    stageKind('catchError', (source, { variant, options, probe, handled }) =>
       pipe(asSource(source), catchError((error) => {
-        if (variant % 2 === 0) throw error;
-        return failing(error);
+        if (variant % 3 === 0) throw error;
+        if (variant % 3 === 1) return failing(error);
+        handled(error);
+        return probe() as Source<number>;
       }, options))),
     // Calls that finish out of order (jittered by ticks), some failing.
     stageKind('mapConcurrent', (source, { variant, options, error }) =>
@@ -105,6 +109,22 @@ export function operatorStages(): StageKind[] {
       // close before the first read still reaches the source through the last one leaving).
       const shared = share(asSource(source), { ...options, bufferSize: 1 + (variant % 2) });
       return pipe(merge(shared[Symbol.asyncIterator](), shared[Symbol.asyncIterator]()), abortable(signal));
+    }),
+    // The source below, then a source from the scenario's pool that retry reopens: each
+    // attempt opens a fresh one (C1: a failed attempt is finished, never closed). The errors
+    // it retries are handled on purpose; the last one, past `count`, reaches the consumer.
+    stageKind('retry', (source, { variant, options, probe, handled }) => {
+      const reopenable: AsyncIterable<number> = { [Symbol.asyncIterator]: () => aclosing(asSource(probe())) };
+      const retried = pipe(reopenable, retry({
+        ...options,
+        count: variant % 3,
+        shouldRetry: (error) => {
+          handled(error);
+          return true;
+        },
+      }));
+      const both = concat(asSource(source), retried);
+      return options === undefined ? both : pipe(both, abortable(options.signal));
     }),
     stageKind('throttle', (source, { variant, options }) => pipe(asSource(source), throttle(variant % 2 === 0 ? 0 : 60_000, options))),
     // A wait of 0 fires once the microtask queue is quiet (the harness turns the event loop

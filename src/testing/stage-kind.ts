@@ -65,6 +65,13 @@ export interface StageContext {
   readonly generator: <T>(name: string, make: (hooks: GeneratorHooks) => AsyncGenerator<T>) => AsyncGenerator<T>;
   /** A tracked error for a callback to throw (the harness follows it to the consumer, C5). */
   readonly error: (where: string, step: number) => ProbeError;
+  /**
+   * Mark an error the stage handles on purpose (a `retry` that reopens its source, a
+   * `catchError` that recovers): `no-error-lost` counts it as surfaced. Call it from the
+   * handler, with the error it received; errors that are not marked must still reach the
+   * consumer or `onReport`.
+   */
+  readonly handled: (error: unknown) => void;
 }
 
 /**
@@ -169,6 +176,9 @@ export class PipelineBuilder {
       variant,
       signal,
       options: withSignal ? { signal } : undefined,
+      handled: (error) => {
+        timeline.handled.add(error);
+      },
       probe: () => {
         const before = timeline.nodes.length;
         const source = this.#probe();

@@ -156,6 +156,8 @@ export class Timeline {
   readonly events: TimelineEvent[] = [];
   /** Every node created on this timeline, in creation order. */
   readonly nodes: NodeRecord[] = [];
+  /** Errors a stage handled on purpose (see `StageContext.handled`): not lost. */
+  readonly handled = new Set<unknown>();
   readonly #parks = new Set<Park>();
   /** Parks let go of by {@link Timeline.abandonParks}: held weakly, with their nodes. */
   readonly #gone = new Map<WeakRef<Park>, NodeRecord>();

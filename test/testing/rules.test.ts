@@ -4,7 +4,8 @@
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { checkScenario, type Scenario, type Subject } from 'iterscope/testing';
+import { catchError, pipe } from 'iterscope';
+import { checkPipelines, checkScenario, stageKind, type Scenario, type StageKind, type Subject } from 'iterscope/testing';
 
 const asAsync = (s: unknown): AsyncIterable<number> => s as AsyncIterable<number>;
 const DONE = { done: true as const, value: undefined };
@@ -129,5 +130,26 @@ describe('the event loop turns when microtasks go quiet', () => {
     const violations = await checkScenario(busy, read3, { invariants: ['settles'], timeLimit: 100 });
     expect(violations.map((v) => v.message)).toContainEqual(expect.stringMatching(/time limit of 100 ms/));
     await new Promise((resolve) => setTimeout(resolve, 450));
+  });
+});
+
+describe('errors a stage handles on purpose', () => {
+  // A stage that recovers from its source's error (catchError to an empty source): the
+  // error reaches neither the consumer nor onReport, by design.
+  const recovers = (mark: boolean): StageKind =>
+    stageKind('recovers', (source, { handled }) =>
+      pipe(source as AsyncIterable<number>, catchError((error) => {
+        if (mark) handled(error);
+        return [];
+      })));
+  const failing: Scenario = { sources: [{ kind: 'async', items: 3, throwAt: 1 }], stages: [{ kind: 'recovers', variant: 0 }], consumer: { steps: [], end: 'drain' }, seed: 1 };
+  const options = { builtins: false, runs: 1, seed: 1, abort: false, invariants: ['no-error-lost'] as const, examples: [failing] };
+
+  it('an error nobody marked is lost', async () => {
+    await expect(checkPipelines({ ...options, stages: [recovers(false)] })).rejects.toThrow(/no-error-lost: ProbeError: source#0: next\(\) failed at step 1 was lost/);
+  });
+
+  it('one marked with handled() is not', async () => {
+    expect((await checkPipelines({ ...options, stages: [recovers(true)] })).runs).toBe(1);
   });
 });
