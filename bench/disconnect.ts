@@ -13,7 +13,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
-import * as iterscope from '../src/index.js';
+import * as iterscope from 'iterscope';
 
 const variant = process.argv[2] === 'plain' ? 'plain' : 'defer';
 const runs = 3;

@@ -8,7 +8,7 @@ import { filter as ixFilter, map as ixMap } from 'ix/asynciterable/operators';
 import itFilter from 'it-filter';
 import itMap from 'it-map';
 import { filter as siFilter, map as siMap } from 'streaming-iterables';
-import { filter, map, pipe } from '../../src/index.js';
+import { filter, map, pipe } from 'iterscope';
 
 export const inc = (x: number): number => x + 1;
 export const even = (x: number): boolean => x % 2 === 0;

@@ -3,7 +3,7 @@
  * from return() to the pending next() settling. A generator chain queues return() behind
  * the parked next(), so it never settles: it is bounded and reported as such.
  */
-import { aclosing, map, onReport, pipe, type Stage } from '../../src/index.js';
+import { aclosing, map, onReport, pipe, type Stage } from 'iterscope';
 import { genMap } from '../lib/chains.js';
 import { fmt, summarize, table } from '../lib/timing.js';
 

@@ -1,6 +1,6 @@
 /** map with concurrency 4: an async callback over a source, up to 4 calls at once. */
 import { parallelMap, transform } from 'streaming-iterables';
-import { map, pipe } from '../../src/index.js';
+import { map, pipe } from 'iterscope';
 import { counter, genMap } from '../lib/chains.js';
 import { drainer, fmt, measure, ratio, resolved, spreadOf, table } from '../lib/timing.js';
 

@@ -1,7 +1,7 @@
 /** share with 4 consumers: one source read once, every item to each consumer. */
 import { from as ixFrom } from 'ix/asynciterable';
 import { publish } from 'ix/asynciterable/operators';
-import { share } from '../../src/index.js';
+import { share } from 'iterscope';
 import { counter } from '../lib/chains.js';
 import { drainer, fmt, measure, ratio, resolved, spreadOf, table, type Drain } from '../lib/timing.js';
 

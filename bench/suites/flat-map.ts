@@ -1,7 +1,7 @@
 /** flatMap with concurrency 4: 10,000 outer items, each an inner async source of 100 numbers. */
 import { from as ixFrom } from 'ix/asynciterable';
 import { flatMap as ixFlatMap } from 'ix/asynciterable/operators';
-import { flatMap, pipe } from '../../src/index.js';
+import { flatMap, pipe } from 'iterscope';
 import { counter } from '../lib/chains.js';
 import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
 

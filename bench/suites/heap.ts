@@ -1,5 +1,5 @@
 /** Heap retained per open stage, and heap after 1e6 items (it should stay flat). */
-import { filter, map, pipe, type Stage } from '../../src/index.js';
+import { filter, map, pipe, type Stage } from 'iterscope';
 import { counter, dbl, even, inc } from '../lib/chains.js';
 import { drainer, fmt, heapUsed, table } from '../lib/timing.js';
 

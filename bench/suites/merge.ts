@@ -2,7 +2,7 @@
 import { Repeater } from '@repeaterjs/repeater';
 import { merge as ixMerge } from 'ix/asynciterable';
 import { merge as siMerge } from 'streaming-iterables';
-import { merge } from '../../src/index.js';
+import { merge } from 'iterscope';
 import { counter } from '../lib/chains.js';
 import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
 

@@ -1,6 +1,6 @@
 /** A push source: the producer pushes with backpressure, the consumer reads with for await. */
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
-import { channel } from '../../src/index.js';
+import { channel } from 'iterscope';
 import { fmt, measure, ratio, resolved, spreadOf, table } from '../lib/timing.js';
 
 const N = 200_000;

@@ -1,5 +1,5 @@
 /** map → filter → map over a plain array of 1e6 numbers (a sync iterable source). */
-import { filter, map, pipe } from '../../src/index.js';
+import { filter, map, pipe } from 'iterscope';
 import { dbl, even, genFilter, genMap, inc } from '../lib/chains.js';
 import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
 
