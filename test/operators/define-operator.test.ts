@@ -7,6 +7,7 @@ import {
   pipe,
   skip,
   stop,
+  take,
   toArray,
   type Exit,
   type Source,
@@ -304,6 +305,35 @@ describe('defineOperator: the contract', () => {
     }
     expect(exits).toEqual(['abandoned']);
     expect(recorded.reports).toContainEqual(expect.objectContaining({ type: 'abandoned', stage: 'dropped' }));
+  });
+
+  it('C3: an abort while many() items are held rejects the next read with the reason; the rest are dropped', async () => {
+    const controller = new AbortController();
+    const src = probe();
+    const stage = pipe(src, defineOperator('held', { step: (x: number) => many([x, x, x]) }, { signal: controller.signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const reason = new Error('enough');
+    controller.abort(reason);
+    await expect(stage.next()).rejects.toBe(reason);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    await ticks(5);
+    expect(src.calls.return).toBe(1);
+  });
+
+  it('C6: await using closes the source and runs cleanup', async () => {
+    const src = probe();
+    const exits: string[] = [];
+    {
+      await using stage = pipe(src, defineOperator('disposed', { cleanup: (exit) => void exits.push(exit.outcome) }));
+      await stage.next();
+    }
+    expect(src.calls.return).toBe(1);
+    expect(exits).toEqual(['cancelled']);
+  });
+
+  it('reads from fused and counted stages below it like any stage', async () => {
+    const doubled = defineOperator('doubled', { step: (x: number) => many([x, x]) });
+    expect(await toArray(pipe([1, 2, 3, 4], map((x: number) => x * 10), map((x) => x + 1), doubled, take(3)))).toEqual([11, 11, 21]);
   });
 
   it('runs a map after it as a stage of its own, in order, also over many() items', async () => {

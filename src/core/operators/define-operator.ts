@@ -59,8 +59,8 @@ export interface OperatorHooks<In, Out, State> {
    * Makes the state of one stage. Called once for each stage the operator makes (each
    * time it is applied to a source, so the same operator in two pipelines gives each its
    * own state), synchronously, when the stage is made. If it throws, the source handed in
-   * is closed (C1) and the error is thrown where the operator was applied. Default: the
-   * state is `undefined`.
+   * is closed (C1), `cleanup` is not called (there is no state to clean up), and the error
+   * is thrown where the operator was applied. Default: the state is `undefined`.
    */
   readonly start?: (() => State) | undefined;
   /**
