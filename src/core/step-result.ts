@@ -83,7 +83,8 @@ export interface Many<T> {
  * Answer several items for one source item from a {@link defineOperator} `step` or
  * `flush`: the consumer gets them one per read, in order, before the stage reads its source
  * again (or, from `flush`, before `flush` is called again). `many([])` is the same as
- * {@link skip} from `step`. Items not yet read when the stream stops are dropped.
+ * {@link skip} from `step`. The items are passed as they are (a `skip` or `stop` among them
+ * is an item). Items not yet read when the stream stops are dropped.
  *
  * @param items - The items to pass, copied at the call.
  * @returns The answer for `step` or `flush`.

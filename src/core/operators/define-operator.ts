@@ -36,7 +36,8 @@ export type FlushAnswer<Out> = Out | Many<Out> | Stop | PromiseLike<Out | Many<O
 /**
  * The hooks of an operator made with {@link defineOperator}. Each one is optional; the
  * stage they run in provides the rest of the contract (closing, abort, deadlines, close
- * signals, the safety net, error reports).
+ * signals, the safety net, error reports). They are called as plain functions, not as
+ * methods of the hooks object: keep what they share in the state from `start`.
  *
  * @example
  * ```ts
