@@ -18,6 +18,8 @@ export { filter } from './core/operators/filter.js';
 export { map } from './core/operators/map.js';
 export { take } from './core/operators/take.js';
 export { withCleanup } from './core/operators/with-cleanup.js';
+export { defineOperator, type OperatorHooks, type StepAnswer, type FlushAnswer } from './core/operators/define-operator.js';
+export { many, skip, stop, type Many, type Skip, type Stop } from './core/step-result.js';
 export { buffered } from './core/operators/buffered.js';
 export { concat } from './core/operators/concat.js';
 export { drop } from './core/operators/drop.js';

@@ -17,6 +17,7 @@ import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
+import { skip as SKIP, stop as STOP } from './step-result.js';
 import { checkDuration, checkOptions, checkSignal } from './validate.js';
 
 export { adoptIterator, closeIterator, kAbsorb, kAdopt, kClose } from './protocol.js';
@@ -83,10 +84,11 @@ const kAbort = Symbol('iterscope.stage.abort');
  */
 export type TailStep = (value: unknown) => unknown;
 
-/** `step()` result: read another item without answering the consumer (filter). @internal */
-export const SKIP: unique symbol = Symbol.for('iterscope.step.skip.v1'); // C11: fused steps cross copies
-/** `step()` result: the stage is finished; close the source and report done (take). @internal */
-export const STOP: unique symbol = Symbol.for('iterscope.step.stop.v1');
+// `step()` results: SKIP reads another item without answering the consumer (filter); STOP
+// finishes the stage, closing the source (take). The public `skip` and `stop` are these very
+// values, so a user operator's answer goes through the same path as a built-in one's.
+// C11: registered symbols, so fused steps and user operators cross copies.
+export { skip as SKIP, stop as STOP } from './step-result.js';
 /** @internal */
 export type StepResult<T> = T | typeof SKIP | typeof STOP;
 

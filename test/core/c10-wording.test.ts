@@ -6,6 +6,7 @@ import {
   buffered,
   catchError,
   debounce,
+  defineOperator,
   distinct,
   distinctUntilChanged,
   dropWhile,
@@ -60,6 +61,8 @@ const withOptions: readonly (readonly [string, (options: StageOptions) => unknow
   ['tee', (o) => tee([], 2, o)],
   ['debounce', (o) => debounce(10, o)],
   ['batchTime', (o) => batchTime(10, 2, o)],
+  // A user operator: the name given to defineOperator is the one its messages use.
+  ['chunk', (o) => defineOperator('chunk', {}, o)],
 ];
 
 /** The thrown error, its class, and its message without the function's and argument's names. */

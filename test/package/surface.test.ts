@@ -2,7 +2,8 @@
  * The built package as consumers load it (`node` resolving `iterscope` through the exports
  * map to dist/, ESM and CommonJS): the root exports nothing internal, and the root, the
  * `iterscope/internal` entry and `iterscope/otel` share ONE stage class, so a stage made by
- * one entry is recognised by the others (`instanceof`, fusion, abort wiring). `iterscope/node`
+ * one entry is recognised by the others (`instanceof`, fusion, abort wiring); a user operator
+ * from `defineOperator` is that class too, and its `skip`/`stop` are the base's. `iterscope/node`
  * loads in both formats and reads a stage made by the root.
  */
 import { execFile } from 'node:child_process';
@@ -45,6 +46,8 @@ toNodeReadable(core.pipe([1, 2], core.map((x) => x * 2))).toArray().then((node) 
   aclosing: core.aclosing([1]) instanceof internal.StageBase,
   operator: core.pipe([1], core.map((x) => x)) instanceof internal.StageBase,
   otel: core.pipe([1], traced({ name: 'span' })) instanceof internal.StageBase,
+  defined: core.pipe([1], core.defineOperator('mine', {})) instanceof internal.StageBase,
+  sentinels: core.skip === internal.SKIP && core.stop === internal.STOP,
   node,
 })));
 `;
@@ -54,6 +57,6 @@ describe.each([
   ['CommonJS', cjs, false],
 ] as const)('the %s build', (_format, imports, isEsm) => {
   it('exports nothing internal from the root, has one stage class across entries, and loads iterscope/node', async () => {
-    expect(await node(imports + check, isEsm)).toEqual({ leaked: [], aclosing: true, operator: true, otel: true, node: [2, 4] });
+    expect(await node(imports + check, isEsm)).toEqual({ leaked: [], aclosing: true, operator: true, otel: true, defined: true, sentinels: true, node: [2, 4] });
   }, 30_000);
 });
