@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { batchTime, map, pipe, tap, toArray, type Stage } from 'iterscope';
+import { batchTime, map, pipe, tap, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
 import { recordReports, signalSource, ticks } from '../helpers/probe.js';
+import { timerClearedOnEveryStop } from '../helpers/timer-stops.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -158,57 +159,9 @@ describe('batchTime (fake clock: nothing sleeps)', () => {
     expect(recorded.reports).toEqual([]);
   });
 
-  describe('the timer is cleared on every stop', () => {
-    const filling = async (signal?: AbortSignal): Promise<{ src: ReturnType<typeof controlled<number>>; stage: Stage<number[]> }> => {
-      const src = controlled<number>();
-      const stage = pipe(src, batchTime(60_000, 10, { signal }));
-      void stage.next().catch(() => undefined);
-      src.push(1);
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(1);
-      return { src, stage };
-    };
+  timerClearedOnEveryStop((src, options) => pipe(src, batchTime(60_000, 10, options)));
 
-    it('return()', async () => {
-      const { src, stage } = await filling();
-      await stage.return();
-      expect(vi.getTimerCount()).toBe(0);
-      expect(src.calls.return).toBe(1);
-    });
-
-    it('throw()', async () => {
-      const { stage } = await filling();
-      const error = new Error('consumer failed');
-      expect(await outcome(stage.throw(error))).toEqual({ ok: false, value: error });
-      expect(vi.getTimerCount()).toBe(0);
-    });
-
-    it('an abort', async () => {
-      const controller = new AbortController();
-      const { src } = await filling(controller.signal);
-      controller.abort();
-      await ticks(5); // the close has settled: no deadline timer either
-      expect(src.calls.return).toBe(1);
-      expect(vi.getTimerCount()).toBe(0);
-    });
-
-    it('a source error', async () => {
-      const { src, stage } = await filling();
-      const error = new Error('source failed');
-      src.fail(error);
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(0);
-      expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
-    });
-
-    it('the source ending', async () => {
-      const { src, stage } = await filling();
-      src.end();
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(0);
-      expect(await stage.next()).toEqual({ done: true, value: undefined });
-    });
-
+  describe('the timer is cleared when a batch fills', () => {
     it('a full batch', async () => {
       const src = controlled<number>();
       const stage = pipe(src, batchTime(60_000, 2));

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { debounce, pipe, tap, toArray, type Stage } from 'iterscope';
+import { debounce, pipe, tap, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
 import { probe, recordReports, signalSource, ticks } from '../helpers/probe.js';
+import { timerClearedOnEveryStop } from '../helpers/timer-stops.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -133,61 +134,7 @@ describe('debounce (fake clock: nothing sleeps)', () => {
     expect(recorded.reports).toEqual([]);
   });
 
-  describe('the timer is cleared on every stop', () => {
-    const held = async (): Promise<{ src: ReturnType<typeof controlled<string>>; stage: Stage<string> }> => {
-      const src = controlled<string>();
-      const stage = pipe(src, debounce(60_000));
-      void stage.next().catch(() => undefined);
-      src.push('a');
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(1);
-      return { src, stage };
-    };
-
-    it('return()', async () => {
-      const { src, stage } = await held();
-      await stage.return();
-      expect(vi.getTimerCount()).toBe(0);
-      expect(src.calls.return).toBe(1);
-    });
-
-    it('throw()', async () => {
-      const { stage } = await held();
-      const error = new Error('consumer failed');
-      expect(await outcome(stage.throw(error))).toEqual({ ok: false, value: error });
-      expect(vi.getTimerCount()).toBe(0);
-    });
-
-    it('a source error', async () => {
-      const { src, stage } = await held();
-      const error = new Error('source failed');
-      src.fail(error);
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(0);
-      expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
-    });
-
-    it('the source ending', async () => {
-      const { src, stage } = await held();
-      src.end();
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(0);
-      expect(await stage.next()).toEqual({ done: true, value: undefined });
-    });
-
-    it('an abort', async () => {
-      const src = controlled<string>();
-      const controller = new AbortController();
-      const stage = pipe(src, debounce(60_000, { signal: controller.signal }));
-      void stage.next().catch(() => undefined);
-      src.push('a');
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(1);
-      controller.abort();
-      await ticks(5);
-      expect(vi.getTimerCount()).toBe(0);
-    });
-  });
+  timerClearedOnEveryStop((src, options) => pipe(src, debounce(60_000, options)));
 
   it('C3: a source ended by abort ends the stage by abort at once, the held item dropped', async () => {
     const src = controlled<string>();
