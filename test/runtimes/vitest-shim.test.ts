@@ -20,6 +20,8 @@ describe('the runtime-neutral expect', () => {
     fails(() => shim([1]).toHaveLength(2));
     fails(() => shim('abc').toMatch(/d/));
     fails(() => shim([1]).toContain(2));
+    fails(() => shim([{ a: 1 }]).toContainEqual({ a: 2 }));
+    shim([{ a: 1 }, { a: 2 }]).toContainEqual({ a: 2 });
     fails(() => shim(new Error('x')).toBeInstanceOf(TypeError));
     fails(() => shim({ a: 1, b: 2 }).toMatchObject({ a: 2 }));
     fails(() => shim(1).not.toBe(1));

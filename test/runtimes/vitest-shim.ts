@@ -173,7 +173,7 @@ class AssertionError extends Error {
 }
 
 const matcherNames = [
-  'toBe', 'toEqual', 'toStrictEqual', 'toMatchObject', 'toHaveLength', 'toContain', 'toBeInstanceOf', 'toMatch',
+  'toBe', 'toEqual', 'toStrictEqual', 'toMatchObject', 'toHaveLength', 'toContain', 'toContainEqual', 'toBeInstanceOf', 'toMatch',
   'toBeDefined', 'toBeUndefined', 'toBeNull', 'toBeTruthy', 'toBeFalsy', 'toBeGreaterThan',
   'toBeGreaterThanOrEqual', 'toBeLessThan', 'toBeLessThanOrEqual', 'toThrow', 'toHaveBeenCalled',
   'toHaveBeenCalledTimes',
@@ -212,6 +212,9 @@ function matchers(actual: unknown, negate: boolean, label: string | undefined): 
     toContain: (expected) => {
       const container = actual as { includes: (x: unknown) => boolean };
       check(container.includes(expected), `to contain ${show(expected)}`);
+    },
+    toContainEqual: (expected) => {
+      check([...(actual as Iterable<unknown>)].some((item) => equals(item, expected)), `to contain an item equal to ${show(expected)}`);
     },
     toBeInstanceOf: (expected) => {
       check(actual instanceof (expected as new () => unknown), `to be an instance of ${show(expected)}`);
