@@ -3,7 +3,7 @@
  * process and writes `docs/benchmarks.md` with the machine, the versions and each
  * suite's section. See `bench/lib/timing.ts` for the suite shape and the helpers.
  *
- * Suites import `iterscope` by name, and `npm run bench` runs with bench/tsconfig.json
+ * Suites import `iterscope` by name, and `npm run bench` runs with bench/tsconfig.dist.json
  * (no `paths`), so the name resolves to the built `dist/`: what users install. The dev
  * loader's transform of the sources keeps function names with a helper call per closure,
  * which costs memory and time that no user pays.
