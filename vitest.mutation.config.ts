@@ -9,7 +9,7 @@ import base from './vitest.config.js';
 export default defineConfig({
   ...base,
   test: {
-    include: ['test/core/**/*.test.ts', 'test/operators/**/*.test.ts', 'test/terminals/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/otel/**/*.test.ts', 'test/property/**/*.test.ts', 'test/interop/**/*.test.ts'],
+    include: ['test/core/**/*.test.ts', 'test/operators/**/*.test.ts', 'test/terminals/**/*.test.ts', 'test/sources/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/otel/**/*.test.ts', 'test/property/**/*.test.ts', 'test/interop/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     setupFiles: ['test/setup/expose-gc.ts', 'test/setup/unhandled.ts'],
   },

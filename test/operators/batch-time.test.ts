@@ -54,6 +54,17 @@ describe('batchTime (fake clock: nothing sleeps)', () => {
     await stage.return();
   });
 
+  it('reads nothing while nobody waits and no batch is filling', async () => {
+    const src = controlled<number>();
+    const stage = pipe(src, batchTime(60_000, 1)); // every item is a full batch: no timer left running
+    const first = stage.next();
+    src.push(1);
+    expect(await first).toEqual({ done: false, value: [1] });
+    await ticks(10);
+    expect(src.calls.next).toBe(1);
+    await stage.return();
+  });
+
   it('reads the source ahead while a batch is filling, with nobody waiting', async () => {
     const src = controlled<number>();
     const stage = pipe(src, batchTime(100, 2));
