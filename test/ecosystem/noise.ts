@@ -1,0 +1,43 @@
+/**
+ * Violations the harness reports for third-party code that are not that code's bug. Each
+ * is excused by name (`knownIssues`), counted, and listed on the generated page, so the
+ * table's verdicts are the libraries' own; none of them hides a finding of its own
+ * invariant in another scenario (the predicates match one scenario shape each).
+ */
+import type { ConsumerStep, KnownIssue, Scenario, Violation } from 'iterscope/testing';
+
+const reads = (step: ConsumerStep): boolean => step.op !== 'wait';
+
+/** The sources a violation names (`source#1` is `scenario.sources[1]`). */
+const named = (violation: Violation, scenario: Scenario): number[] =>
+  [...violation.message.matchAll(/source#(\d+)/g)].map((m) => Number(m[1])).filter((i) => i < scenario.sources.length);
+
+export interface Noise extends KnownIssue {
+  /** Why it is not the library's bug: the JavaScript fact or the harness gap. */
+  readonly why: string;
+}
+
+export const noise: readonly Noise[] = [
+  {
+    name: 'generator closed before it started',
+    why:
+      'An `async function*` whose `return()`/`throw()` comes before its first `next()` completes without running its body ' +
+      '(ECMA-262: `return()` on a generator in its suspended-start state completes it at once), so it never closes an iterator it was handed already open. The harness excuses this ' +
+      'only for its own instrumented stages.',
+    matches: (violation, scenario) =>
+      (violation.invariant === 'closed-once' || violation.invariant === 'cleanup-order') &&
+      !scenario.consumer.steps.some(reads) &&
+      scenario.consumer.end !== 'drain' &&
+      named(violation, scenario).length > 0 &&
+      named(violation, scenario).every((i) => scenario.sources[i]?.given === 'iterator'),
+  },
+  {
+    name: 'return() error dropped by for await',
+    why:
+      'With the `body-throw` ending the consumer is a `for await` loop whose body threw: the language calls `return()` and ' +
+      'discards its rejection (IteratorClose with a throw completion). A library that rejects `return()` with the source\'s ' +
+      'close error did hand it on; only iterscope stages have a second channel (`onReport`).',
+    matches: (violation, scenario) =>
+      violation.invariant === 'no-error-lost' && scenario.consumer.end === 'body-throw' && violation.message.includes('return() failed'),
+  },
+];

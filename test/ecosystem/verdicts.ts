@@ -1,0 +1,99 @@
+/**
+ * The ground truth: for each subject of the corpus, every invariant it breaks under the
+ * fixed seed, and the hand-written reproduction (in `repro/`) that shows the bug with the
+ * library alone. Every invariant not listed holds. `ecosystem.test.ts` checks the harness
+ * against this table; `report.ts` turns it into docs/ecosystem.md.
+ */
+import type { InvariantName } from 'iterscope/testing';
+
+export interface Finding {
+  /** The invariant the subject breaks. */
+  readonly invariant: InvariantName;
+  /** What goes wrong, in one line. */
+  readonly what: string;
+  /** The reproduction: a file in `repro/` and the name of the test in it. */
+  readonly repro: { readonly file: string; readonly test: string };
+}
+
+const ixOp = (operator: string, test: string): Finding['repro'] => ({ file: 'ix.test.ts', test: `${operator}, ${test}` });
+
+const ixCommon = (operator: string, closedOnce?: Omit<Finding, 'invariant'>): Finding[] => [
+  {
+    invariant: 'prompt-settlement',
+    what: 'an `async function*`: `return()` queues behind a pending `next()`, which then resolves with an item read after the close',
+    repro: ixOp(operator, 'prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close'),
+  },
+  {
+    invariant: 'closed-once',
+    what: 'an iterator handed over open is never closed when the signal aborted before the first read',
+    repro: ixOp(operator, 'closed-once: an iterator handed over open is never closed when the signal aborted before the first read'),
+    ...closedOnce,
+  },
+  {
+    invariant: 'no-error-lost',
+    what: "the source's close error is dropped when an abort ends the read (only ix's `AbortError` comes out)",
+    repro: ixOp(operator, "no-error-lost: the close error of the source is dropped when an abort ends the read"),
+  },
+];
+
+const ixAbortDone = (operator: string): Finding => ({
+  invariant: 'abort-reason',
+  what: 'a `next()` pending at the abort waits for the source, and resolves `done` when the source ends after the abort',
+  repro: ixOp(operator, 'abort-reason: a next() pending at the abort resolves done when the source ends after it'),
+});
+
+const mergeNeverCloses = {
+  what: '`return()`/`throw()` settle without closing either source (merge has no `finally`); an iterator handed over open is not closed after an early abort either',
+  repro: { file: 'ix.test.ts', test: 'merge, closed-once and cleanup-order: throw() settles without closing either source' },
+};
+
+/** Keyed by `corpus.keyOf`: the library's name without its version, and the operator. */
+export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
+  'iterscope map': [],
+  'iterscope merge': [],
+  'graphql mapAsyncIterator': [
+    {
+      invariant: 'lazy-open',
+      what: 'opens its source when called, before the first `next()`',
+      repro: { file: 'graphql.test.ts', test: 'lazy-open: opens its source when called, before the first next()' },
+    },
+    {
+      invariant: 'prompt-settlement',
+      what: 'a `next()` pending at `return()` resolves with an item the source gives after the close',
+      repro: { file: 'graphql.test.ts', test: 'prompt-settlement: a next() pending at return() resolves with an item the source gives after the close' },
+    },
+    {
+      invariant: 'no-error-lost',
+      what: '`throw()` on a source without `throw()` closes it and drops the close error (by design: "keep the original error")',
+      repro: { file: 'graphql.test.ts', test: 'no-error-lost: throw() on a source without throw() closes it and drops the close error' },
+    },
+  ],
+  'ix map': [...ixCommon('map'), ixAbortDone('map')],
+  'ix timeout': [
+    ...ixCommon('timeout'),
+    {
+      invariant: 'abort-reason',
+      what: "a `next()` pending at the abort waits for the source, then rejects with ix's own `AbortError`, not `signal.reason`",
+      repro: { file: 'ix.test.ts', test: "timeout, abort-reason: a next() pending at the abort rejects with an AbortError of ix, not the reason" },
+    },
+  ],
+  'ix merge': [
+    ...ixCommon('merge', mergeNeverCloses),
+    ixAbortDone('merge'),
+    { invariant: 'cleanup-order', ...mergeNeverCloses },
+    {
+      invariant: 'return-bounded',
+      what: '`return()` waits on sources whose reads are in flight, and never asks them to close',
+      repro: { file: 'ix.test.ts', test: 'merge, return-bounded: return() waits on sources whose reads are in flight, and never asks them to close' },
+    },
+  ],
+};
+
+/** Bugs the corpus ran into that no invariant covers (the harness does not watch timers). */
+export const beyond: readonly (Pick<Finding, 'what' | 'repro'> & { readonly key: string })[] = [
+  {
+    key: 'ix timeout',
+    what: 'every read starts a timer that is never cleared (only an abort clears it): a stream of n items leaves n timers running, each holding the process open for the whole due time',
+    repro: { file: 'ix.test.ts', test: 'timeout, beyond the invariants: every item leaves its timer running after the stream has ended' },
+  },
+];
