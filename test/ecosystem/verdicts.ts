@@ -42,6 +42,20 @@ const ixAbortDone = (operator: string): Finding => ({
   repro: ixOp(operator, 'abort-reason: a next() pending at the abort resolves done when the source ends after it'),
 });
 
+const itOp = (operator: string, test: string): Finding['repro'] => ({ file: 'it.test.ts', test: `${operator}, ${test}` });
+const itCommon = (operator: string): Finding[] => [
+  {
+    invariant: 'prompt-settlement',
+    what: 'an `async function*`: `return()` queues behind a pending `next()`, which then resolves with an item read after the close',
+    repro: itOp(operator, 'prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item'),
+  },
+  {
+    invariant: 'no-error-lost',
+    what: '`throw()` ends its `for await` with a throw, and the language drops the close error of the source',
+    repro: itOp(operator, 'no-error-lost: throw() drops the close error of the source'),
+  },
+];
+
 const mergeNeverCloses = {
   what: '`return()`/`throw()` settle without closing either source (merge has no `finally`); an iterator handed over open is not closed after an early abort either',
   repro: { file: 'ix.test.ts', test: 'merge, closed-once and cleanup-order: throw() settles without closing either source' },
@@ -85,6 +99,42 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
       invariant: 'return-bounded',
       what: '`return()` waits on sources whose reads are in flight, and never asks them to close',
       repro: { file: 'ix.test.ts', test: 'merge, return-bounded: return() waits on sources whose reads are in flight, and never asks them to close' },
+    },
+  ],
+  'it-map map': itCommon('it-map'),
+  'it-filter filter': [
+    ...itCommon('it-filter'),
+    {
+      invariant: 'return-bounded',
+      what: '`return()` waits on a parked source it never asks to close (queued behind the pending `next()`)',
+      repro: itOp('it-filter', 'prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item'),
+    },
+  ],
+  'Node Readable.from': [
+    {
+      invariant: 'lazy-open',
+      what: 'opens its source when called, before the first `next()`',
+      repro: { file: 'node.test.ts', test: 'lazy-open: opens its source when called, before the first next()' },
+    },
+    {
+      invariant: 'closed-once',
+      what: "`return()` before the first read leaves the source it opened open (the stream's iterator is an `async function*` that never started, and the stream is not destroyed)",
+      repro: { file: 'node.test.ts', test: 'closed-once and cleanup-order: return() before the first read leaves the source it opened open' },
+    },
+    {
+      invariant: 'cleanup-order',
+      what: '`return()` settles while the source it opened is still open (the same case)',
+      repro: { file: 'node.test.ts', test: 'closed-once and cleanup-order: return() before the first read leaves the source it opened open' },
+    },
+    {
+      invariant: 'abort-reason',
+      what: 'a `next()` pending at the abort rejects with an `AbortError` whose `cause` is the reason, not the reason itself',
+      repro: { file: 'node.test.ts', test: 'abort-reason: a next() pending at the abort rejects with an AbortError wrapping the reason, not the reason' },
+    },
+    {
+      invariant: 'no-error-lost',
+      what: 'when a read fails and closing the source fails too, the close error replaces the read error',
+      repro: { file: 'node.test.ts', test: 'no-error-lost: when a read fails and closing the source fails too, the close error replaces the read error' },
     },
   ],
 };
