@@ -56,6 +56,9 @@ const itCommon = (operator: string): Finding[] => [
   },
 ];
 
+const siOp = (test: string): Finding['repro'] => ({ file: 'streaming-iterables.test.ts', test });
+const mergeWaits = 'merge, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item';
+
 const mergeNeverCloses = {
   what: '`return()`/`throw()` settle without closing either source (merge has no `finally`); an iterator handed over open is not closed after an early abort either',
   repro: { file: 'ix.test.ts', test: 'merge, closed-once and cleanup-order: throw() settles without closing either source' },
@@ -99,6 +102,40 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
       invariant: 'return-bounded',
       what: '`return()` waits on sources whose reads are in flight, and never asks them to close',
       repro: { file: 'ix.test.ts', test: 'merge, return-bounded: return() waits on sources whose reads are in flight, and never asks them to close' },
+    },
+  ],
+  'streaming-iterables map': [
+    {
+      invariant: 'prompt-settlement',
+      what: 'an `async function*`: `return()` queues behind a pending `next()`, which then resolves with an item read after the close',
+      repro: siOp('map, prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close'),
+    },
+    {
+      invariant: 'no-error-lost',
+      what: '`throw()` ends its `for await` with a throw, and the language drops the close error of the source',
+      repro: siOp('map, no-error-lost: throw() drops the close error of the source'),
+    },
+  ],
+  'streaming-iterables merge': [
+    {
+      invariant: 'closed-once',
+      what: '`return()` and `throw()` never close the sources (it reads them with `next()` and has no `finally`)',
+      repro: siOp('merge, closed-once and cleanup-order: throw() and return() settle without closing the sources'),
+    },
+    {
+      invariant: 'cleanup-order',
+      what: '`return()` and `throw()` settle while the sources are still open (the same case)',
+      repro: siOp('merge, closed-once and cleanup-order: throw() and return() settle without closing the sources'),
+    },
+    {
+      invariant: 'prompt-settlement',
+      what: 'an `async function*`: `return()` queues behind a pending `next()`, which then resolves with an item read after the close',
+      repro: siOp(mergeWaits),
+    },
+    {
+      invariant: 'return-bounded',
+      what: '`return()` waits on a parked source it never asks to close',
+      repro: siOp(mergeWaits),
     },
   ],
   'it-map map': itCommon('it-map'),

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import itFilter from 'it-filter';
 import itMap from 'it-map';
 import { controlled } from '../../helpers/controlled.js';
+import { settled } from './settled.js';
 
 const operators: Record<string, (source: AsyncIterable<number>) => AsyncIterator<number>> = {
   'it-map': (source) => itMap(source, (x) => x * 2)[Symbol.asyncIterator](),
@@ -13,17 +14,6 @@ const operators: Record<string, (source: AsyncIterable<number>) => AsyncIterator
 };
 const each = Object.keys(operators);
 const make = (name: string, source: AsyncIterable<number>): AsyncIterator<number> => operators[name]!(source);
-
-/** Settles after every pending microtask chain of this test has run (no timing involved). */
-const settled = async <T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown } | 'pending'> => {
-  let state: { value?: T; error?: unknown } | 'pending' = 'pending';
-  promise.then(
-    (value) => (state = { value }),
-    (error: unknown) => (state = { error }),
-  );
-  for (let i = 0; i < 100; i++) await Promise.resolve();
-  return state;
-};
 
 describe('it-map and it-filter', () => {
   it.each(each)('%s, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item', async (name) => {

@@ -8,6 +8,7 @@ import { from, merge } from 'ix/asynciterable';
 import { map, timeout } from 'ix/asynciterable/operators';
 import type { AsyncIterableX } from 'ix/asynciterable';
 import { controlled } from '../../helpers/controlled.js';
+import { settled } from './settled.js';
 
 const operators: Record<string, (source: AsyncIterable<number>) => AsyncIterableX<number>> = {
   map: (source) => from(source).pipe(map((x) => x * 2)),
@@ -19,17 +20,6 @@ const make = (name: string, source: AsyncIterable<number>, signal?: AbortSignal)
   operators[name]!(source)[Symbol.asyncIterator](signal);
 
 const make2 = (a: AsyncIterable<number>, b: AsyncIterable<number>): AsyncIterator<number> => merge(from(a), from(b))[Symbol.asyncIterator]();
-
-/** Settles after every pending microtask chain of this test has run (no timing involved). */
-const settled = async <T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown } | 'pending'> => {
-  let state: { value?: T; error?: unknown } | 'pending' = 'pending';
-  promise.then(
-    (value) => (state = { value }),
-    (error: unknown) => (state = { error }),
-  );
-  for (let i = 0; i < 100; i++) await Promise.resolve();
-  return state;
-};
 
 describe('ix', () => {
   it.each(each)('%s, prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close', async (name) => {
