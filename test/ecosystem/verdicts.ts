@@ -76,8 +76,8 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
     },
     {
       invariant: 'prompt-settlement',
-      what: 'a `next()` pending at `return()` resolves with an item the source gives after the close',
-      repro: { file: 'graphql.test.ts', test: 'prompt-settlement: a next() pending at return() resolves with an item the source gives after the close' },
+      what: 'a `next()` pending at `return()` is not settled by it: it waits for the source, forever if the source does not answer, and resolves with an item if the source gives one after the close',
+      repro: { file: 'graphql.test.ts', test: 'prompt-settlement: a next() pending at return() stays pending while the source does not answer' },
     },
     {
       invariant: 'no-error-lost',
