@@ -4,10 +4,11 @@ import { iterscope } from './adapters/iterscope.js';
 import { it } from './adapters/it.js';
 import { ix } from './adapters/ix.js';
 import { node } from './adapters/node.js';
+import { repeater } from './adapters/repeater.js';
 import { streamingIterables } from './adapters/streaming-iterables.js';
 import type { EcosystemSubject } from './subject.js';
 
-export const corpus: readonly EcosystemSubject[] = [...iterscope, ...graphql, ...ix, ...streamingIterables, ...it, ...node];
+export const corpus: readonly EcosystemSubject[] = [...iterscope, ...graphql, ...ix, ...repeater, ...streamingIterables, ...it, ...node];
 
 /** The key a subject has in the table of verdicts. */
 export const keyOf = (subject: Pick<EcosystemSubject, 'library' | 'operator'>): string => `${subject.library.split(' ')[0] ?? ''} ${subject.operator}`;
