@@ -99,6 +99,11 @@ const repeaterNeverStarted = {
   repro: { file: 'repeater.test.ts', test: 'closed-once and cleanup-order: throw() or return() before the first read leaves the sources it opened open' },
 };
 
+const catchErrorNeverCloses = {
+  what: '`return()` after a read settles without closing the source (an iterator handed over open is not closed after an early abort either)',
+  repro: ixOp('catchError', 'closed-once and cleanup-order: return() after a read settles without closing the source'),
+};
+
 const mergeNeverCloses = {
   what: '`return()`/`throw()` settle without closing either source (merge has no `finally`); an iterator handed over open is not closed after an early abort either',
   repro: { file: 'ix.test.ts', test: 'merge, closed-once and cleanup-order: throw() settles without closing either source' },
@@ -126,6 +131,10 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
     },
   ],
   'ix map': [...ixCommon('map'), ixAbortDone('map')],
+  'ix filter': [...ixCommon('filter'), ixAbortDone('filter')],
+  'ix take': [...ixCommon('take'), ixAbortDone('take')],
+  'ix catchError': [...ixCommon('catchError', catchErrorNeverCloses), ixAbortDone('catchError'), { invariant: 'cleanup-order', ...catchErrorNeverCloses }],
+  'ix finalize': [...ixCommon('finalize'), ixAbortDone('finalize')],
   'ix timeout': [
     ...ixCommon('timeout'),
     {

@@ -5,13 +5,17 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { from, merge } from 'ix/asynciterable';
-import { map, timeout } from 'ix/asynciterable/operators';
+import { catchError, filter, finalize, map, take, timeout } from 'ix/asynciterable/operators';
 import type { AsyncIterableX } from 'ix/asynciterable';
 import { controlled } from '../../helpers/controlled.js';
 import { settled } from './settled.js';
 
 const operators: Record<string, (source: AsyncIterable<number>) => AsyncIterableX<number>> = {
   map: (source) => from(source).pipe(map((x) => x * 2)),
+  filter: (source) => from(source).pipe(filter(() => true)),
+  take: (source) => from(source).pipe(take(2)),
+  catchError: (source) => from(source).pipe(catchError(() => from([-1]))),
+  finalize: (source) => from(source).pipe(finalize(() => undefined)),
   timeout: (source) => from(source).pipe(timeout(60_000)),
   merge: (source) => merge(from(source), from<number>([])),
 };
@@ -33,7 +37,7 @@ describe('ix', () => {
     await closing;
   });
 
-  it.each(['map', 'merge'])('%s, abort-reason: a next() pending at the abort resolves done when the source ends after it', async (name) => {
+  it.each(each.filter((name) => name !== 'timeout'))('%s, abort-reason: a next() pending at the abort resolves done when the source ends after it', async (name) => {
     const source = controlled<number>();
     const controller = new AbortController();
     const stream = make(name, source, controller.signal);
@@ -123,5 +127,15 @@ describe('ix', () => {
       vi.clearAllTimers();
       vi.useRealTimers();
     }
+  });
+
+  it('catchError, closed-once and cleanup-order: return() after a read settles without closing the source', async () => {
+    const source = controlled<number>();
+    const stream = make('catchError', source);
+    const first = stream.next();
+    source.push(1);
+    await first;
+    await stream.return!();
+    expect(source.calls.return).toBe(0);
   });
 });
