@@ -26,7 +26,8 @@ const mismatches: string[] = [];
 for (const entry of corpus) {
   const key = keyOf(entry);
   const { broken, summary } = await discover(entry);
-  const expected = [...new Set([...(verdicts[key] ?? []), ...(harnessNoise[key] ?? [])].map((f) => f.invariant))].sort();
+  const reported = [...(verdicts[key] ?? []).filter((f) => f.missed === undefined), ...(harnessNoise[key] ?? [])];
+  const expected = [...new Set(reported.map((f) => f.invariant))].sort();
   const found = [...new Set(broken.map((b) => b.invariant))].sort();
   if (expected.join() !== found.join()) {
     mismatches.push(`${key}: the table says [${expected.join(', ')}], the harness found [${found.join(', ')}]`);
@@ -44,7 +45,8 @@ const foreign = (entry: EcosystemSubject): boolean => entry.library !== 'itersco
 const cell = (j: Judged, invariant: InvariantName): string => {
   // The harness expects an abandonment report from iterscope stages only (C7 is theirs).
   if (invariant === 'abandonment' && foreign(j.entry)) return '·';
-  if (j.findings.some((f) => f.invariant === invariant)) return '✗';
+  const finding = j.findings.find((f) => f.invariant === invariant);
+  if (finding !== undefined) return finding.missed === undefined ? '✗' : '✗*';
   return j.noise.some((n) => n.invariant === invariant) ? '≈' : '✓';
 };
 
@@ -60,7 +62,8 @@ const lines = [
   '`test/ecosystem/ecosystem.test.ts` checks on every test run that the harness still gives exactly',
   'these verdicts. The invariants are described in [testing.md](testing.md#the-invariants).',
   '',
-  '✓ holds in every scenario; ✗ broken (see the findings below); ≈ holds, but the harness reports it',
+  '✓ holds in every scenario; ✗ broken (see the findings below); ✗* broken, but missed by the fixed-seed',
+  'run (the finding gives a scenario in which the harness reports it); ≈ holds, but the harness reports it',
   '(its noise, with the replay, below); · not checked for this subject (`abandonment` expects a report',
   'from iterscope stages only).',
   '',
@@ -74,7 +77,10 @@ const lines = [
 for (const j of judged) {
   lines.push(`### ${j.entry.library}: \`${j.entry.operator}\``, '', `Run with: ${j.entry.supports}.`, '');
   if (j.findings.length === 0) lines.push('Keeps the contract in every scenario.');
-  for (const f of j.findings) lines.push(`- **${f.invariant}**: ${f.what}. Reproduction: ${reproLink(f)}, "${f.repro.test}".`);
+  for (const f of j.findings) {
+    const missed = f.missed === undefined ? '' : ` Missed by the fixed-seed run; reported in \`${JSON.stringify(f.missed)}\`.`;
+    lines.push(`- **${f.invariant}**: ${f.what}. Reproduction: ${reproLink(f)}, "${f.repro.test}".${missed}`);
+  }
   for (const n of j.noise) {
     lines.push(`- ≈ **${n.invariant}** (harness noise, not counted): ${n.why}. Replay: \`{ seed: ${String(n.replay.seed)}, path: "${n.replay.path}" }\`.`);
   }

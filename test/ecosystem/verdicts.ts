@@ -4,7 +4,7 @@
  * library alone. Every invariant not listed holds. `ecosystem.test.ts` checks the harness
  * against this table; `report.ts` turns it into docs/ecosystem.md.
  */
-import type { InvariantName } from 'iterscope/testing';
+import type { InvariantName, Scenario } from 'iterscope/testing';
 
 export interface Finding {
   /** The invariant the subject breaks. */
@@ -13,6 +13,11 @@ export interface Finding {
   readonly what: string;
   /** The reproduction: a file in `repro/` and the name of the test in it. */
   readonly repro: { readonly file: string; readonly test: string };
+  /**
+   * Set when the fixed-seed run misses the bug: a scenario, written by hand, in which the
+   * harness does report it (a gap in what the scenarios cover, not in the checks).
+   */
+  readonly missed?: Scenario | undefined;
 }
 
 /**
@@ -103,6 +108,8 @@ const catchErrorNeverCloses = {
   what: '`return()` after a read settles without closing the source (an iterator handed over open is not closed after an early abort either)',
   repro: ixOp('catchError', 'closed-once and cleanup-order: return() after a read settles without closing the source'),
 };
+
+const readableStreamWaits = 'prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close';
 
 const mergeNeverCloses = {
   what: '`return()`/`throw()` settle without closing either source (merge has no `finally`); an iterator handed over open is not closed after an early abort either',
@@ -213,6 +220,29 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
       invariant: 'return-bounded',
       what: '`return()` waits on a parked source it never asks to close (queued behind the pending `next()`)',
       repro: itOp('it-filter', 'prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item'),
+    },
+  ],
+  'Node ReadableStream.from': [
+    {
+      invariant: 'lazy-open',
+      what: 'opens its source when called, before the first `next()` (as the streams standard asks)',
+      repro: { file: 'node.test.ts', test: 'lazy-open: opens its source when called, before the first next(), as the streams standard asks' },
+    },
+    {
+      invariant: 'prompt-settlement',
+      what: "`return()` queues behind a pending `next()` (the standard's ongoing promise), which then resolves with an item read after the close",
+      repro: { file: 'node.test.ts', test: readableStreamWaits },
+    },
+    {
+      invariant: 'return-bounded',
+      what: '`return()` waits on a parked read of a source it does not ask to close until that read is answered',
+      repro: { file: 'node.test.ts', test: readableStreamWaits },
+      missed: {
+        sources: [{ kind: 'async', items: 3, parkAt: 0 }],
+        stages: [],
+        consumer: { steps: [{ op: 'pending-next' }], end: 'return' },
+        seed: 0,
+      },
     },
   ],
   'Node Readable.from': [

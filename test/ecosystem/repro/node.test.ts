@@ -1,10 +1,11 @@
 /**
- * Node's `Readable.from`, driven by hand: what the ecosystem corpus reports, shown with
- * Node alone.
+ * Node's `Readable.from` and `ReadableStream.from`, driven by hand: what the ecosystem
+ * corpus reports, shown with Node alone.
  */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { controlled } from '../../helpers/controlled.js';
+import { settled } from './settled.js';
 
 const fromSource = (source: AsyncIterable<number> | Iterable<number>, signal?: AbortSignal): AsyncIterator<number> =>
   Readable.from(source, { objectMode: true, ...(signal === undefined ? {} : { signal }) })[Symbol.asyncIterator]() as AsyncIterator<number>;
@@ -58,5 +59,29 @@ describe('Readable.from', () => {
       (e: unknown) => e,
     );
     expect(error).toBe(closeError); // the read error is nowhere
+  });
+});
+
+describe('ReadableStream.from', () => {
+  // On Node 20 since 20.6; @types/node 20 does not type it.
+  const readableStreamFrom = (ReadableStream as unknown as { from: (source: AsyncIterable<number>) => AsyncIterable<number> }).from.bind(ReadableStream);
+
+  it('lazy-open: opens its source when called, before the first next(), as the streams standard asks', () => {
+    let opened = 0;
+    const source = { [Symbol.asyncIterator]: () => (opened++, controlled<number>()) };
+    readableStreamFrom(source);
+    expect(opened).toBe(1); // nobody has read yet
+  });
+
+  it('prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close', async () => {
+    const source = controlled<number>();
+    const stream = readableStreamFrom(source)[Symbol.asyncIterator]();
+    const pending = stream.next();
+    const closing = stream.return!();
+    expect(await settled(closing)).toBe('pending'); // queued behind the read (the standard's ongoing promise)
+    expect(source.calls.return).toBe(0); // and the source is not told meanwhile
+    source.push(1);
+    expect((await pending).done).toBe(false); // an item, after return() was called
+    await closing;
   });
 });
