@@ -26,12 +26,13 @@ const make = (name: string, source: AsyncIterable<number>, signal?: AbortSignal)
 const make2 = (a: AsyncIterable<number>, b: AsyncIterable<number>): AsyncIterator<number> => merge(from(a), from(b))[Symbol.asyncIterator]();
 
 describe('ix', () => {
-  it.each(each)('%s, prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close', async (name) => {
+  it.each(each)('%s, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item', async (name) => {
     const source = controlled<number>();
     const stream = make(name, source);
     const pending = stream.next();
     const closing = stream.return!();
-    expect(await settled(closing)).toBe('pending'); // queued behind the read
+    expect(await settled(closing)).toBe('pending'); // queued behind the read...
+    expect(source.calls.return).toBe(0); // ...and the source is not told
     source.push(1);
     expect((await pending).done).toBe(false); // an item, after return() was called
     await closing;

@@ -27,6 +27,19 @@ describe('Readable.from', () => {
     stream.destroy(); // let it go, so the test ends clean
   });
 
+  it('prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close', async () => {
+    const source = controlled<number>();
+    const stream = fromSource(source);
+    const pending = stream.next();
+    const closing = stream.return!();
+    expect(await settled(closing)).toBe('pending'); // queued behind the read (the iterator is an async function*)...
+    expect(await settled(pending)).toBe('pending'); // ...which return() does not settle...
+    expect(source.calls.return).toBe(0); // ...and the source is not told
+    source.push(1); // let it go, so the test ends clean
+    await pending;
+    await closing;
+  });
+
   it('abort-reason: a next() pending at the abort rejects with an AbortError wrapping the reason, not the reason', async () => {
     const controller = new AbortController();
     const stream = fromSource(controlled<number>(), controller.signal);

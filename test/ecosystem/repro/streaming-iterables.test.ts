@@ -9,12 +9,13 @@ import { controlled } from '../../helpers/controlled.js';
 import { settled } from './settled.js';
 
 describe('streaming-iterables', () => {
-  it('map, prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close', async () => {
+  it('map, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item', async () => {
     const source = controlled<number>();
     const stream = map((x: number) => x * 2, source);
     const pending = stream.next();
     const closing = stream.return(undefined);
-    expect(await settled(closing)).toBe('pending'); // queued behind the read
+    expect(await settled(closing)).toBe('pending'); // queued behind the read...
+    expect(source.calls.return).toBe(0); // ...and the source is not told
     source.push(1);
     expect((await pending).done).toBe(false); // an item, after return() was called
     await closing;
