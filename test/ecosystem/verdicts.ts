@@ -122,10 +122,10 @@ const repeaterNeverStarted = {
   repro: { file: 'repeater.test.ts', test: 'closed-once and cleanup-order: throw() or return() before the first read leaves the sources it opened open' },
 };
 
-const catchErrorNeverCloses = {
+const neverCloses = (operator: string): Omit<Finding, 'invariant'> => ({
   what: '`return()` after a read settles without closing the source (an iterator handed over open is not closed after an early abort either)',
-  repro: ixOp('catchError', 'closed-once and cleanup-order: return() after a read settles without closing the source'),
-};
+  repro: ixOp(operator, 'closed-once and cleanup-order: return() after a read settles without closing the source'),
+});
 
 const readableWaits = 'prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close';
 const readableStreamWaits = 'prompt-settlement: return() waits behind a pending next(), which then resolves with an item read after the close';
@@ -159,8 +159,9 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
   'ix map': [...ixCommon('map'), ixAbortDone('map')],
   'ix filter': [...ixCommon('filter'), ixAbortDone('filter')],
   'ix take': [...ixCommon('take'), ixAbortDone('take')],
-  'ix catchError': [...ixCommon('catchError', catchErrorNeverCloses), ixAbortDone('catchError'), { invariant: 'cleanup-order', ...catchErrorNeverCloses }],
+  'ix catchError': [...ixCommon('catchError', neverCloses('catchError')), ixAbortDone('catchError'), { invariant: 'cleanup-order', ...neverCloses('catchError') }],
   'ix finalize': [...ixCommon('finalize'), ixAbortDone('finalize')],
+  'ix takeUntil': [...ixCommon('takeUntil', neverCloses('takeUntil')), ixAbortDone('takeUntil'), { invariant: 'cleanup-order', ...neverCloses('takeUntil') }],
   'ix timeout': [
     ...ixCommon('timeout'),
     {

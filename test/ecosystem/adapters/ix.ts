@@ -4,7 +4,7 @@
  * and the signal is handed over there. `from` reads sync iterables too.
  */
 import { from, merge } from 'ix/asynciterable';
-import { catchError, filter, finalize, map, take, timeout } from 'ix/asynciterable/operators';
+import { catchError, filter, finalize, map, take, takeUntil, timeout } from 'ix/asynciterable/operators';
 import type { AsyncIterableX } from 'ix/asynciterable';
 import type { SubjectInput } from 'iterscope/testing';
 import { asAny, type EcosystemSubject } from '../subject.js';
@@ -34,6 +34,8 @@ export const ix: readonly EcosystemSubject[] = [
   unary('take', (input) => one(input).pipe(take(2))),
   unary('catchError', (input) => one(input).pipe(catchError(() => from([-1])))),
   unary('finalize', (input) => one(input).pipe(finalize(() => undefined))),
+  // A stop signal that never fires: takeUntil as a plain pass-through.
+  unary('takeUntil', (input) => one(input).pipe(takeUntil(() => new Promise<never>(() => undefined)))),
   // A long due time: the timer must never fire during a scenario (the harness has no clock).
   unary('timeout', (input) => one(input).pipe(timeout(60_000))),
   binary('merge', (input) => merge(...both(input))),

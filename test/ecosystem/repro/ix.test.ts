@@ -5,7 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { from, merge } from 'ix/asynciterable';
-import { catchError, filter, finalize, map, take, timeout } from 'ix/asynciterable/operators';
+import { catchError, filter, finalize, map, take, takeUntil, timeout } from 'ix/asynciterable/operators';
 import type { AsyncIterableX } from 'ix/asynciterable';
 import { controlled } from '../../helpers/controlled.js';
 import { settled } from './settled.js';
@@ -16,6 +16,7 @@ const operators: Record<string, (source: AsyncIterable<number>) => AsyncIterable
   take: (source) => from(source).pipe(take(2)),
   catchError: (source) => from(source).pipe(catchError(() => from([-1]))),
   finalize: (source) => from(source).pipe(finalize(() => undefined)),
+  takeUntil: (source) => from(source).pipe(takeUntil(() => new Promise<never>(() => undefined))),
   timeout: (source) => from(source).pipe(timeout(60_000)),
   merge: (source) => merge(from(source), from<number>([])),
 };
@@ -130,9 +131,9 @@ describe('ix', () => {
     }
   });
 
-  it('catchError, closed-once and cleanup-order: return() after a read settles without closing the source', async () => {
+  it.each(['catchError', 'takeUntil'])('%s, closed-once and cleanup-order: return() after a read settles without closing the source', async (name) => {
     const source = controlled<number>();
-    const stream = make('catchError', source);
+    const stream = make(name, source);
     const first = stream.next();
     source.push(1);
     await first;
