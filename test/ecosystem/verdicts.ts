@@ -115,6 +115,10 @@ const itCommon = (operator: string): Finding[] => [
 ];
 
 const siOp = (test: string): Finding['repro'] => ({ file: 'streaming-iterables.test.ts', test });
+const bufferNoReturn = {
+  what: 'it has no `return()`: a consumer that stops leaves the source open',
+  repro: siOp('buffer, closed-once and cleanup-order: it has no return(), so a loop that breaks leaves the source open'),
+};
 const mergeWaits = 'merge, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item';
 
 const repeaterNeverStarted = {
@@ -191,6 +195,20 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
       invariant: 'no-error-lost',
       what: '`throw()` ends its `for await` with a throw, and the language drops the close error of the source',
       repro: siOp('map, no-error-lost: throw() drops the close error of the source'),
+    },
+  ],
+  'streaming-iterables buffer': [
+    {
+      invariant: 'lazy-open',
+      what: 'opens its source when called, before the first `next()`',
+      repro: siOp('buffer, lazy-open: opens its source when called, before the first next()'),
+    },
+    { invariant: 'closed-once', ...bufferNoReturn },
+    { invariant: 'cleanup-order', ...bufferNoReturn },
+    {
+      invariant: 'no-error-lost',
+      what: 'an error read ahead is dropped when the consumer stops',
+      repro: siOp('buffer, no-error-lost: an error read ahead is dropped when the consumer stops'),
     },
   ],
   'streaming-iterables merge': [
