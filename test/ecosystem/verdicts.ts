@@ -206,6 +206,12 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
     { invariant: 'closed-once', ...bufferNoReturn },
     { invariant: 'cleanup-order', ...bufferNoReturn },
     {
+      invariant: 'prompt-settlement',
+      what: 'with no `return()`, nothing settles a `next()` pending when the consumer stops: it waits for the source',
+      repro: bufferNoReturn.repro,
+      missed: parkedRead,
+    },
+    {
       invariant: 'no-error-lost',
       what: 'an error read ahead is dropped when the consumer stops',
       repro: siOp('buffer, no-error-lost: an error read ahead is dropped when the consumer stops'),
