@@ -6,10 +6,10 @@
 import { writeFileSync } from 'node:fs';
 import { INVARIANTS, type InvariantName } from 'iterscope/testing';
 import { corpus, keyOf } from './corpus.js';
-import { noise } from './noise.js';
+import { baseline } from './baseline.js';
 import type { EcosystemSubject } from './subject.js';
 import { discover, RUNS, SEED } from './verdict.js';
-import { beyond, noise as harnessNoise, verdicts, type Finding, type Noise } from './verdicts.js';
+import { beyond, noise, verdicts, type Finding, type Noise } from './verdicts.js';
 
 const page = new URL('../../docs/ecosystem.md', import.meta.url);
 const reproLink = (finding: Pick<Finding, 'repro'>): string => `[${finding.repro.file}](../test/ecosystem/repro/${finding.repro.file})`;
@@ -26,14 +26,14 @@ const mismatches: string[] = [];
 for (const entry of corpus) {
   const key = keyOf(entry);
   const { broken, summary } = await discover(entry);
-  const reported = [...(verdicts[key] ?? []).filter((f) => f.missed === undefined), ...(harnessNoise[key] ?? [])];
+  const reported = [...(verdicts[key] ?? []).filter((f) => f.missed === undefined), ...(noise[key] ?? [])];
   const expected = [...new Set(reported.map((f) => f.invariant))].sort();
   const found = [...new Set(broken.map((b) => b.invariant))].sort();
   if (expected.join() !== found.join()) {
     mismatches.push(`${key}: the table says [${expected.join(', ')}], the harness found [${found.join(', ')}]`);
     for (const b of broken.filter((x) => !expected.includes(x.invariant))) mismatches.push(b.error.message);
   }
-  judged.push({ entry, findings: verdicts[key] ?? [], noise: harnessNoise[key] ?? [], known: summary.known });
+  judged.push({ entry, findings: verdicts[key] ?? [], noise: noise[key] ?? [], known: summary.known });
   console.log(`${key}: ${found.length === 0 ? 'keeps the contract' : found.join(', ')}`);
 }
 if (mismatches.length > 0) {
@@ -86,7 +86,7 @@ for (const j of judged) {
   }
   const excused = Object.entries(j.known);
   if (excused.length > 0) {
-    lines.push('', `Harness noise excused in the run over the invariants it keeps: ${excused.map(([name, n]) => `${name} (${String(n)} violation${n === 1 ? '' : 's'})`).join(', ')}.`);
+    lines.push('', `JavaScript's own behaviour excused in the run over the invariants it keeps: ${excused.map(([name, n]) => `${name} (${String(n)} violation${n === 1 ? '' : 's'})`).join(', ')}.`);
   }
   lines.push('');
 }
@@ -97,13 +97,13 @@ lines.push(
   '',
   ...beyond.map((b) => `- **${b.key}**: ${b.what}. Reproduction: ${reproLink(b)}, "${b.repro.test}".`),
   '',
-  '## Not the libraries\' bugs',
+  '## JavaScript\'s own behaviour',
   '',
-  'Violations the harness reports for third-party code that are JavaScript\'s own behaviour or a gap',
-  'of the harness. They are excused by name (`knownIssues`, test/ecosystem/noise.ts), counted above, and',
+  'Violations the harness reports for third-party code that are the language\'s behaviour, not the',
+  'library\'s. They are excused by name (`knownIssues`, test/ecosystem/baseline.ts), counted above, and',
   'never counted against a library.',
   '',
-  ...noise.map((n) => `- **${n.name}**: ${n.why}`),
+  ...baseline.map((n) => `- **${n.name}**: ${n.why}`),
   '',
 );
 writeFileSync(page, lines.join('\n'));

@@ -1,9 +1,9 @@
 /**
  * How a subject is judged: `checkContract` with the subject's honest options, a fixed seed
- * and modest runs, the harness's noise excused by name (see noise.ts).
+ * and modest runs, the language baseline excused by name (see baseline.ts).
  */
 import { checkContract, ContractError, INVARIANTS, type ContractOptions, type ContractSummary, type InvariantName } from 'iterscope/testing';
-import { noise } from './noise.js';
+import { baseline } from './baseline.js';
 import type { EcosystemSubject } from './subject.js';
 
 /** Fixed, so every verdict replays. */
@@ -11,12 +11,12 @@ export const SEED = 20_260_101;
 /** Modest: the whole corpus runs inside `npm test`. */
 export const RUNS = 100;
 
-/** The options a subject is run with: its own, the seed, the runs and the noise. */
+/** The options a subject is run with: its own, the seed, the runs and the language baseline. */
 export const optionsOf = (entry: EcosystemSubject, invariants: readonly InvariantName[]): ContractOptions => ({
   runs: RUNS,
   seed: SEED,
   ...entry.options,
-  knownIssues: noise,
+  knownIssues: baseline,
   invariants,
 });
 

@@ -1,8 +1,8 @@
 /**
- * Violations the harness reports for third-party code that are not that code's bug. Each
- * is excused by name (`knownIssues`), counted, and listed on the generated page, so the
- * table's verdicts are the libraries' own; none of them hides a finding of its own
- * invariant in another scenario (the predicates match one scenario shape each).
+ * The language baseline: violations the harness reports for third-party code that are
+ * JavaScript's own behaviour, not that code's bug. Each is excused by name (`knownIssues`),
+ * counted, and listed on the generated page, so the table's verdicts are the libraries'
+ * own; each predicate matches one scenario shape, so it cannot hide a finding elsewhere.
  */
 import type { ConsumerStep, KnownIssue, Scenario, Violation } from 'iterscope/testing';
 
@@ -12,12 +12,12 @@ const reads = (step: ConsumerStep): boolean => step.op !== 'wait';
 const named = (violation: Violation, scenario: Scenario): number[] =>
   [...violation.message.matchAll(/source#(\d+)/g)].map((m) => Number(m[1])).filter((i) => i < scenario.sources.length);
 
-export interface Noise extends KnownIssue {
-  /** Why it is not the library's bug: the JavaScript fact or the harness gap. */
+export interface LanguageFact extends KnownIssue {
+  /** Why it is not the library's bug: the JavaScript fact. */
   readonly why: string;
 }
 
-export const noise: readonly Noise[] = [
+export const baseline: readonly LanguageFact[] = [
   {
     name: 'generator closed before it started',
     why:
