@@ -1,6 +1,7 @@
 /**
- * Node's own stream helpers. `Readable.from` takes a signal in its options and reads sync
- * and async iterables; the stream is read through its async iterator.
+ * Node's own stream helpers, each read through its async iterator. `Readable.from` takes a
+ * signal in its options; `ReadableStream.from` takes none. Both read sync and async
+ * iterables.
  */
 import { Readable } from 'node:stream';
 import { asAny, type EcosystemSubject } from '../subject.js';
