@@ -51,6 +51,10 @@ export const FEATURES: Record<string, (s: Scenario) => boolean> = {
   'an iterator is given': (s) => first(s).given === 'iterator',
   'an iterable is given': (s) => first(s).given === 'iterable',
   'concurrent next()s': (s) => s.consumer.steps.some((step) => step.op === 'nexts'),
+  // The shape that finds a return() queued behind a parked read (async generators, IxJS):
+  // a read left pending on a source parked until released, then return().
+  'return() or throw() while a read is parked': (s) =>
+    ['return', 'throw', 'body-throw'].includes(s.consumer.end) && !aborts(s) && parksUntilReleased(first(s)) && pendingReads(s).includes(first(s).parkAt ?? -1),
   'the consumer abandons while a read is parked': (s) => s.consumer.end === 'abandon-parked' && s.sources.some(parksUntilReleased) && !aborts(s),
 };
 
