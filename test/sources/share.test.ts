@@ -10,6 +10,10 @@ beforeEach(() => {
 });
 afterEach(() => {
   recorded.stop();
+  // No late error and no leak on any path here unless a test says so (and takes what it
+  // expects). A close error is reported as well as thrown by return() (C5): the tests that
+  // make one expect it.
+  expect(recorded.reports.filter((r) => r.type !== 'cleanup-error')).toEqual([]);
 });
 
 // One branch alone behaves as any stage over the source.
@@ -48,6 +52,18 @@ describe('share', () => {
     ]);
     expect(src.calls.next).toBe(6);
     expect(src.calls.return).toBe(0); // C1: it finished: never closed
+  });
+
+  it('consumers waiting together get one read of the source, not one each', async () => {
+    const src = probe();
+    const [a, b] = two(share(src));
+    expect(await Promise.all([a.next(), b.next()])).toEqual([
+      { done: false, value: 0 },
+      { done: false, value: 0 },
+    ]);
+    await ticks(5);
+    expect(src.calls.next).toBe(1); // nothing read ahead of what was asked for
+    await Promise.all([a.return(), b.return()]);
   });
 
   it('C1: opens the source when a consumer first reads, once', async () => {
@@ -146,6 +162,7 @@ describe('share', () => {
         await settleAll();
         const reported = recorded.reports.some((r) => 'error' in r && r.error === error);
         expect({ k, firstLeavesEarly, surfaced: received.includes(error) || reported }).toEqual({ k, firstLeavesEarly, surfaced: true });
+        recorded.reports.length = 0; // what is reported here is expected
       }
     }
   });
@@ -193,6 +210,23 @@ describe('share', () => {
     ]);
     await settleAll();
     expect(recorded.reports).toEqual([]);
+  });
+
+  it('C3: consumers under different signals: the source takes neither, and one abort does not speak for it', async () => {
+    const src = signalSource(1);
+    const shared = share(src);
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = pipe(shared, map((x: number) => x, { signal: first.signal }));
+    const b = pipe(shared, map((x: number) => x, { signal: second.signal }));
+    await Promise.all([a.next(), b.next()]);
+    const reason = new Error('only the first');
+    first.abort(reason);
+    await settleAll();
+    expect(src.signals[0]?.aborted).toBe(false); // the second still reads
+    await b.return();
+    expect(src.signals[0]?.reason).toMatchObject({ name: 'AbortError' });
+    expect(src.signals[0]?.reason).not.toBe(reason);
   });
 
   it('a consumer that joins after the source ended, or after every consumer left, ends at once', async () => {

@@ -6,7 +6,7 @@
  */
 import { NO_ERROR } from '../errors.js';
 import type { Exit } from '../exit.js';
-import { kAdopt, kClose, kSignalBelow } from '../protocol.js';
+import { kClose, kSignalBelow } from '../protocol.js';
 import { report } from '../report.js';
 import { isAbortError, PassStage, StageBase, type StageOptions } from '../stage.js';
 
@@ -33,11 +33,11 @@ export class SharedSource<T> {
   private end: End | undefined;
   /** Every consumer left (or `close()`): the source is closed and nobody joins any more. */
   private closed = false;
-  /** C3: the upstream took the signal its consumers inherited from their owners. */
-  private adopted = false;
   /** C5: a consumer received the source's error (or it is still to be delivered). */
   private errorDelivered = false;
   private readonly consumerOptions: StageOptions;
+  /** C3: the consumers' common signal when the last of them left (see commonSignal). */
+  private signalAtClose: AbortSignal | undefined;
   /** The sharing's own signal (options.signal), if any. */
   readonly signal: AbortSignal | undefined;
   private removeListener: (() => void) | undefined;
@@ -48,7 +48,7 @@ export class SharedSource<T> {
     private readonly bufferSize: number,
     options: StageOptions | undefined,
   ) {
-    this.upstream = new PassStage<T>(name, source, options);
+    this.upstream = new SharedUpstream<T>(name, source, options, this);
     this.signal = options?.signal;
     this.consumerOptions = { closeTimeout: options?.closeTimeout };
     // C3: an abort settles every consumer's pending next() at once, even while the source
@@ -159,23 +159,22 @@ export class SharedSource<T> {
   }
 
   /**
-   * C3: a consumer heard of its owner's signal. Once every consumer has the same one (a
-   * `tee` read by one `zip`, say), the source's stage takes it too, so that a source that
-   * stops after that signal fired is part of the abort: its close signal aborts with the
-   * abort's reason. Consumers under different signals leave it alone: none of them speaks
-   * for the source.
+   * C3: the signal the consumers share, as the source's stage sees it: the sharing's own,
+   * else the one every consumer still here inherited from its owner (a `tee` read by one
+   * `zip`, say), else none. Asked when it matters (the source stopping, a rejection to
+   * recognise), not fixed when the first consumer joins: consumers come and go, and an abort
+   * speaks for the source only when it speaks for every consumer reading it.
    */
-  inherit(): void {
-    if (this.signal !== undefined || this.adopted) return;
+  commonSignal(): AbortSignal | undefined {
+    if (this.signal !== undefined) return this.signal;
+    if (this.closed) return this.signalAtClose;
     let common: AbortSignal | undefined;
     for (const seat of this.seats) {
       const signal = seat.stage?.deref()?.inherited;
-      if (signal === undefined || (common !== undefined && signal !== common)) return;
+      if (signal === undefined || (common !== undefined && signal !== common)) return undefined;
       common = signal;
     }
-    if (common === undefined) return;
-    this.adopted = true;
-    this.upstream[kAdopt](common);
+    return common;
   }
 
   /** The stage a consumer's source error came from (C3: an abort stays an abort). */
@@ -188,6 +187,9 @@ export class SharedSource<T> {
    * source is closed, exactly once, and its close is what the consumer's close waits for.
    */
   leave(seat: Seat<T>, exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    // C3: the consumers' common signal as it was with the last of them still here: the
+    // source is closed for them, after they left.
+    const signal = this.closed ? undefined : this.commonSignal();
     this.seats.delete(seat);
     seat.items.length = 0;
     seat.stage = undefined;
@@ -196,6 +198,7 @@ export class SharedSource<T> {
       return NO_ERROR;
     }
     this.closed = true;
+    this.signalAtClose = signal;
     this.removeListener?.();
     this.removeListener = undefined;
     const end = this.end;
@@ -229,6 +232,22 @@ export class SharedSource<T> {
 
 const ENDED: End = Object.freeze({ error: NO_ERROR });
 
+/** The stage that reads the shared source: its signal is the consumers' common one (C3). */
+class SharedUpstream<T> extends PassStage<T> {
+  constructor(
+    name: string,
+    source: unknown,
+    options: StageOptions | undefined,
+    private readonly hub: { commonSignal(): AbortSignal | undefined },
+  ) {
+    super(name, source, options);
+  }
+
+  protected override get sourceSignal(): AbortSignal | undefined {
+    return this.hub.commonSignal();
+  }
+}
+
 /** @internal */
 export class ShareConsumer<T> extends StageBase<T, never> {
   /** C3: the signal this consumer's owner handed it, if any. */
@@ -248,9 +267,9 @@ export class ShareConsumer<T> extends StageBase<T, never> {
     this.record.finalizers = [leaveWhenCollected(hub, seat, name, this.deadline() - performance.now())];
   }
 
+  // C3: nothing below to pass it to; the sharing asks for it (commonSignal).
   protected override passSignalDown(signal: AbortSignal): void {
     this.inherited = signal;
-    this.hub.inherit();
   }
 
   protected override pull(): void {
