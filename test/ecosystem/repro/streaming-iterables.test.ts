@@ -7,39 +7,13 @@
 import { describe, expect, it } from 'vitest';
 import { buffer, map, merge } from 'streaming-iterables';
 import { controlled } from '../../helpers/controlled.js';
+import { returnWaitsBehindRead, throwDropsCloseError } from './generator-operators.js';
 import { settled } from './settled.js';
 
 describe('streaming-iterables', () => {
-  it('map, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item', async () => {
-    const source = controlled<number>();
-    const stream = map((x: number) => x * 2, source);
-    const pending = stream.next();
-    const closing = stream.return(undefined);
-    expect(await settled(closing)).toBe('pending'); // queued behind the read...
-    expect(source.calls.return).toBe(0); // ...and the source is not told
-    source.push(1);
-    expect((await pending).done).toBe(false); // an item, after return() was called
-    await closing;
-  });
+  it('map, prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item', () => returnWaitsBehindRead((source) => map((x: number) => x * 2, source)));
 
-  it('map, no-error-lost: throw() drops the close error of the source', async () => {
-    const closeError = new Error('close failed');
-    let closes = 0;
-    const source: AsyncIterator<number> & AsyncIterable<number> = {
-      next: () => Promise.resolve({ done: false, value: 1 }),
-      return: () => (closes++, Promise.reject(closeError)),
-      [Symbol.asyncIterator]: () => source,
-    };
-    const stream = map((x: number) => x, source);
-    await stream.next();
-    const thrown = new Error('thrown in');
-    const error = await stream.throw(thrown).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(closes).toBe(1); // the source was closed, and its close failed...
-    expect(error).toBe(thrown); // ...but only the error thrown in comes out
-  });
+  it('map, no-error-lost: throw() drops the close error of the source', () => throwDropsCloseError((source) => map((x: number) => x, source)));
 
   it('merge, closed-once and cleanup-order: throw() and return() settle without closing the sources', async () => {
     for (const end of ['throw', 'return'] as const) {
