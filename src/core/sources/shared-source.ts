@@ -26,7 +26,7 @@ interface Seat<T> {
 /** @internal */
 export class SharedSource<T> {
   /** The one stage that reads the source. */
-  private readonly upstream: PassStage<T>;
+  private readonly upstream: SharedUpstream<T>;
   private readonly seats = new Set<Seat<T>>();
   private reading = false;
   private distributing = false;
@@ -177,6 +177,17 @@ export class SharedSource<T> {
     return common;
   }
 
+  /**
+   * C3: a consumer heard of its owner's signal. When the consumers now share one, the
+   * iterscope stages below the source's stage hear of it too, as they would below any
+   * stage (their own sources' close signals then carry the abort's reason).
+   */
+  inheritedChanged(): void {
+    if (this.signal !== undefined) return;
+    const common = this.commonSignal();
+    if (common !== undefined) this.upstream.passBelow(common);
+  }
+
   /** The stage a consumer's source error came from (C3: an abort stays an abort). */
   get source(): PassStage<T> {
     return this.upstream;
@@ -246,6 +257,11 @@ class SharedUpstream<T> extends PassStage<T> {
   protected override get sourceSignal(): AbortSignal | undefined {
     return this.hub.commonSignal();
   }
+
+  /** C3: pass the consumers' common signal on to the stages below (see inheritedChanged). */
+  passBelow(signal: AbortSignal): void {
+    this.passSignalDown(signal);
+  }
 }
 
 /** @internal */
@@ -267,9 +283,11 @@ export class ShareConsumer<T> extends StageBase<T, never> {
     this.record.finalizers = [leaveWhenCollected(hub, seat, name, this.deadline() - performance.now())];
   }
 
-  // C3: nothing below to pass it to; the sharing asks for it (commonSignal).
+  // C3: the sharing asks for it when it matters (commonSignal), and passes a common one on
+  // to the stages below the source's stage now.
   protected override passSignalDown(signal: AbortSignal): void {
     this.inherited = signal;
+    this.hub.inheritedChanged();
   }
 
   protected override pull(): void {
