@@ -12,6 +12,7 @@ export { StageBase, PassStage, SKIP, STOP, closeIterator, adoptIterator, type St
 export { NO_ERROR, suppress, aggregate } from './errors.js';
 export { exitForSource, CANCELLED, COMPLETED, ABANDONED } from './exit.js';
 export { report } from './report.js';
+export { listenForAbort } from './abort-listener.js';
 export { classify, isThenable } from './source.js';
 export { describe, checkCount, checkDuration, checkFunction, checkKnownKeys, checkOptions, checkRange, checkSignal, checkStageOptions } from './validate.js';
 export { acceptsFusion } from './operators/fused.js';

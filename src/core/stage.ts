@@ -9,6 +9,7 @@
  * `return()` behind a pending `next()` and cannot be settled from outside.
  */
 import { handedSignal, keep, track, untrack, type AbandonRecord } from './abandonment.js';
+import { listenForAbort } from './abort-listener.js';
 import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
@@ -187,7 +188,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
         ownerListens: signal !== undefined,
       });
     }
-    if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this);
+    if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this, abortStage);
   }
 
   /**
@@ -813,7 +814,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.abortWhileStopping(below.reason);
       return;
     }
-    this.removeBelowListener = listenForAbort(below, this);
+    this.removeBelowListener = listenForAbort(below, this, abortStage);
   }
 
   /**
@@ -961,17 +962,7 @@ export function isAbortError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'AbortError';
 }
 
-/**
- * The abort listener holds the stage weakly: a long-lived signal must not keep an
- * abandoned stage alive (C7). Module-level so the closure cannot capture the stage.
- */
-function listenForAbort(signal: AbortSignal, stage: { [kAbort](reason: unknown): void }): () => void {
-  const ref = new WeakRef(stage);
-  const onAbort = (): void => {
-    ref.deref()?.[kAbort](signal.reason);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
-  };
+/** C3: a stage's own signal fired (module-level: the listener holds the stage weakly, C7). */
+function abortStage(stage: { [kAbort](reason: unknown): void }, reason: unknown): void {
+  stage[kAbort](reason);
 }

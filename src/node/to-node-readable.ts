@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { Source, StageOptions } from 'iterscope';
-import { checkKnownKeys, checkRange, checkStageOptions, describe, PassStage, report, suppress, NO_ERROR } from 'iterscope/internal';
+import { checkKnownKeys, checkRange, checkStageOptions, describe, listenForAbort, PassStage, report, suppress, NO_ERROR } from 'iterscope/internal';
 
 const WHERE = 'toNodeReadable';
 
@@ -164,7 +164,7 @@ export function toNodeReadable<T>(source: Source<T>, options?: ToNodeReadableOpt
     },
   });
 
-  if (signal !== undefined) listenForAbort(signal, readable);
+  if (signal !== undefined) destroyOnAbort(signal, readable);
   return readable;
 }
 
@@ -174,17 +174,16 @@ export function toNodeReadable<T>(source: Source<T>, options?: ToNodeReadableOpt
  * listener holds the stream weakly, so a long-lived signal does not keep an abandoned
  * stream (and its stage) alive (C7); it is removed when the stream closes.
  */
-function listenForAbort(signal: AbortSignal, readable: Readable): void {
+function destroyOnAbort(signal: AbortSignal, readable: Readable): void {
   if (signal.aborted) {
     readable.destroy(signal.reason as Error);
     return;
   }
-  const ref = new WeakRef(readable);
-  const onAbort = (): void => {
-    ref.deref()?.destroy(signal.reason as Error);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  readable.once('close', () => {
-    signal.removeEventListener('abort', onAbort);
-  });
+  const remove = listenForAbort(signal, readable, destroyWith);
+  readable.once('close', remove);
+}
+
+/** Module-level, so the listener holds the stream weakly (C7). */
+function destroyWith(readable: Readable, reason: unknown): void {
+  readable.destroy(reason as Error);
 }

@@ -8,6 +8,7 @@ import {
   debounce,
   flatMap,
   switchMap,
+  takeUntil,
   share,
   tee,
   type Stage,
@@ -184,6 +185,29 @@ describe('C7 abandonment of multi-source stages parked on a foreign source', () 
       if (closesOther) expect(other.calls.return).toBe(1);
     });
   }
+});
+
+describe('C7: a stage listening to a long-lived signal', () => {
+  it('takeUntil(signal) dropped unfinished is collected and reported while the signal lives on', async () => {
+    const stop = new AbortController(); // lives on, never aborted
+    await (async () => {
+      const stage = pipe(probe({ name: 'src' }), takeUntil(stop.signal));
+      await stage.next();
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['takeUntil']);
+    stop.abort(); // the listener left behind reaches nothing
+  });
+
+  it('takeUntil(promise) dropped unfinished is collected and reported while the promise stays pending', async () => {
+    const never = new Promise<void>(() => undefined);
+    await (async () => {
+      const stage = pipe(probe({ name: 'src' }), takeUntil(never));
+      await stage.next();
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['takeUntil']);
+  });
 });
 
 describe('C7: consumers of a shared source', () => {

@@ -1,5 +1,6 @@
 import { NO_ERROR } from '../errors.js';
 import type { Exit } from '../exit.js';
+import { listenForAbort } from '../abort-listener.js';
 import type { Operator } from '../operator.js';
 import { classify, isThenable, type Classified, type Source } from '../source.js';
 import { StageBase, type StageOptions } from '../stage.js';
@@ -84,21 +85,19 @@ class TakeUntilStage<T> extends StageBase<T, T> implements InputSink<unknown> {
         this.fired();
         return;
       }
-      const onAbort = (): void => {
-        this.fired();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.unwatch = () => {
-        signal.removeEventListener('abort', onAbort);
-      };
+      // C7: held weakly, so a long-lived signal does not keep a dropped stage alive.
+      this.unwatch = listenForAbort(signal, this, notifierFired);
     } else if (notifier.kind === 'promise') {
       // A rejected promise fails the stream: the reason the stop was wanted is an error.
+      // C7: the reactions hold the stage weakly: a promise that never settles (a shutdown
+      // that never comes) must not keep a dropped stage alive.
+      const ref = new WeakRef(this);
       Promise.resolve(notifier.promise).then(
         () => {
-          this.fired();
+          ref.deref()?.fired();
         },
         (error: unknown) => {
-          if (this.isOpen) this.callbackFailed(error);
+          ref.deref()?.notifierFailed(error);
         },
       );
     } else {
@@ -106,9 +105,14 @@ class TakeUntilStage<T> extends StageBase<T, T> implements InputSink<unknown> {
     }
   }
 
-  /** The notifier fired: finish as `take` does when its count is reached (C1). */
-  private fired(): void {
+  /** The notifier fired: finish as `take` does when its count is reached (C1). @internal */
+  fired(): void {
     if (this.isOpen) this.finish(true);
+  }
+
+  /** The notifier promise rejected: the stream fails with its reason. @internal */
+  notifierFailed(error: unknown): void {
+    if (this.isOpen) this.callbackFailed(error);
   }
 
   inputResult(_input: Input<unknown>, result: IteratorResult<unknown>): void {
@@ -170,4 +174,9 @@ export function takeUntil<T>(notifier: Notifier, options?: StageOptions): Operat
   const kind = kindOf(notifier);
   checkStageOptions('takeUntil', options);
   return (source) => new TakeUntilStage<T>(source, kind, options);
+}
+
+/** The notifier signal fired (module-level: the listener holds the stage weakly, C7). */
+function notifierFired(stage: { fired(): void }): void {
+  stage.fired();
 }

@@ -4,6 +4,7 @@
  * safety net are the stage mechanism's, C1–C7), and each item goes to every consumer.
  * Each consumer is a stage too; it has a seat here with the items it has not read yet.
  */
+import { listenForAbort } from '../abort-listener.js';
 import { NO_ERROR } from '../errors.js';
 import type { Exit } from '../exit.js';
 import { kClose, kSignalBelow } from '../protocol.js';
@@ -54,7 +55,7 @@ export class SharedSource<T> {
     // C3: an abort settles every consumer's pending next() at once, even while the source
     // is not being read (another consumer's buffer is full). One listener for them all
     // (not one per consumer: Node warns past ten on one signal), holding the hub weakly.
-    if (this.signal !== undefined) this.removeListener = listenWeakly(this.signal, this);
+    if (this.signal !== undefined) this.removeListener = listenForAbort(this.signal, this, abortAll);
   }
 
   /** C3: the signal fired: every consumer aborts with its reason (the source's stage hears it itself). */
@@ -337,16 +338,9 @@ export class ShareConsumer<T> extends StageBase<T, never> {
   }
 }
 
-/** Module-level, so the listener holds the hub weakly (C7). */
-function listenWeakly(signal: AbortSignal, hub: { abortAll(reason: unknown): void }): () => void {
-  const ref = new WeakRef(hub);
-  const onAbort = (): void => {
-    ref.deref()?.abortAll(signal.reason);
-  };
-  signal.addEventListener('abort', onAbort, { once: true });
-  return () => {
-    signal.removeEventListener('abort', onAbort);
-  };
+/** C3: the sharing's signal fired (module-level: the listener holds the hub weakly, C7). */
+function abortAll(hub: { abortAll(reason: unknown): void }, reason: unknown): void {
+  hub.abortAll(reason);
 }
 
 /** Module-level, so the finalizer holds the hub and the seat, never the consumer (C7). */
