@@ -15,6 +15,7 @@ import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
 import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
+import { Outlet } from './outlet.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
@@ -98,9 +99,6 @@ const OPEN = 1; // pulled at least once, not finished
 const CLOSING = 2; // stopping: closing sources, running cleanup
 const DONE = 3; // finished and closed
 
-type Resolve<T> = (result: IteratorResult<T, undefined>) => void;
-type Reject = (error: unknown) => void;
-
 /** Options the base takes from its subclasses (not public). @internal */
 export interface BaseOptions extends StageOptions {
   /** False for `borrow`: closing the stage leaves the source open (C1). */
@@ -130,21 +128,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** @internal */
   readonly record: AbandonRecord;
 
-  // Pending next() calls: the head is being answered; the rest wait in order (C2).
-  private headResolve: Resolve<T> | undefined;
-  private headReject: Reject | undefined;
-  private queue: (Resolve<T> | Reject)[] | undefined;
+  /** The pending next() calls and what the next one gets (C2, C3, C5: see outlet.ts). */
+  private readonly outlet = new Outlet<T>();
 
   /** Resolves to the close's error (or NO_ERROR) once everything below has closed. */
   private closing: Promise<unknown> | undefined;
-  /** True while a stop of the stage's own is to be answered through the pending next(). */
-  private headAwaitsClose = false;
-  /** The error the pending next() gets when the stage stops on its own (C5 primary). */
-  private primary: unknown = NO_ERROR;
-  /** C3: an abort that no pending next() received goes to the first next() after it. */
-  private undeliveredAbort = false;
-  /** C5: the error of a stop no next() was waiting for goes to the first next() after it. */
-  private undeliveredError: unknown = NO_ERROR;
   /** C3: aborts the signal handed to sources when the stage stops; made on first use. */
   private handed: Map<AbortController, WeakRef<AbortSignal>> | undefined;
   /** C3: the reason the handed signals aborted with, once the stage stopped. */
@@ -315,16 +303,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
       // for the close; a later one queues behind it instead of answering done first.
-      if (this.headAwaitsClose) {
+      if (this.outlet.awaitingClose) {
+        // C5: with nobody waiting yet (a read ahead failed), this call becomes the head and
+        // receives the outcome once the close has settled.
         return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-          if (this.headResolve === undefined) {
-            // C5: the stage stopped on its own with nobody waiting (a read ahead failed):
-            // this call receives the outcome once the close has settled.
-            this.headResolve = resolve;
-            this.headReject = reject;
-          } else {
-            (this.queue ??= []).push(resolve, reject);
-          }
+          this.outlet.add(resolve, reject);
         });
       }
       return this.nextAfterEnd();
@@ -339,13 +322,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.state = OPEN;
     }
     return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      if (this.headResolve === undefined) {
-        this.headResolve = resolve;
-        this.headReject = reject;
-        this.pull();
-      } else {
-        (this.queue ??= []).push(resolve, reject);
-      }
+      if (this.outlet.add(resolve, reject)) this.pull();
     });
   }
 
@@ -525,18 +502,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
         return;
       }
     }
-    const resolve = this.headResolve;
-    const queue = this.queue;
-    if (queue !== undefined && queue.length > 0) {
-      this.headResolve = queue.shift();
-      this.headReject = queue.shift() as Reject;
-      resolve?.({ done: false, value });
-      this.pull();
-    } else {
-      this.headResolve = undefined;
-      this.headReject = undefined;
-      resolve?.({ done: false, value });
-    }
+    // Another next() waiting: read on for it.
+    if (this.outlet.give(value)) this.pull();
   }
 
   // ---------------------------------------------------------------- stopping
@@ -633,64 +600,65 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   private stop(exit: Exit, primary: unknown, closeSource: boolean): void {
     this.state = CLOSING;
-    this.primary = primary;
-    this.headAwaitsClose = true;
+    const outlet = this.outlet;
+    outlet.awaitClose(primary);
     const closing = this.shutdown(exit, closeSource, this.deadline());
     this.closing = closing;
     this.listenBelow();
     void closing.then((cleanupError) => {
-      if (!this.headAwaitsClose) {
+      if (!outlet.awaitingClose) {
         this.stopListening();
         return; // a return() or an abort took over: see there
       }
-      this.headAwaitsClose = false;
       const error = suppress(cleanupError, primary);
-      if (error !== NO_ERROR && this.headReject === undefined) {
+      if (error !== NO_ERROR && !outlet.waiting) {
         // C5: nobody is waiting yet (a read ahead failed): the next next() receives the
         // error. C3 rule 1: until then an abort still comes first, so the stage listens on.
-        this.undeliveredError = error;
+        outlet.keepError(error);
         return;
       }
       this.stopListening();
-      this.settlePending(error);
+      outlet.settle(error);
     });
   }
 
   /** return(), throw() or an owner's close: C2, settle every pending next() at once. */
   private closeFromOutside(exit: Exit, deadlineAt: number): Promise<unknown> {
     const state = this.state;
-    if (this.undeliveredError !== NO_ERROR) {
+    const outlet = this.outlet;
+    const kept = outlet.keptError;
+    if (kept !== NO_ERROR) {
       // C5: the stage had stopped with an error nobody asked for; closing discards it.
-      report({ type: 'late-error', stage: this.stageName, error: this.undeliveredError });
-      this.undeliveredError = NO_ERROR;
+      outlet.drop();
+      report({ type: 'late-error', stage: this.stageName, error: kept });
       this.stopListening();
     }
     // DONE with its answer still on the way is a stop in progress: a stop with nothing to
     // close finishes at once, and its outcome is handed over a microtask later (C5).
-    if (state === DONE && !this.headAwaitsClose) return Promise.resolve(NO_ERROR);
+    if (state === DONE && !outlet.awaitingClose) return Promise.resolve(NO_ERROR);
     if (state === CLOSING || state === DONE) {
       const closing = this.closing ?? Promise.resolve(NO_ERROR);
-      if (!this.headAwaitsClose) return closing.then(() => NO_ERROR); // its error went elsewhere
+      if (!outlet.awaitingClose) return closing.then(() => NO_ERROR); // its error went elsewhere
       // The stage was stopping on its own and the pending next() waited for its cleanup:
       // answer it now with what it would have seen without cleanup; the cleanup's error
       // goes to this caller instead.
-      this.headAwaitsClose = false;
+      const primary = outlet.primary;
       this.stopListening();
-      if (this.headReject === undefined && this.primary !== NO_ERROR) {
-        report({ type: 'late-error', stage: this.stageName, error: this.primary }); // C5: nobody was waiting
+      if (!outlet.waiting && primary !== NO_ERROR) {
+        report({ type: 'late-error', stage: this.stageName, error: primary }); // C5: nobody was waiting
       }
-      this.settlePending(this.primary);
+      outlet.settle(primary);
       return closing;
     }
     const below = this.signalBelowThis();
-    if (below?.aborted === true && this.headReject !== undefined) {
+    if (below?.aborted === true && outlet.waiting) {
       // C3 rule 1: a signal below fired before this close and its rejection is still on
       // its way up: the abort came first, so the pending next() gets its reason, not done.
       this.abortWith(below.reason, true);
       return (this.closing ?? Promise.resolve(NO_ERROR)).then(() => NO_ERROR); // errors reported there
     }
     this.state = CLOSING;
-    this.settlePending(NO_ERROR);
+    outlet.settle(NO_ERROR);
     const closing = this.shutdown(exit, true, deadlineAt);
     this.closing = closing;
     return closing;
@@ -711,15 +679,15 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     if (this.state === CLOSING || this.state === DONE) {
       // DONE too: a stop with nothing to close finishes at once, but its pending next() is
       // answered a microtask later, and until then the abort can still win (rule 1).
-      if (this.headReject === undefined) this.abortKept(reason);
-      else this.abortWhileStopping(reason);
+      if (this.outlet.waiting) this.abortWhileStopping(reason);
+      else this.abortKept(reason);
       return;
     }
     this.state = CLOSING;
     this.aborted = true;
     this.abortReason = reason;
-    if (this.headReject !== undefined) this.rejectPending(reason);
-    else this.undeliveredAbort = true;
+    if (this.outlet.waiting) this.outlet.rejectAll(reason);
+    else this.outlet.keepAbort(reason);
     const closing = this.shutdown({ outcome: 'aborted', reason }, closeSource, this.deadline());
     this.closing = closing;
     void closing.then(reportCloseError(this.stageName));
@@ -733,13 +701,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * that loses this race is reported, never dropped (C5); a done that loses is superseded.
    */
   private abortWhileStopping(reason: unknown): void {
-    if (!this.headAwaitsClose || this.headReject === undefined) return; // nothing unanswered
-    this.headAwaitsClose = false;
+    const outlet = this.outlet;
+    if (!outlet.awaitingClose || !outlet.waiting) return; // nothing unanswered
     this.aborted = true;
     this.abortReason = reason;
-    const lost = this.primary;
+    const lost = outlet.primary;
     if (lost !== NO_ERROR && lost !== reason) report({ type: 'late-error', stage: this.stageName, error: lost });
-    this.rejectPending(reason);
+    outlet.rejectAll(reason);
     // Nobody waits for this close any more: its errors can only be reported.
     void (this.closing ?? Promise.resolve(NO_ERROR)).then(reportCloseError(this.stageName));
   }
@@ -751,21 +719,20 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * reported (C5), never dropped.
    */
   private abortKept(reason: unknown): void {
-    const kept = this.undeliveredError;
-    const stopping = this.headAwaitsClose;
+    const outlet = this.outlet;
+    const kept = outlet.keptError;
+    const stopping = outlet.awaitingClose;
     if (kept === NO_ERROR && !stopping) return; // every outcome was handed over: nothing changes
+    const lost = outlet.primary;
     this.stopListening();
     this.aborted = true;
     this.abortReason = reason;
-    this.undeliveredAbort = true;
-    this.undeliveredError = NO_ERROR;
+    outlet.keepAbort(reason);
     if (kept !== NO_ERROR) {
       report({ type: 'late-error', stage: this.stageName, error: kept });
       return;
     }
     // Still stopping: the stop's own error and its close's go to onReport.
-    this.headAwaitsClose = false;
-    const lost = this.primary;
     if (lost !== NO_ERROR && lost !== reason) report({ type: 'late-error', stage: this.stageName, error: lost });
     void (this.closing ?? Promise.resolve(NO_ERROR)).then(reportCloseError(this.stageName));
   }
@@ -834,7 +801,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     }
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
-    if (!this.headAwaitsClose) this.stopListening();
+    if (!this.outlet.awaitingClose) this.stopListening();
     let error: unknown = NO_ERROR;
     const children = this.closeChildren(exit, deadlineAt);
     if (children !== NO_ERROR) error = await children;
@@ -856,46 +823,12 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return this.single === undefined ? NO_ERROR : this.single.close(exit, deadlineAt);
   }
 
-  private settlePending(error: unknown): void {
-    if (error !== NO_ERROR && this.headReject !== undefined) {
-      const reject = this.headReject;
-      this.headResolve = undefined;
-      this.headReject = undefined;
-      reject(error);
-    }
-    const resolve = this.headResolve;
-    this.headResolve = undefined;
-    this.headReject = undefined;
-    resolve?.({ done: true, value: undefined });
-    const queue = this.queue;
-    this.queue = undefined;
-    if (queue !== undefined) {
-      for (let i = 0; i < queue.length; i += 2) (queue[i] as Resolve<T>)({ done: true, value: undefined });
-    }
-  }
-
-  private rejectPending(reason: unknown): void {
-    const reject = this.headReject;
-    this.headResolve = undefined;
-    this.headReject = undefined;
-    reject?.(reason);
-    const queue = this.queue;
-    this.queue = undefined;
-    if (queue !== undefined) {
-      for (let i = 1; i < queue.length; i += 2) (queue[i] as Reject)(reason);
-    }
-  }
-
   private nextAfterEnd(): Promise<IteratorResult<T, undefined>> {
-    if (this.undeliveredAbort) {
-      this.undeliveredAbort = false;
-      return Promise.reject(this.abortReason);
-    }
-    if (this.undeliveredError !== NO_ERROR) {
-      const error = this.undeliveredError;
-      this.undeliveredError = NO_ERROR;
+    const answer = this.outlet.takeAfterEnd();
+    if (answer.kind === 'abort') return Promise.reject(answer.value);
+    if (answer.kind === 'error') {
       this.stopListening(); // handed over: an abort from now on changes nothing
-      return Promise.reject(error);
+      return Promise.reject(answer.value);
     }
     return Promise.resolve({ done: true, value: undefined });
   }
