@@ -11,12 +11,16 @@
  * - the check that `next()` resolved to an iterator result;
  * - the weak hold: while a read is in flight, the source's pending promise holds the
  *   stage, so the record must hold a foreign source only weakly then, or a source parked
- *   on a dead upstream would keep the stage alive forever and it would never be reported.
+ *   on a dead upstream would keep the stage alive forever and it would never be reported;
+ * - direct reads: an iterscope source (this copy or another on the same protocol, C11) is
+ *   read with two callbacks instead of a `next()` promise, so a chain of stages pays no
+ *   promise per hop. The source holds the callbacks while the read is in flight, as it
+ *   would hold the promise's: what the safety net sees (C7) is the same.
  */
 import type { AbandonRecord, SourceHold } from './abandonment.js';
 import { NO_ERROR } from './errors.js';
 import { exitForSource, type Exit } from './exit.js';
-import { adoptIterator, closeIterator, isStage } from './protocol.js';
+import { adoptIterator, closeIterator, isStage, READ_DIRECTLY, readsDirectly, type DirectReader } from './protocol.js';
 import type { Classified } from './source.js';
 import { describe } from './validate.js';
 
@@ -30,7 +34,12 @@ export interface InputSink<T> {
 export interface InputHost {
   readonly stageName: string;
   readonly record: AbandonRecord;
-  readSource(source: AsyncIterator<unknown>): unknown;
+  /**
+   * One read of `source`: its `next()` promise, or READ_DIRECTLY when `reader` was given
+   * and the answer will come through it (C8: a host that runs reads in a context of its
+   * own reads through `next()`).
+   */
+  readSource(source: AsyncIterator<unknown>, reader?: DirectReader): unknown;
   inSourceContext<R>(fn: () => R): R;
   /** C3: a stop signal for one source, aborted when the stage stops. */
   handSignal(): AbortController;
@@ -74,6 +83,10 @@ export class Input<T> {
   private readonly owns: boolean;
   /** C7: the record's hold on a foreign source. */
   private hold: SourceHold | undefined;
+  /** The callbacks for direct reads, when the source is an iterscope stage. */
+  private direct: DirectReader | undefined;
+  /** True while `read()` calls into the source: an answer given at once waits a microtask. */
+  private calling = false;
 
   private readonly what: string;
 
@@ -86,6 +99,7 @@ export class Input<T> {
     if (classified.open) {
       this.iterator = classified.iterator as AsyncIterator<T>;
       this.adopt(this.iterator, options.signal, options.ownerListens ?? false);
+      if (readsDirectly(this.iterator)) this.direct = this.directReader();
     } else {
       this.opener = classified.opener;
       this.takesSignal = classified.takesSignal;
@@ -117,6 +131,7 @@ export class Input<T> {
       iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
+      if (readsDirectly(iterator)) this.direct = this.directReader();
     }
     return iterator;
   }
@@ -145,13 +160,17 @@ export class Input<T> {
   /** Ask for one item; the answer goes to the sink. Opens the input first if needed. */
   read(signal: AbortSignal | undefined, ownerListens = false): void {
     let pending: unknown;
+    this.calling = true;
     try {
-      pending = this.request(signal, ownerListens);
+      pending = this.request(signal, ownerListens, true);
     } catch (error) {
+      this.calling = false;
       this.rejected();
       this.sink?.inputError(this, error);
       return;
     }
+    this.calling = false;
+    if (pending === READ_DIRECTLY) return; // the answer comes through `direct`
     Promise.resolve(pending).then(this.onResult, this.onError);
   }
 
@@ -160,12 +179,12 @@ export class Input<T> {
    * it settles to through {@link resolved} / {@link rejected}; buffered, which keeps several
    * reads in flight, uses this directly. May throw (then call `rejected()`).
    */
-  request(signal: AbortSignal | undefined, ownerListens = false): unknown {
+  request(signal: AbortSignal | undefined, ownerListens = false, directly = false): unknown {
     const iterator = this.open(signal, ownerListens);
     this.inFlight++;
     // C7: the pending read holds the stage; the record must not hold the source strongly.
     if (this.hold !== undefined) this.hold.strong = undefined;
-    return this.host.readSource(iterator as AsyncIterator<unknown>);
+    return this.host.readSource(iterator as AsyncIterator<unknown>, directly ? this.direct : undefined);
   }
 
   /**
@@ -211,6 +230,29 @@ export class Input<T> {
     this.rejected();
     this.sink?.inputError(this, error);
   };
+
+  /**
+   * The callbacks a source stage answers a direct read with (made once per input). An
+   * answer is taken at once (that is the promise per hop saved), except in two cases where it
+   * waits a microtask, as a promise's answer would:
+   * - given while `read()` is still calling in (an item the source held, its kept end): it
+   *   must not recurse into the reading stage, or a filter skipping many held items would
+   *   grow the stack by a few frames per item;
+   * - a failure: the source stage rejects its readers in the middle of its own stop, before
+   *   its close has started; the reading stage, reacting at once, would close it in turn and
+   *   find no close to wait for (C4: its cleanup would run before the source's close).
+   */
+  private directReader(): DirectReader {
+    return {
+      resolve: (result) => {
+        if (this.calling) queueMicrotask(() => { this.onResult(result); });
+        else this.onResult(result);
+      },
+      reject: (error) => {
+        queueMicrotask(() => { this.onError(error); });
+      },
+    };
+  }
 
   /**
    * C1: the source is finished (reported done, rejected, or closed): never closed again,

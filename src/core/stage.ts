@@ -14,8 +14,20 @@ import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
 import { Input, type InputHost, type InputSink } from './input.js';
-import { isStage, kAbortedBy, kAbsorb, kAdopt, kClose, kSignalBelow, signalBelow } from './protocol.js';
-import { Outlet } from './outlet.js';
+import {
+  isStage,
+  kAbortedBy,
+  kAbsorb,
+  kAdopt,
+  kClose,
+  kRead,
+  kSignalBelow,
+  READ_DIRECTLY,
+  signalBelow,
+  type DirectReader,
+  type InternalStage,
+} from './protocol.js';
+import { Outlet, type Reject, type Resolve } from './outlet.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
@@ -227,9 +239,16 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * run the source's steps inside a context (bindContext, traced) overrides them instead
    * of re-implementing reading. `readSource` is the per-item path and takes no closure;
    * `inSourceContext` wraps opening and closing.
+   *
+   * `reader` is given when the source is an iterscope stage: the default reads it directly
+   * (`kRead`), with no promise, and returns READ_DIRECTLY. An override that runs the read in
+   * a context reads through `next()` instead: the answer then reaches this stage in its
+   * own context, not in the one the source answered from (C8).
    */
-  protected readSource(source: AsyncIterator<S>): unknown {
-    return source.next();
+  protected readSource(source: AsyncIterator<S>, reader?: DirectReader): unknown {
+    if (reader === undefined) return source.next();
+    (source as unknown as Required<InternalStage>)[kRead](reader.resolve, reader.reject);
+    return READ_DIRECTLY;
   }
   protected inSourceContext<R>(fn: () => R): R {
     return fn();
@@ -300,30 +319,42 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   next(): Promise<IteratorResult<T, undefined>> {
+    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
+      this.read(resolve, reject);
+    });
+  }
+
+  /**
+   * A direct read by a stage that reads this one (input.ts): `next()` without the promise.
+   * One of the two callbacks is called once, maybe before this returns.
+   */
+  [kRead](resolve: Resolve<T>, reject: Reject): void {
+    this.read(resolve, reject);
+  }
+
+  /** One reader: a `next()`'s promise callbacks, or a reading stage's (`kRead`). */
+  private read(resolve: Resolve<T>, reject: Reject): void {
+    const outlet = this.outlet;
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
-      // for the close; a later one queues behind it instead of answering done first.
-      if (this.outlet.awaitingClose) {
-        // C5: with nobody waiting yet (a read ahead failed), this call becomes the head and
-        // receives the outcome once the close has settled.
-        return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-          this.outlet.add(resolve, reject);
-        });
-      }
-      return this.nextAfterEnd();
+      // for the close; a later one queues behind it instead of answering done first. C5:
+      // with nobody waiting yet (a read ahead failed), this one becomes the head and
+      // receives the outcome once the close has settled.
+      if (outlet.awaitingClose) outlet.add(resolve, reject);
+      else this.answerAfterEnd(resolve, reject);
+      return;
     }
     if (this.state === IDLE) {
       const signal = this.signal;
       if (signal?.aborted === true) {
         // C3: an already-aborted signal rejects the first next() without opening the source.
         this[kAbort](signal.reason);
-        return this.nextAfterEnd();
+        this.answerAfterEnd(resolve, reject);
+        return;
       }
       this.state = OPEN;
     }
-    return new Promise<IteratorResult<T, undefined>>((resolve, reject) => {
-      if (this.outlet.add(resolve, reject)) this.pull();
-    });
+    if (outlet.add(resolve, reject)) this.pull();
   }
 
   return(value?: unknown): Promise<IteratorResult<T, undefined>> {
@@ -502,8 +533,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
         return;
       }
     }
-    // Another next() waiting: read on for it.
-    if (this.outlet.give(value)) this.pull();
+    // Another next() waiting: read on for it. A reading stage answered directly may have
+    // closed this one meanwhile (its callback failed): then there is nothing to read for.
+    if (this.outlet.give(value) && this.state === OPEN) this.pull();
   }
 
   // ---------------------------------------------------------------- stopping
@@ -823,14 +855,17 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return this.single === undefined ? NO_ERROR : this.single.close(exit, deadlineAt);
   }
 
-  private nextAfterEnd(): Promise<IteratorResult<T, undefined>> {
+  /** A reader after the stage stopped: the kept abort or error, once, else done. */
+  private answerAfterEnd(resolve: Resolve<T>, reject: Reject): void {
     const answer = this.outlet.takeAfterEnd();
-    if (answer.kind === 'abort') return Promise.reject(answer.value);
-    if (answer.kind === 'error') {
+    if (answer.kind === 'abort') {
+      reject(answer.value);
+    } else if (answer.kind === 'error') {
       this.stopListening(); // handed over: an abort from now on changes nothing
-      return Promise.reject(answer.value);
+      reject(answer.value);
+    } else {
+      resolve({ done: true, value: undefined });
     }
-    return Promise.resolve({ done: true, value: undefined });
   }
 
   /**
