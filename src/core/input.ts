@@ -28,6 +28,8 @@ import { describe } from './validate.js';
 export interface InputSink<T> {
   inputResult(input: Input<T>, result: IteratorResult<T>): void;
   inputError(input: Input<T>, error: unknown): void;
+  /** An item from a direct read, without its iterator result; `inputResult` if absent. */
+  inputItem?(input: Input<T>, value: T): void;
 }
 
 /** What an input needs from its stage (the stage itself; its C8 hooks run every call). @internal */
@@ -231,6 +233,13 @@ export class Input<T> {
     this.sink?.inputError(this, error);
   };
 
+  private onItem(value: T): void {
+    this.settled();
+    const sink = this.sink;
+    if (sink?.inputItem !== undefined) sink.inputItem(this, value);
+    else sink?.inputResult(this, { done: false, value });
+  }
+
   /**
    * The callbacks a source stage answers a direct read with (made once per input). An
    * answer is taken at once (that is the promise per hop saved), except in two cases where it
@@ -244,6 +253,10 @@ export class Input<T> {
    */
   private directReader(): DirectReader {
     return {
+      item: (value) => {
+        if (this.calling) queueMicrotask(() => { this.onResult({ done: false, value }); });
+        else this.onItem(value as T);
+      },
       resolve: (result) => {
         if (this.calling) queueMicrotask(() => { this.onResult(result); });
         else this.onResult(result);

@@ -8,16 +8,27 @@
  * the answer happens in one method here, named for the transition and documented where it
  * happens, so "what does a `next()` get now?" has one place to look.
  *
- * A reader is a pair of callbacks: a promise's (a `next()`), or the callbacks of a stage
- * reading this one directly. The head reader is kept in two fields and the rest in one
- * array of pairs, so that the usual case (one reader at a time) allocates nothing per item.
+ * A reader is a pair: a promise's resolve and reject (a `next()`), or a stage reading this
+ * one directly (its callbacks, and their reject). The head reader is kept in two fields and
+ * the rest in one array of pairs, so that the usual case (one reader at a time) allocates
+ * nothing per item but what the reader is handed: an iterator result for a promise, the
+ * bare item for a reading stage.
  */
 import { NO_ERROR } from './errors.js';
+import type { DirectReader } from './protocol.js';
 
 /** Answers a reader with an item or with done. @internal */
 export type Resolve<T> = (result: IteratorResult<T, undefined>) => void;
 /** Rejects a reader. @internal */
 export type Reject = (error: unknown) => void;
+/** What answers a reader: a promise's resolve, or a reading stage's callbacks. @internal */
+export type Answerer<T> = Resolve<T> | DirectReader;
+
+/** Answer `to` with `result` (done, or an item given as a result). @internal */
+export function answerWith<T>(to: Answerer<T>, result: IteratorResult<T, undefined>): void {
+  if (typeof to === 'function') to(result);
+  else to.resolve(result);
+}
 
 /**
  * What the next reader gets. `reading`: the stage reads for it. `awaiting-close`: the stage
@@ -39,9 +50,9 @@ const DONE: Answer = { kind: 'done' };
 /** @internal */
 export class Outlet<T> {
   // The head is being answered; the rest wait in order (C2), as resolve/reject pairs.
-  private headResolve: Resolve<T> | undefined;
+  private headResolve: Answerer<T> | undefined;
   private headReject: Reject | undefined;
-  private queue: (Resolve<T> | Reject)[] | undefined;
+  private queue: (Answerer<T> | Reject)[] | undefined;
   /** What the next reader gets (see {@link Answer}). */
   answer: Answer = READING;
 
@@ -54,7 +65,7 @@ export class Outlet<T> {
    * Add a reader at the end of the line. Returns true when it is the head: nobody was
    * being answered, so the stage must start a read for it.
    */
-  add(resolve: Resolve<T>, reject: Reject): boolean {
+  add(resolve: Answerer<T>, reject: Reject): boolean {
     if (this.headResolve === undefined) {
       this.headResolve = resolve;
       this.headReject = reject;
@@ -80,7 +91,8 @@ export class Outlet<T> {
       this.headResolve = undefined;
       this.headReject = undefined;
     }
-    resolve?.({ done: false, value });
+    if (typeof resolve === 'function') resolve({ done: false, value });
+    else resolve?.item(value);
     return more;
   }
 
@@ -100,11 +112,11 @@ export class Outlet<T> {
       resolve = undefined;
       reject(error);
     }
-    resolve?.({ done: true, value: undefined });
+    if (resolve !== undefined) answerWith(resolve, { done: true, value: undefined });
     const queue = this.queue;
     this.queue = undefined;
     if (queue !== undefined) {
-      for (let i = 0; i < queue.length; i += 2) (queue[i] as Resolve<T>)({ done: true, value: undefined });
+      for (let i = 0; i < queue.length; i += 2) answerWith(queue[i] as Answerer<T>, { done: true, value: undefined });
     }
   }
 

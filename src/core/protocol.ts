@@ -34,8 +34,12 @@ export const kRead = Symbol.for('iterscope.stage.read.v1');
  */
 export const READ_DIRECTLY = Symbol('iterscope.readDirectly');
 
-/** @internal The callbacks of a direct read: one of them is called once (see `kRead`). */
+/**
+ * @internal The callbacks of a direct read: one of them is called once (see `kRead`). `item`
+ * is `resolve` for an item, without the iterator result made only to be taken apart.
+ */
 export interface DirectReader {
+  readonly item: (value: unknown) => void;
   readonly resolve: (result: IteratorResult<unknown>) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -48,7 +52,7 @@ export interface InternalStage {
   /** Absent on a copy of an older release. */
   [kSignalBelow]?(): AbortSignal | undefined;
   /** Absent on a copy of an older release: read it through `next()`. */
-  [kRead]?(resolve: DirectReader['resolve'], reject: DirectReader['reject']): void;
+  [kRead]?(reader: DirectReader): void;
 }
 
 /** @internal */

@@ -27,7 +27,7 @@ import {
   type DirectReader,
   type InternalStage,
 } from './protocol.js';
-import { Outlet, type Reject, type Resolve } from './outlet.js';
+import { answerWith, Outlet, type Answerer, type Reject } from './outlet.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
@@ -247,7 +247,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   protected readSource(source: AsyncIterator<S>, reader?: DirectReader): unknown {
     if (reader === undefined) return source.next();
-    (source as unknown as Required<InternalStage>)[kRead](reader.resolve, reader.reject);
+    (source as unknown as Required<InternalStage>)[kRead](reader);
     return READ_DIRECTLY;
   }
   protected inSourceContext<R>(fn: () => R): R {
@@ -328,12 +328,12 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * A direct read by a stage that reads this one (input.ts): `next()` without the promise.
    * One of the two callbacks is called once, maybe before this returns.
    */
-  [kRead](resolve: Resolve<T>, reject: Reject): void {
-    this.read(resolve, reject);
+  [kRead](reader: DirectReader): void {
+    this.read(reader, reader.reject);
   }
 
   /** One reader: a `next()`'s promise callbacks, or a reading stage's (`kRead`). */
-  private read(resolve: Resolve<T>, reject: Reject): void {
+  private read(resolve: Answerer<T>, reject: Reject): void {
     const outlet = this.outlet;
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
@@ -447,6 +447,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     inputResult: (_input, result) => {
       this.onSourceResult(result);
     },
+    inputItem: (_input, value) => {
+      this.onSourceItem(value);
+    },
     inputError: (_input, error) => {
       this.onSourceError(error);
     },
@@ -459,9 +462,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.flushOne();
       return;
     }
+    this.onSourceItem(result.value);
+  }
+
+  private onSourceItem(value: S): void {
+    if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
     let out: StepResult<T> | PromiseLike<StepResult<T>>;
     try {
-      out = this.step(result.value);
+      out = this.step(value);
       if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>>;
     } catch (error) {
       this.callbackFailed(error);
@@ -856,7 +864,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /** A reader after the stage stopped: the kept abort or error, once, else done. */
-  private answerAfterEnd(resolve: Resolve<T>, reject: Reject): void {
+  private answerAfterEnd(resolve: Answerer<T>, reject: Reject): void {
     const answer = this.outlet.takeAfterEnd();
     if (answer.kind === 'abort') {
       reject(answer.value);
@@ -864,7 +872,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.stopListening(); // handed over: an abort from now on changes nothing
       reject(answer.value);
     } else {
-      resolve({ done: true, value: undefined });
+      answerWith(resolve, { done: true, value: undefined });
     }
   }
 
