@@ -164,8 +164,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * item fewer for each). See `[kAbsorb]` and operators/fused.ts.
    */
   private tail: TailStep[] | undefined;
-  /** The error being handled came from a tail step: for this stage, a consumer's stop. */
-  private failedInTail = false;
+  /** The callbacks of an async step, made on the first one: most stages never need them. */
+  private stepSettled: ((out: unknown) => void) | undefined;
+  private stepFailed: ((error: unknown) => void) | undefined;
 
   constructor(where: string, source: unknown, options: BaseOptions | undefined) {
     checkOptions(where, options);
@@ -467,10 +468,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   private onSourceItem(value: S): void {
     if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
-    let out: StepResult<T> | PromiseLike<StepResult<T>>;
+    let out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
     try {
       out = this.step(value);
-      if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>>;
+      if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
     } catch (error) {
       this.callbackFailed(error);
       return;
@@ -480,14 +481,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** One read after the source's end: what `flush()` holds back, then done (C1: the source is finished, never closed). */
   private flushOne(): void {
-    let out: StepResult<T> | PromiseLike<StepResult<T>>;
+    let out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
     try {
       const value = this.flush();
       if (value === STOP) {
         this.stop(COMPLETED, NO_ERROR, false);
         return;
       }
-      out = this.tail === undefined ? value : (this.runTail(value, 0) as StepResult<T> | PromiseLike<StepResult<T>>);
+      out = this.tail === undefined ? value : (this.runTail(value, 0) as StepResult<T> | PromiseLike<StepResult<T>> | TailFailure);
     } catch (error) {
       this.callbackFailed(error);
       return;
@@ -503,32 +504,46 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     this.sourceFailed(error);
   }
 
-  private deliver(out: StepResult<T> | PromiseLike<StepResult<T>>): void {
+  private deliver(out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure): void {
     if (out === SKIP) {
       this.pull();
     } else if (out === STOP) {
       this.stop(COMPLETED, NO_ERROR, true);
+    } else if (out instanceof TailFailure) {
+      this.tailFailed(out.error);
     } else if (isThenable(out)) {
-      out.then(this.onStepSettled, this.onStepFailed);
+      out.then(
+        (this.stepSettled ??= (settled) => {
+          this.onStepSettled(settled as StepResult<T> | TailFailure);
+        }),
+        (this.stepFailed ??= (error) => {
+          this.onStepFailed(error);
+        }),
+      );
     } else {
       this.emit(out);
     }
   }
 
-  private readonly onStepSettled = (out: StepResult<T>): void => {
+  private onStepSettled(out: StepResult<T> | TailFailure): void {
+    if (out instanceof TailFailure) {
+      this.onStepFailed(out.error, true);
+      return;
+    }
     if (this.state !== OPEN) return;
     if (out === SKIP) this.pull();
     else if (out === STOP) this.stop(COMPLETED, NO_ERROR, true);
     else this.emit(out);
-  };
+  }
 
-  private readonly onStepFailed = (error: unknown): void => {
+  private onStepFailed(error: unknown, inTail = false): void {
     if (this.state !== OPEN) {
       this.lateError(error);
       return;
     }
-    this.callbackFailed(error);
-  };
+    if (inTail) this.tailFailed(error);
+    else this.callbackFailed(error);
+  }
 
   /** Answer the oldest pending next() with an item, then start on the next one. */
   protected emit(value: T): void {
@@ -576,20 +591,23 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** C1: an error thrown by the stage's own callback closes the source. */
   protected callbackFailed(error: unknown): void {
-    if (this.failedInTail) {
-      // A fused step failed: to this stage (its cleanup, its span) that is what a failing
-      // stage downstream is, a stop from the consumer's side; the error still reaches the
-      // consumer (C5).
-      this.failedInTail = false;
-      this.stop(CANCELLED, error, true);
-      return;
-    }
     this.stop({ outcome: 'error', error }, error, true);
   }
 
   /**
+   * A fused step failed: to this stage (its cleanup, its span) that is what a failing
+   * stage downstream is, a stop from the consumer's side; the error still reaches the
+   * consumer (C5), and the source is closed (C1).
+   */
+  private tailFailed(error: unknown): void {
+    this.stop(CANCELLED, error, true);
+  }
+
+  /**
    * Run the fused steps from `from` on the output of the step before; SKIP and STOP end
-   * the run, a promise continues it when it settles.
+   * the run, a promise continues it when it settles. A step that throws or rejects ends it
+   * with a TailFailure: the failure travels with the value (sync, or the promise's), so the
+   * stage tells it from a failure of its own step by what it receives.
    */
   private runTail(value: unknown, from: number): unknown {
     if (value === SKIP || value === STOP) return value;
@@ -602,18 +620,14 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       try {
         out = step(value);
       } catch (error) {
-        this.failedInTail = true;
-        throw error;
+        return new TailFailure(error);
       }
       if (out === SKIP || out === STOP) return out;
       if (isThenable(out)) {
         const next = i + 1;
         return Promise.resolve(out).then(
           (settled) => this.runTail(settled, next),
-          (error: unknown) => {
-            this.failedInTail = true;
-            throw error;
-          },
+          (error: unknown) => new TailFailure(error),
         );
       }
       value = out;
@@ -925,6 +939,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  * @internal
  */
 export class PassStage<T> extends StageBase<T, T> {}
+
+/** A fused step's failure, carried in place of the value it did not produce (see runTail). */
+class TailFailure {
+  constructor(readonly error: unknown) {}
+}
 
 /** Module-level, so the callback holds the name and never the stage (C7). */
 function reportCloseError(stage: string): (error: unknown) => void {
