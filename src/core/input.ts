@@ -13,9 +13,9 @@
  *   stage, so the record must hold a foreign source only weakly then, or a source parked
  *   on a dead upstream would keep the stage alive forever and it would never be reported;
  * - direct reads: an iterscope source (this copy or another on the same protocol, C11) is
- *   read with two callbacks instead of a `next()` promise, so a chain of stages pays no
- *   promise per hop. The source holds the callbacks while the read is in flight, as it
- *   would hold the promise's: what the safety net sees (C7) is the same.
+ *   read with callbacks (`DirectReader`) instead of a `next()` promise, so a chain of stages
+ *   pays no promise per hop. C7: the source holds the callbacks while the read is in
+ *   flight, as it would hold the promise's reactions: what the safety net sees is the same.
  */
 import type { AbandonRecord, SourceHold } from './abandonment.js';
 import { NO_ERROR } from './errors.js';

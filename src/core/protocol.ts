@@ -22,8 +22,9 @@ export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
 export const kSignalBelow = Symbol.for('iterscope.stage.signalBelow.v1');
 
 /**
- * @internal A stage reading another stage asks it for one item with two callbacks instead of
- * a `next()` promise: no promise per hop between stages (see `StageBase[kRead]`).
+ * @internal A stage reading another stage asks it for one item with callbacks (a
+ * `DirectReader`) instead of a `next()` promise: no promise per hop between stages (see
+ * `StageBase[kRead]`). Part of the v1 protocol: its shape does not change within a version.
  */
 export const kRead = Symbol.for('iterscope.stage.read.v1');
 

@@ -327,7 +327,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /**
    * A direct read by a stage that reads this one (input.ts): `next()` without the promise.
-   * One of the two callbacks is called once, maybe before this returns.
+   * Exactly one of its callbacks is called, once, maybe before this returns.
    */
   [kRead](reader: DirectReader): void {
     this.read(reader, reader.reject);
