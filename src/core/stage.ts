@@ -10,6 +10,7 @@
  */
 import { handedSignal, keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { listenForAbort } from './abort-listener.js';
+import { closeInOrder, SKIPPED as SKIPPED_PHASE, type ClosePhase } from './close-order.js';
 import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
@@ -839,10 +840,35 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * C4: children first, then the source, then the stage's own cleanup, each after the one
-   * before has settled (or its deadline passed). Resolves to the combined error (C5).
+   * C4: what a stage closes, in order: children (nested or sibling iterators), then its
+   * source, then its own cleanup, each after the one before has settled or its deadline
+   * passed (close-order.ts runs the list).
    */
-  private async shutdown(exit: Exit, closeSource: boolean, deadlineAt: number): Promise<unknown> {
+  private static readonly closeOrder: readonly ClosePhase<StageBase<unknown>>[] = [
+    {
+      name: 'children',
+      run: (stage, { exit, deadlineAt }) => {
+        const children = stage.closeChildren(exit, deadlineAt);
+        return children === NO_ERROR ? SKIPPED_PHASE : children;
+      },
+    },
+    {
+      name: 'source',
+      run: (stage, { exit, deadlineAt, closeSource }) => (closeSource ? stage.closeSource(exit, deadlineAt) : SKIPPED_PHASE),
+    },
+    {
+      name: 'cleanup',
+      run: (stage, { exit, deadlineAt }) =>
+        stage.hasCleanup ? settleByDeadline(capture(() => stage.cleanup(exit)), deadlineAt, stage.stageName) : SKIPPED_PHASE,
+    },
+  ];
+
+  /**
+   * Start closing: the stage leaves the safety net, the signals it handed out abort, then
+   * the close order runs. Resolves to the combined error (C5); the state advances to DONE
+   * when the last phase has settled.
+   */
+  private shutdown(exit: Exit, closeSource: boolean, deadlineAt: number): Promise<unknown> {
     untrack(this.record); // C7: the stage is being closed, the safety net has nothing to do
     // C3: closing cancels in-flight I/O: every source that took the close signal hears of
     // the stop now, before it is asked to close, so a stalled one can settle at once.
@@ -856,20 +882,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
     if (!this.outlet.awaitingClose) this.stopListening();
-    let error: unknown = NO_ERROR;
-    const children = this.closeChildren(exit, deadlineAt);
-    if (children !== NO_ERROR) error = await children;
-    if (closeSource) error = suppress(await this.closeSource(exit, deadlineAt), error);
-    if (this.hasCleanup) {
-      const own = await settleByDeadline(
-        capture(() => this.cleanup(exit)),
-        deadlineAt,
-        this.stageName,
-      );
-      error = suppress(own, error);
-    }
-    this.state = DONE;
-    return error;
+    return closeInOrder(this as StageBase<unknown>, StageBase.closeOrder, { exit, deadlineAt, closeSource }, () => {
+      this.state = DONE;
+    });
   }
 
   /** C1: close the source exactly once, unless it finished or is borrowed (input.ts). */
