@@ -64,7 +64,7 @@ export interface InputOptions {
 }
 
 /** @internal */
-export class Input<T> {
+export class Input<T> implements DirectReader {
   /** The open iterator, once opened (or given open). */
   iterator: AsyncIterator<T> | undefined;
   private opener: Opener | undefined;
@@ -85,8 +85,8 @@ export class Input<T> {
   private readonly owns: boolean;
   /** C7: the record's hold on a foreign source. */
   private hold: SourceHold | undefined;
-  /** The callbacks for direct reads, when the source is an iterscope stage. */
-  private direct: DirectReader | undefined;
+  /** The source is an iterscope stage: read it directly, this input being the reader. */
+  private direct = false;
   /** True while `read()` calls into the source: an answer given at once waits a microtask. */
   private calling = false;
 
@@ -101,7 +101,7 @@ export class Input<T> {
     if (classified.open) {
       this.iterator = classified.iterator as AsyncIterator<T>;
       this.adopt(this.iterator, options.signal, options.ownerListens ?? false);
-      if (readsDirectly(this.iterator)) this.direct = this.directReader();
+      this.direct = readsDirectly(this.iterator);
     } else {
       this.opener = classified.opener;
       this.takesSignal = classified.takesSignal;
@@ -133,7 +133,7 @@ export class Input<T> {
       iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
-      if (readsDirectly(iterator)) this.direct = this.directReader();
+      this.direct = readsDirectly(iterator);
     }
     return iterator;
   }
@@ -186,7 +186,7 @@ export class Input<T> {
     this.inFlight++;
     // C7: the pending read holds the stage; the record must not hold the source strongly.
     if (this.hold !== undefined) this.hold.strong = undefined;
-    return this.host.readSource(iterator as AsyncIterator<unknown>, directly ? this.direct : undefined);
+    return this.host.readSource(iterator as AsyncIterator<unknown>, directly && this.direct ? this : undefined);
   }
 
   /**
@@ -240,31 +240,45 @@ export class Input<T> {
     else sink?.inputResult(this, { done: false, value });
   }
 
-  /**
-   * The callbacks a source stage answers a direct read with (made once per input). An
-   * answer is taken at once (that is the promise per hop saved), except in two cases where it
-   * waits a microtask, as a promise's answer would:
-   * - given while `read()` is still calling in (an item the source held, its kept end): it
-   *   must not recurse into the reading stage, or a filter skipping many held items would
-   *   grow the stack by a few frames per item;
-   * - a failure: the source stage rejects its readers in the middle of its own stop, before
-   *   its close has started; the reading stage, reacting at once, would close it in turn and
-   *   find no close to wait for (C4: its cleanup would run before the source's close).
-   */
-  private directReader(): DirectReader {
-    return {
-      item: (value) => {
-        if (this.calling) queueMicrotask(() => { this.onResult({ done: false, value }); });
-        else this.onItem(value as T);
-      },
-      resolve: (result) => {
-        if (this.calling) queueMicrotask(() => { this.onResult(result); });
-        else this.onResult(result);
-      },
-      reject: (error) => {
-        queueMicrotask(() => { this.onError(error); });
-      },
-    };
+  // DirectReader: how a source stage answers a direct read. The input is its own reader:
+  // methods on the prototype, not closures per input, so the call from the source stage
+  // always reaches one function (and no closure is made). An answer is taken at once (that
+  // is the promise per hop saved), except in two cases where it waits a microtask, as a
+  // promise's answer would:
+  // - given while `read()` is still calling in (an item the source held, its kept end): it
+  //   must not recurse into the reading stage, or a filter skipping many held items would
+  //   grow the stack by a few frames per item;
+  // - a failure: the source stage rejects its readers in the middle of its own stop, before
+  //   its close has started; the reading stage, reacting at once, would close it in turn and
+  //   find no close to wait for (C4: its cleanup would run before the source's close).
+
+  /** @internal An item of a direct read. */
+  item(value: unknown): void {
+    if (this.calling) {
+      queueMicrotask(() => {
+        this.onResult({ done: false, value: value as T });
+      });
+    } else {
+      this.onItem(value as T);
+    }
+  }
+
+  /** @internal The end of a direct read (done). */
+  resolve(result: IteratorResult<unknown>): void {
+    if (this.calling) {
+      queueMicrotask(() => {
+        this.onResult(result);
+      });
+    } else {
+      this.onResult(result);
+    }
+  }
+
+  /** @internal A direct read failed. */
+  reject(error: unknown): void {
+    queueMicrotask(() => {
+      this.onError(error);
+    });
   }
 
   /**

@@ -9,7 +9,7 @@
  * happens, so "what does a `next()` get now?" has one place to look.
  *
  * A reader is a pair: a promise's resolve and reject (a `next()`), or a stage reading this
- * one directly (its callbacks, and their reject). The head reader is kept in two fields and
+ * one directly (its `DirectReader`, twice). The head reader is kept in two fields and
  * the rest in one array of pairs, so that the usual case (one reader at a time) allocates
  * nothing per item but what the reader is handed: an iterator result for a promise, the
  * bare item for a reading stage.
@@ -21,13 +21,21 @@ import type { DirectReader } from './protocol.js';
 export type Resolve<T> = (result: IteratorResult<T, undefined>) => void;
 /** Rejects a reader. @internal */
 export type Reject = (error: unknown) => void;
-/** What answers a reader: a promise's resolve, or a reading stage's callbacks. @internal */
+/** What answers a reader: a promise's resolve, or a reading stage's reader. @internal */
 export type Answerer<T> = Resolve<T> | DirectReader;
+/** What rejects a reader: a promise's reject, or a reading stage's reader. @internal */
+export type Rejecter = Reject | DirectReader;
 
 /** Answer `to` with `result` (done, or an item given as a result). @internal */
 export function answerWith<T>(to: Answerer<T>, result: IteratorResult<T, undefined>): void {
   if (typeof to === 'function') to(result);
   else to.resolve(result);
+}
+
+/** Reject `to` with `error`. @internal */
+export function rejectWith(to: Rejecter, error: unknown): void {
+  if (typeof to === 'function') to(error);
+  else to.reject(error);
 }
 
 /**
@@ -51,8 +59,8 @@ const DONE: Answer = { kind: 'done' };
 export class Outlet<T> {
   // The head is being answered; the rest wait in order (C2), as resolve/reject pairs.
   private headResolve: Answerer<T> | undefined;
-  private headReject: Reject | undefined;
-  private queue: (Answerer<T> | Reject)[] | undefined;
+  private headReject: Rejecter | undefined;
+  private queue: (Answerer<T> | Rejecter)[] | undefined;
   /** What the next reader gets (see {@link Answer}). */
   answer: Answer = READING;
 
@@ -65,7 +73,7 @@ export class Outlet<T> {
    * Add a reader at the end of the line. Returns true when it is the head: nobody was
    * being answered, so the stage must start a read for it.
    */
-  add(resolve: Answerer<T>, reject: Reject): boolean {
+  add(resolve: Answerer<T>, reject: Rejecter): boolean {
     if (this.headResolve === undefined) {
       this.headResolve = resolve;
       this.headReject = reject;
@@ -85,7 +93,7 @@ export class Outlet<T> {
     let more = false;
     if (queue !== undefined && queue.length > 0) {
       this.headResolve = queue.shift();
-      this.headReject = queue.shift() as Reject;
+      this.headReject = queue.shift() as Rejecter;
       more = true;
     } else {
       this.headResolve = undefined;
@@ -110,7 +118,7 @@ export class Outlet<T> {
     this.headReject = undefined;
     if (error !== NO_ERROR && reject !== undefined) {
       resolve = undefined;
-      reject(error);
+      rejectWith(reject, error);
     }
     if (resolve !== undefined) answerWith(resolve, { done: true, value: undefined });
     const queue = this.queue;
@@ -126,11 +134,11 @@ export class Outlet<T> {
     const reject = this.headReject;
     this.headResolve = undefined;
     this.headReject = undefined;
-    reject?.(reason);
+    if (reject !== undefined) rejectWith(reject, reason);
     const queue = this.queue;
     this.queue = undefined;
     if (queue !== undefined) {
-      for (let i = 1; i < queue.length; i += 2) (queue[i] as Reject)(reason);
+      for (let i = 1; i < queue.length; i += 2) rejectWith(queue[i] as Rejecter, reason);
     }
   }
 

@@ -40,9 +40,9 @@ export const READ_DIRECTLY = Symbol('iterscope.readDirectly');
  * is `resolve` for an item, without the iterator result made only to be taken apart.
  */
 export interface DirectReader {
-  readonly item: (value: unknown) => void;
-  readonly resolve: (result: IteratorResult<unknown>) => void;
-  readonly reject: (error: unknown) => void;
+  item(value: unknown): void;
+  resolve(result: IteratorResult<unknown>): void;
+  reject(error: unknown): void;
 }
 
 /** @internal */

@@ -28,7 +28,7 @@ import {
   type DirectReader,
   type InternalStage,
 } from './protocol.js';
-import { answerWith, Outlet, type Answerer, type Reject } from './outlet.js';
+import { answerWith, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify, isThenable } from './source.js';
@@ -331,11 +331,11 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * Exactly one of its callbacks is called, once, maybe before this returns.
    */
   [kRead](reader: DirectReader): void {
-    this.read(reader, reader.reject);
+    this.read(reader, reader);
   }
 
   /** One reader: a `next()`'s promise callbacks, or a reading stage's (`kRead`). */
-  private read(resolve: Answerer<T>, reject: Reject): void {
+  private read(resolve: Answerer<T>, reject: Rejecter): void {
     const outlet = this.outlet;
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
@@ -893,13 +893,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /** A reader after the stage stopped: the kept abort or error, once, else done. */
-  private answerAfterEnd(resolve: Answerer<T>, reject: Reject): void {
+  private answerAfterEnd(resolve: Answerer<T>, reject: Rejecter): void {
     const answer = this.outlet.takeAfterEnd();
     if (answer.kind === 'abort') {
-      reject(answer.value);
+      rejectWith(reject, answer.value);
     } else if (answer.kind === 'error') {
       this.stopListening(); // handed over: an abort from now on changes nothing
-      reject(answer.value);
+      rejectWith(reject, answer.value);
     } else {
       answerWith(resolve, { done: true, value: undefined });
     }
