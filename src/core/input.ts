@@ -11,12 +11,16 @@
  * - the check that `next()` resolved to an iterator result;
  * - the weak hold: while a read is in flight, the source's pending promise holds the
  *   stage, so the record must hold a foreign source only weakly then, or a source parked
- *   on a dead upstream would keep the stage alive forever and it would never be reported.
+ *   on a dead upstream would keep the stage alive forever and it would never be reported;
+ * - direct reads: an iterscope source (this copy or another on the same protocol, C11) is
+ *   read with callbacks (`DirectReader`) instead of a `next()` promise, so a chain of stages
+ *   pays no promise per hop. C7: the source holds the callbacks while the read is in
+ *   flight, as it would hold the promise's reactions: what the safety net sees is the same.
  */
 import type { AbandonRecord, SourceHold } from './abandonment.js';
 import { NO_ERROR } from './errors.js';
 import { exitForSource, type Exit } from './exit.js';
-import { adoptIterator, closeIterator, isStage } from './protocol.js';
+import { adoptIterator, closeIterator, isStage, READ_DIRECTLY, readsDirectly, type DirectReader } from './protocol.js';
 import type { Classified } from './source.js';
 import { describe } from './validate.js';
 
@@ -24,13 +28,20 @@ import { describe } from './validate.js';
 export interface InputSink<T> {
   inputResult(input: Input<T>, result: IteratorResult<T>): void;
   inputError(input: Input<T>, error: unknown): void;
+  /** An item from a direct read, without its iterator result; `inputResult` if absent. */
+  inputItem?(input: Input<T>, value: T): void;
 }
 
 /** What an input needs from its stage (the stage itself; its C8 hooks run every call). @internal */
 export interface InputHost {
   readonly stageName: string;
   readonly record: AbandonRecord;
-  readSource(source: AsyncIterator<unknown>): unknown;
+  /**
+   * One read of `source`: its `next()` promise, or READ_DIRECTLY when `reader` was given
+   * and the answer will come through it (C8: a host that runs reads in a context of its
+   * own reads through `next()`).
+   */
+  readSource(source: AsyncIterator<unknown>, reader?: DirectReader): unknown;
   inSourceContext<R>(fn: () => R): R;
   /** C3: a stop signal for one source, aborted when the stage stops. */
   handSignal(): AbortController;
@@ -53,7 +64,7 @@ export interface InputOptions {
 }
 
 /** @internal */
-export class Input<T> {
+export class Input<T> implements DirectReader {
   /** The open iterator, once opened (or given open). */
   iterator: AsyncIterator<T> | undefined;
   private opener: Opener | undefined;
@@ -74,6 +85,10 @@ export class Input<T> {
   private readonly owns: boolean;
   /** C7: the record's hold on a foreign source. */
   private hold: SourceHold | undefined;
+  /** The source is an iterscope stage: read it directly, this input being the reader. */
+  private direct = false;
+  /** True while `read()` calls into the source: an answer given at once waits a microtask. */
+  private calling = false;
 
   private readonly what: string;
 
@@ -86,6 +101,7 @@ export class Input<T> {
     if (classified.open) {
       this.iterator = classified.iterator as AsyncIterator<T>;
       this.adopt(this.iterator, options.signal, options.ownerListens ?? false);
+      this.direct = readsDirectly(this.iterator);
     } else {
       this.opener = classified.opener;
       this.takesSignal = classified.takesSignal;
@@ -117,6 +133,7 @@ export class Input<T> {
       iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
+      this.direct = readsDirectly(iterator);
     }
     return iterator;
   }
@@ -145,13 +162,17 @@ export class Input<T> {
   /** Ask for one item; the answer goes to the sink. Opens the input first if needed. */
   read(signal: AbortSignal | undefined, ownerListens = false): void {
     let pending: unknown;
+    this.calling = true;
     try {
-      pending = this.request(signal, ownerListens);
+      pending = this.request(signal, ownerListens, true);
     } catch (error) {
+      this.calling = false;
       this.rejected();
       this.sink?.inputError(this, error);
       return;
     }
+    this.calling = false;
+    if (pending === READ_DIRECTLY) return; // the answer comes through `direct`
     Promise.resolve(pending).then(this.onResult, this.onError);
   }
 
@@ -160,12 +181,12 @@ export class Input<T> {
    * it settles to through {@link resolved} / {@link rejected}; buffered, which keeps several
    * reads in flight, uses this directly. May throw (then call `rejected()`).
    */
-  request(signal: AbortSignal | undefined, ownerListens = false): unknown {
+  request(signal: AbortSignal | undefined, ownerListens = false, directly = false): unknown {
     const iterator = this.open(signal, ownerListens);
     this.inFlight++;
     // C7: the pending read holds the stage; the record must not hold the source strongly.
     if (this.hold !== undefined) this.hold.strong = undefined;
-    return this.host.readSource(iterator as AsyncIterator<unknown>);
+    return this.host.readSource(iterator as AsyncIterator<unknown>, directly && this.direct ? this : undefined);
   }
 
   /**
@@ -211,6 +232,54 @@ export class Input<T> {
     this.rejected();
     this.sink?.inputError(this, error);
   };
+
+  private onItem(value: T): void {
+    this.settled();
+    const sink = this.sink;
+    if (sink?.inputItem !== undefined) sink.inputItem(this, value);
+    else sink?.inputResult(this, { done: false, value });
+  }
+
+  // DirectReader: how a source stage answers a direct read. The input is its own reader:
+  // methods on the prototype, not closures per input, so the call from the source stage
+  // always reaches one function (and no closure is made). An answer is taken at once (that
+  // is the promise per hop saved), except in two cases where it waits a microtask, as a
+  // promise's answer would:
+  // - given while `read()` is still calling in (an item the source held, its kept end): it
+  //   must not recurse into the reading stage, or a filter skipping many held items would
+  //   grow the stack by a few frames per item;
+  // - a failure: the source stage rejects its readers in the middle of its own stop, before
+  //   its close has started; the reading stage, reacting at once, would close it in turn and
+  //   find no close to wait for (C4: its cleanup would run before the source's close).
+
+  /** @internal An item of a direct read. */
+  item(value: unknown): void {
+    if (this.calling) {
+      queueMicrotask(() => {
+        this.onResult({ done: false, value: value as T });
+      });
+    } else {
+      this.onItem(value as T);
+    }
+  }
+
+  /** @internal The end of a direct read (done). */
+  resolve(result: IteratorResult<unknown>): void {
+    if (this.calling) {
+      queueMicrotask(() => {
+        this.onResult(result);
+      });
+    } else {
+      this.onResult(result);
+    }
+  }
+
+  /** @internal A direct read failed. */
+  reject(error: unknown): void {
+    queueMicrotask(() => {
+      this.onError(error);
+    });
+  }
 
   /**
    * C1: the source is finished (reported done, rejected, or closed): never closed again,

@@ -21,6 +21,30 @@ export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
 /** @internal C3 rule 1: asks a source stage for the nearest signal that aborts it or a stage below it. */
 export const kSignalBelow = Symbol.for('iterscope.stage.signalBelow.v1');
 
+/**
+ * @internal A stage reading another stage asks it for one item with callbacks (a
+ * `DirectReader`) instead of a `next()` promise: no promise per hop between stages (see
+ * `StageBase[kRead]`). Part of the v1 protocol: its shape does not change within a version.
+ */
+export const kRead = Symbol.for('iterscope.stage.read.v1');
+
+/**
+ * @internal What a stage's `readSource` returns when it read its source directly (the answer
+ * comes through the reader's callbacks, not a promise). Never crosses a copy: the stage and
+ * its inputs are one copy's code.
+ */
+export const READ_DIRECTLY = Symbol('iterscope.readDirectly');
+
+/**
+ * @internal The callbacks of a direct read: one of them is called once (see `kRead`). `item`
+ * is `resolve` for an item, without the iterator result made only to be taken apart.
+ */
+export interface DirectReader {
+  item(value: unknown): void;
+  resolve(result: IteratorResult<unknown>): void;
+  reject(error: unknown): void;
+}
+
 /** @internal */
 export interface InternalStage {
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown>;
@@ -28,6 +52,8 @@ export interface InternalStage {
   [kAbortedBy](error: unknown): boolean;
   /** Absent on a copy of an older release. */
   [kSignalBelow]?(): AbortSignal | undefined;
+  /** Absent on a copy of an older release: read it through `next()`. */
+  [kRead]?(reader: DirectReader): void;
 }
 
 /** @internal */
@@ -83,4 +109,14 @@ export function adoptIterator(
 export function signalBelow(iterator: unknown): AbortSignal | undefined {
   if (!isStage(iterator) || typeof iterator[kSignalBelow] !== 'function') return undefined;
   return iterator[kSignalBelow]();
+}
+
+/**
+ * True when `iterator` is an iterscope stage that answers direct reads (`kRead`): a stage of
+ * this copy or of another copy on the same protocol version (C11). Asked once per source,
+ * when it opens.
+ * @internal
+ */
+export function readsDirectly(iterator: unknown): boolean {
+  return isStage(iterator) && typeof iterator[kRead] === 'function';
 }

@@ -1,6 +1,7 @@
 import { NO_ERROR, suppress } from './errors.js';
 import type { Exit } from './exit.js';
 import { acceptsFusion } from './operators/fused.js';
+import type { DirectReader } from './protocol.js';
 import { closeOwnedOnAbandon, ScopeState } from './scope-owned.js';
 import type { Source } from './source.js';
 import { StageBase, type Stage, type StageOptions } from './stage.js';
@@ -77,12 +78,12 @@ class ScopedStage<T> extends StageBase<T, T> {
    * C1: once the body runs, it decides what to do with the iterators it was handed (own
    * them, or wrap them in a stage that closes them); until then, the scope closes them.
    */
-  protected override readSource(source: AsyncIterator<T>): unknown {
+  protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     if (!this.started) {
       this.started = true;
       this.scope.handed.clear();
     }
-    return source.next();
+    return super.readSource(source, reader);
   }
   private started = false;
 

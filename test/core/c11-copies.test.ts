@@ -60,6 +60,8 @@ const expected = {
   error: { result: { error: 'bad item' }, log: ['a error'] },
   fusionAB: { value: [20, 40] },
   fusionBA: { value: [1, 3] },
+  // No promise per hop across copies on one protocol version.
+  direct: { value: [20, 30, 40], nextCalls: 0 },
   reports: [],
   unhandled: [],
 };
@@ -71,7 +73,7 @@ describe('C11 two copies in one process', () => {
     expect(index).not.toMatch(/Symbol\.for\("iterscope\.[\w.]+\.v1"\)/);
   });
 
-  it('ESM and CommonJS builds: close, abort, error, fusion and abandonment across the boundary', () => {
+  it('ESM and CommonJS builds: close, abort, error, fusion, direct reads and abandonment across the boundary', () => {
     const out = run(v1, v1);
     expect(out).toMatchObject(expected);
     // One leak, reported once by the outermost stage; the cleanup below ran as abandoned.
@@ -88,6 +90,8 @@ describe('C11 two copies in one process', () => {
       ...expected,
       abort: ['next user left', 'b cancelled false'],
       abortUp: ['a error false', 'next user left'],
+      // Another protocol version: read through next(), three items and the end.
+      direct: { value: [20, 30, 40], nextCalls: 4 },
     });
     const abandon = out['abandon'] as { log: string[]; abandoned: string[] };
     expect(abandon.log).toContain('gen finally');

@@ -145,6 +145,29 @@ describe('parentage under a foreign consumer context (AsyncLocalStorage context 
     expect(parentId(t.span('inside-0'))).toBe(itemIds[0]);
     expect(parentId(t.span('inside-1'))).toBe(itemIds[1]);
   });
+
+  it('stages built apart around traced: the one below runs in the stream span, the one above in the consumer\'s', async () => {
+    const b = t.tracer.startSpan('B');
+    const below: (string | undefined)[] = [];
+    const above: (string | undefined)[] = [];
+    const active = (): string | undefined => trace.getActiveSpan()?.spanContext().spanId;
+    // Three stages, each reading the one before directly where it can (no promise per hop):
+    // traced reads through next() inside its span, so no answer carries that span upward.
+    const inner = map((x: number) => {
+      below.push(active());
+      return x;
+    })(producer(2));
+    const stream = map((x: number) => {
+      above.push(active());
+      return x;
+    })(traced<number>({ name: 'stream' })(inner));
+    await consume(stream, trace.setSpan(ROOT_CONTEXT, b), []);
+    b.end();
+    const streamSpan = idOf(t.span('stream'));
+    expect(below).toEqual([streamSpan, streamSpan]);
+    expect(above).toEqual([idOf(b), idOf(b)]);
+  });
+
 });
 
 describe('explicit parents without a context manager', () => {
@@ -213,4 +236,5 @@ describe('explicit parents without a context manager', () => {
     }
     expect(parentId(t.span('stream'))).toBeUndefined();
   });
+
 });

@@ -15,10 +15,14 @@ class FilterStage<T> extends StageBase<T, T> {
     super('filter', source, options);
   }
   protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
-    const keep = this.predicate(value, this.index++);
-    if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
-    return keep ? value : SKIP;
+    return keepOrSkip(value, this.predicate(value, this.index++));
   }
+}
+
+/** The item or SKIP, by the predicate's answer (or a promise of them): the stage's step and its fused form share it. */
+function keepOrSkip<T>(value: T, keep: unknown): StepResult<T> | PromiseLike<StepResult<T>> {
+  if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
+  return keep ? value : SKIP;
 }
 
 /**
@@ -52,11 +56,7 @@ export function filter<T>(predicate: (value: T, index: number) => unknown, optio
     name: 'filter',
     makeStep: () => {
       let index = 0;
-      return (value) => {
-        const keep = predicate(value as T, index++);
-        if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
-        return keep ? value : SKIP;
-      };
+      return (value) => keepOrSkip(value, predicate(value as T, index++));
     },
   });
 }

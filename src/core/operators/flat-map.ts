@@ -2,6 +2,7 @@ import { NO_ERROR, suppress, withoutStack } from '../errors.js';
 import { CANCELLED, type Exit } from '../exit.js';
 import type { Input, InputSink } from '../input.js';
 import type { Operator } from '../operator.js';
+import type { DirectReader } from '../protocol.js';
 import { classify, type Source } from '../source.js';
 import { sourceScopeOf, type SourceScope } from '../source-scope.js';
 import type { Stage, StageOptions } from '../stage.js';
@@ -53,9 +54,9 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
   }
 
   // C8 hooks: every call into a source goes through these (input.ts).
-  protected override readSource(source: AsyncIterator<never>): unknown {
+  protected override readSource(source: AsyncIterator<never>, reader?: DirectReader): unknown {
     const scope = this.scope;
-    return scope === undefined ? source.next() : scope.run(() => source.next());
+    return scope === undefined ? super.readSource(source, reader) : scope.run(() => source.next());
   }
   protected override inSourceContext<R>(fn: () => R): R {
     const scope = this.scope;
