@@ -7,7 +7,14 @@
  *
  * Rounds are interleaved across the pipelines.
  *
- * Usage: `node --expose-gc --import tsx bench/lib/chain-runner.ts [--context-manager]
+ * While it measures, the process holds one open pipeline of every chain measured (read
+ * once, never finished), as a server holds the streams it is serving. Without one, the
+ * forced collection before each round frees the last object of some of iterscope's shapes;
+ * V8 then drops the optimized code that depended on them, and every round starts partly
+ * cold (`--trace-deopt` shows "code dependencies" and "weak objects" after each full
+ * collection). `--cold` measures that case: nothing held.
+ *
+ * Usage: `node --expose-gc --import tsx bench/lib/chain-runner.ts [--context-manager] [--cold]
  * --items=N --slow-items=M --rounds=R name...`. Prints progress, then one JSON line:
  * `{ [chain]: Summary }`.
  */
@@ -37,6 +44,17 @@ const entries = names.map((name) => {
   return { name, run: () => drain(chain(counter(n))), samples: [] as number[] };
 });
 for (const entry of entries) await entry.run(); // warm-up
+// One open pipeline per chain, held until the end (see above).
+const held: AsyncIterator<unknown>[] = [];
+if (!args.includes('--cold')) {
+  for (const name of names) {
+    const chain = chains[name]?.(counter(2));
+    if (chain === undefined) continue;
+    const open = Symbol.asyncIterator in chain ? chain[Symbol.asyncIterator]() : chain;
+    await open.next();
+    held.push(open);
+  }
+}
 // Rounds are interleaved (round r of every pipeline, then round r + 1) so that a change
 // in machine load hits every pipeline alike and the ratios stay meaningful.
 for (let round = 0; round < rounds; round++) {
@@ -54,4 +72,5 @@ for (const entry of entries) {
   const label = `${entry.name}${withManager ? ' (context manager)' : ''}`;
   console.log(`  ${label.padEnd(44)} ${fmt(summary.median).padStart(8)} ns/item  ±${(summary.spread * 50).toFixed(0)}%`);
 }
+for (const open of held) await open.return?.();
 console.log(JSON.stringify(out));

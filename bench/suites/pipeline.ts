@@ -10,7 +10,7 @@ import { fmt, ratio, spreadOf, table, type Summary } from '../lib/timing.js';
 
 const FAST = 1_000_000;
 const SLOW = 200_000; // IxJS and Repeater take ~4 µs per item: fewer items, same ns/item
-const ROUNDS = 5;
+const ROUNDS = 7;
 const CM_ITEMS = 200_000;
 const slow = new Set(['IxJS', 'Repeater']);
 
@@ -50,6 +50,18 @@ export default async function suite(): Promise<{ title: string; markdown: string
     ],
   );
 
+  console.log('map → filter → map, cold: no pipeline held open across the forced collections (another child process)');
+  const coldNames = ['iterscope', 'iterscope, unfused', 'async generators', 'hand-written'];
+  const cold = runChains(coldNames, false, FAST, true);
+  const coldRows = Object.entries(cold).map(([name, s]) => [
+    name,
+    fmt(results[name]?.median ?? NaN),
+    fmt(s.median),
+    spreadOf(s),
+    ratio(s.median, cold['async generators']?.median ?? NaN),
+    ratio(s.median, cold['hand-written']?.median ?? NaN),
+  ]);
+
   console.log('map → filter → map with an OpenTelemetry context manager (another child process)');
   const cmNames = ['iterscope', 'iterscope, unfused', 'async generators', 'hand-written'];
   const withCm = runChains(cmNames, true, CM_ITEMS);
@@ -64,13 +76,19 @@ export default async function suite(): Promise<{ title: string; markdown: string
   ]);
 
   const markdown = [
-    `Per source item, ${String(ROUNDS)} rounds after a warm-up, interleaved across the pipelines (round 1 of each, then round 2, ...); median and range (min–max) in ns/item. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
+    `Per source item, ${String(ROUNDS)} rounds after a warm-up, interleaved across the pipelines (round 1 of each, then round 2, ...), with one open pipeline of each chain held meanwhile (see "Cold" below); median and range (min–max) in ns/item. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
     '',
     'All pipelines of this table run in one fresh child process (`bench/lib/chain-runner.ts`): measured after the other suites in the main process, iterscope\'s shared stage code has already seen many other stage classes (its call sites are megamorphic) while the generator and hand-written chains have no shared code to slow down, which is not a like-for-like comparison.',
     '',
     table(['pipeline', 'items/round', 'ns/item (median)', 'range', 'vs async generators', 'vs hand-written', 'vs iterscope'], rows),
     '',
     goals,
+    '',
+    '#### Cold: nothing held open between rounds',
+    '',
+    'The rounds above run while the process holds one open pipeline of each chain (read once, never finished), as a server holds the streams it serves. Here nothing is held: the forced collection before each round frees the last object of some of iterscope\'s shapes, V8 drops the optimized code that depended on them (`--trace-deopt`: "code dependencies", "weak objects"), and each round starts partly cold. The generator and hand-written chains are measured the same way, in the same process.',
+    '',
+    table(['pipeline', 'held (ns/item)', 'cold (ns/item)', 'range', 'vs async generators', 'vs hand-written'], coldRows),
     '',
     '#### With an OpenTelemetry context manager registered',
     '',
@@ -81,10 +99,11 @@ export default async function suite(): Promise<{ title: string; markdown: string
   return { title: 'map → filter → map over 1e6 items', markdown };
 }
 
-function runChains(names: string[], contextManager: boolean, items: number): Record<string, Summary> {
+function runChains(names: string[], contextManager: boolean, items: number, cold = false): Record<string, Summary> {
   const args = ['--expose-gc', '--import', 'tsx', 'bench/lib/chain-runner.ts', `--items=${String(items)}`];
   args.push(`--slow-items=${String(SLOW)}`, `--rounds=${String(ROUNDS)}`);
   if (contextManager) args.push('--context-manager');
+  if (cold) args.push('--cold');
   const out = execFileSync(process.execPath, [...args, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = out.trim().split('\n');
   for (const line of lines.slice(0, -1)) console.log(line);
