@@ -89,9 +89,13 @@ function ratiosOf(list: readonly Section[]): Record<string, number> {
         headers = cells;
         continue;
       }
+      // A row is named by its first cell and the cells after it up to the first number
+      // (the context-manager column of the tracing table, for one).
+      const end = cells.findIndex((cell, i) => i > 0 && /\d/.test(cell));
+      const row = cells.slice(0, end === -1 ? cells.length : end).join(', ');
       cells.forEach((cell, i) => {
         const match = /^(\d+(?:\.\d+)?)×$/.exec(cell);
-        if (match !== null && i > 0) out[`${section.title} / ${cells[0] ?? ''} / ${headers[i] ?? ''}`] = Number(match[1]);
+        if (match !== null && i > 0) out[`${section.title} / ${row} / ${headers[i] ?? ''}`] = Number(match[1]);
       });
     }
   }
