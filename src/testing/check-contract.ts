@@ -5,8 +5,8 @@
  * (vitest, jest, node:test, a plain script).
  */
 import { macrotask } from './event-loop.js';
-import fc from 'fast-check';
 import { scenarios, type ArbitraryOptions } from './arbitraries.js';
+import { fastCheck } from './fast-check.js';
 import { builtinStages } from './builtin-stages.js';
 import type { ScenarioCheck, ScenarioObservation } from './check.js';
 import { ContractError } from './contract-error.js';
@@ -208,7 +208,7 @@ export async function checkContract(subject: Subject, options?: ContractOptions)
     if (problem !== undefined) throw new NotAsyncSubject(problem);
     return made;
   };
-  return run(build, options ?? {}, { sources: options?.sources });
+  return run('checkContract()', build, options ?? {}, { sources: options?.sources });
 }
 
 /**
@@ -233,11 +233,12 @@ export async function checkPipelines(options?: PipelineOptions): Promise<Contrac
   const kinds = [...(options?.builtins === false ? [] : builtinStages()), ...(options?.stages ?? [])];
   if (kinds.length === 0) throw new TypeError('checkPipelines: no stage kinds (builtins off and `stages` empty).');
   const names = [...new Set(kinds.map((kind) => kind.name))];
-  return run(pipelineBuild(kinds), options ?? {}, { stageKinds: names, depth: options?.depth });
+  return run('checkPipelines()', pipelineBuild(kinds), options ?? {}, { stageKinds: names, depth: options?.depth });
 }
 
-async function run(build: Build, options: ContractOptions, shape: ArbitraryOptions): Promise<ContractSummary> {
+async function run(caller: string, build: Build, options: ContractOptions, shape: ArbitraryOptions): Promise<ContractSummary> {
   validateOptions(options as Readonly<Record<string, unknown>>);
+  const fc = fastCheck(caller);
   const invariants = options.invariants ?? INVARIANTS;
   const settings = runSettings(options, shape.sources);
   const arbitrary = scenarios({
