@@ -27,6 +27,8 @@ export interface ConsumerCall {
   /** The close (return/throw/abort) that came while this next() was pending. */
   closedBy: 'return' | 'abort' | undefined;
   closedTick: number | undefined;
+  /** `seq` of that close (the consumer's `return()`/`throw()`, or the abort). */
+  closedSeq: number | undefined;
   /** It settled only after the harness released a parked step. */
   settledAfterRelease: boolean;
   /** Still pending when the consumer dropped the stream (`abandon-parked`). */
@@ -44,6 +46,8 @@ export interface Release {
   readonly closesInProgress: readonly string[];
   /** Nodes with a parked step. */
   readonly parkedNodes: readonly string[];
+  /** Those of them that had already finished or closed: a sync source's item still pending. */
+  readonly finishedParkedNodes: readonly string[];
 }
 
 /** Everything observed in one run. */
@@ -293,6 +297,7 @@ async function play(
           if (call.kind === 'next' && call.closedBy === undefined) {
             call.closedBy = 'abort';
             call.closedTick = timeline.tick;
+            call.closedSeq = timeline.now;
           }
         }
         // C3 rule 1: an answer the subject settled before the abort stands, though the
@@ -361,6 +366,7 @@ async function play(
       dropsError: options?.dropsError === true,
       closedBy: undefined,
       closedTick: undefined,
+      closedSeq: undefined,
       settledAfterRelease: false,
       abandoned: false,
       tookMs: undefined,
@@ -373,6 +379,7 @@ async function play(
         if (pending.kind === 'next' && pending.closedBy === undefined) {
           pending.closedBy = 'return';
           pending.closedTick = timeline.tick;
+          pending.closedSeq = record.calledSeq;
         }
       }
     }
@@ -547,12 +554,30 @@ function release(run: ScenarioRun, timeline: Timeline): void {
   const pendingCloses = run.calls.filter((c) => !c.settled && c.kind !== 'next');
   // A node that finished (its read rejected on the close signal) while its return() was
   // already under way was still asked to close: that close is in progress too.
+  const cleaning = cleaningUp(timeline);
   const closesInProgress = timeline.nodes
-    .filter((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined)
+    .filter((n) => (n.closeStartSeq !== undefined && n.closeEndSeq === undefined) || cleaning.has(n.id))
     .map((n) => n.id);
-  const parkedNodes = timeline.nodes.filter((n) => n.parked > 0).map((n) => n.id);
-  run.releases.push({ tick: timeline.tick, pendingCloses, closesInProgress, parkedNodes });
+  const parked = timeline.nodes.filter((n) => n.parked > 0);
+  const parkedNodes = parked.map((n) => n.id);
+  const finishedParkedNodes = parked.filter((n) => n.finished !== undefined || n.closeEndSeq !== undefined).map((n) => n.id);
+  run.releases.push({ tick: timeline.tick, pendingCloses, closesInProgress, parkedNodes, finishedParkedNodes });
   timeline.releaseAll();
+}
+
+/**
+ * Nodes whose cleanup has started and not ended. A generator source that finished on its
+ * own runs its `finally` inside its last `next()`: it is closing, though nobody asked it to
+ * (a `return()` sent now is queued by the language behind that `finally`), and a read
+ * pending on it ends when the cleanup does. Waiting on it is waiting on a close.
+ */
+function cleaningUp(timeline: Timeline): Set<string> {
+  const open = new Set<string>();
+  for (const event of timeline.events) {
+    if (event.type === 'cleanup-start') open.add(event.node);
+    else if (event.type === 'cleanup-end' || event.type === 'cleanup-error') open.delete(event.node);
+  }
+  return open;
 }
 
 /**
