@@ -4,7 +4,7 @@
  * seed that replays it. Framework-agnostic: works wherever a thrown Error fails a test
  * (vitest, jest, node:test, a plain script).
  */
-import { macrotask } from './event-loop.js';
+import { countsTimers, macrotask } from './event-loop.js';
 import { scenarios, type ArbitraryOptions } from './arbitraries.js';
 import { fastCheck } from './fast-check.js';
 import { builtinStages } from './builtin-stages.js';
@@ -281,6 +281,9 @@ async function run(caller: string, build: Build, options: ContractOptions, shape
     if (!gcAvailable && invariants.includes('abandonment')) {
       unchecked.push('abandonment: globalThis.gc is not available (run Node with --expose-gc)');
     }
+    if (!countsTimers() && invariants.includes('timers-cleared')) {
+      unchecked.push('timers-cleared: this runtime cannot count timers (it needs node:async_hooks and process.getBuiltinModule, Node 20.16 and up)');
+    }
     return { runs: details.numRuns, seed: details.seed, unchecked, known };
   } finally {
     stopWatching();
@@ -313,6 +316,7 @@ function runSettings(options: ContractOptions, sources: number | undefined): Run
     timeLimit: options.timeLimit ?? 5_000,
     decidedHops: options.strict === true ? 1 : 3,
     collect: (options.invariants ?? INVARIANTS).includes('abandonment'),
+    watchTimers: (options.invariants ?? INVARIANTS).includes('timers-cleared'),
   };
 }
 

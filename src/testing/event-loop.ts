@@ -36,28 +36,79 @@ interface AsyncHooks {
   createHook(callbacks: { init(id: number, type: string): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
 }
 
+function asyncHooks(): AsyncHooks | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
+}
+
+let hooksWork: boolean | undefined;
+
+/**
+ * Whether this runtime lets the harness count the timers of the code under test: it has
+ * `node:async_hooks`, and its hooks really see a timer made (runtimes that only stub the
+ * module never call them). Tried once. @internal
+ */
+export function countsTimers(): boolean {
+  if (hooksWork !== undefined) return hooksWork;
+  const hooks = asyncHooks();
+  if (hooks === undefined) return (hooksWork = false);
+  let seen = false;
+  const hook = hooks.createHook({
+    init(_id, type) {
+      if (type === 'Timeout') seen = true;
+    },
+    destroy: () => undefined,
+  });
+  hook.enable();
+  makingOwn = true; // a tracker already running must not count this one
+  try {
+    clearTimeout(setTimeout(() => undefined, 0));
+  } finally {
+    makingOwn = false;
+    hook.disable();
+  }
+  return (hooksWork = seen);
+}
+
+/** What {@link trackOutsideWork} sees. @internal */
+export interface OutsideWork {
+  /** Timers, I/O requests and handles of the code under test still alive. */
+  readonly count: () => number;
+  /** Of those, the timers (`setTimeout`/`setInterval` not yet fired or cleared). */
+  readonly timers: () => number;
+  /** False where the runtime cannot tell (no `node:async_hooks`): both counts stay 0. */
+  readonly available: boolean;
+  readonly stop: () => void;
+}
+
 /**
  * Counts the timers, I/O requests and handles created (and not yet gone) since it
  * started, leaving out the harness's own: whether the code under test still waits on
- * something outside the microtask queue. Node only (async_hooks); elsewhere it counts 0
- * and the harness falls back on a short grace period. @internal
+ * something outside the microtask queue, and whether it left a timer running. Node only
+ * (async_hooks); elsewhere it counts 0, says it is not `available`, and the harness falls
+ * back on a short grace period. @internal
  */
-export function trackOutsideWork(): { readonly count: () => number; readonly stop: () => void } {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  const hooks = proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
-  if (hooks === undefined) return { count: () => 0, stop: () => undefined };
+export function trackOutsideWork(): OutsideWork {
+  const hooks = countsTimers() ? asyncHooks() : undefined;
+  if (hooks === undefined) return { count: () => 0, timers: () => 0, available: false, stop: () => undefined };
   const live = new Set<number>();
+  const timers = new Set<number>();
   const hook = hooks.createHook({
     init(id, type) {
-      if (!makingOwn && OUTSIDE.has(type)) live.add(id);
+      if (makingOwn || !OUTSIDE.has(type)) return;
+      live.add(id);
+      if (type === 'Timeout') timers.add(id);
     },
     destroy(id) {
       live.delete(id);
+      timers.delete(id);
     },
   });
   hook.enable();
   return {
     count: () => live.size,
+    timers: () => timers.size,
+    available: true,
     stop: () => {
       hook.disable();
     },

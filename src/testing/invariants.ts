@@ -39,6 +39,9 @@ import type { NodeRecord } from './timeline.js';
  * - `no-unhandled-rejection`: none while the scenario ran.
  * - `abandonment` (C7): an abandoned iterscope stage holding an open source is reported as
  *   `abandoned` once collected (needs `globalThis.gc`: run Node with `--expose-gc`).
+ * - `timers-cleared` (C1/C7): once the scenario is over and everything has closed (or an
+ *   abandoned stream was collected), the code under test leaves no `setTimeout` or
+ *   `setInterval` running (Node: counted with `node:async_hooks`; elsewhere unchecked).
  * - `settles`: every call the consumer made settled, and the subject could be built.
  *
  * @example
@@ -59,6 +62,7 @@ export type InvariantName =
   | 'no-error-lost'
   | 'no-unhandled-rejection'
   | 'abandonment'
+  | 'timers-cleared'
   | 'settles';
 
 /**
@@ -82,6 +86,7 @@ export const INVARIANTS: readonly InvariantName[] = [
   'no-error-lost',
   'no-unhandled-rejection',
   'abandonment',
+  'timers-cleared',
 ];
 
 /**
@@ -417,6 +422,15 @@ const abandonment: Check = (run) => {
   return ['the subject was abandoned holding an open source, collected, and never reported as abandoned'];
 };
 
+// C1: a stage stops the timer it started on every stop; C7: the safety net stops it when
+// an abandoned stage is collected. A timer still running now keeps the process (and what
+// its callback holds) alive for nothing.
+const timersCleared: Check = (run) => {
+  const left = run.timersLeft ?? 0;
+  if (left === 0) return [];
+  return [`${String(left)} timer(s) (setTimeout/setInterval) still running after the scenario ended and everything had closed`];
+};
+
 const settles: Check = (run) => [...run.problems];
 
 const CHECKS: Record<InvariantName, Check> = {
@@ -431,6 +445,7 @@ const CHECKS: Record<InvariantName, Check> = {
   'no-error-lost': noErrorLost,
   'no-unhandled-rejection': noUnhandled,
   'abandonment': abandonment,
+  'timers-cleared': timersCleared,
 };
 
 /** Check one run against the chosen invariants. @internal */

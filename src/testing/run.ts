@@ -8,7 +8,7 @@ import { onReport, type Report } from 'iterscope';
 import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
-import { macrotask, sleep, trackOutsideWork } from './event-loop.js';
+import { macrotask, sleep, trackOutsideWork, type OutsideWork } from './event-loop.js';
 import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
@@ -77,6 +77,12 @@ export interface ScenarioRun {
   readonly consumerErrors: unknown[];
   /** The subject has a `throw()` method (without one, the consumer's throw becomes a `return()`). */
   hasThrow: boolean;
+  /**
+   * Timers (`setTimeout`/`setInterval`) the code under test left running once the scenario
+   * was over and everything had closed; `undefined` when not looked at (not asked for, or
+   * the run could not tell: see {@link timersLeftUnknown}).
+   */
+  timersLeft: number | undefined;
 }
 
 /** Tuning of one run. */
@@ -89,6 +95,8 @@ export interface RunSettings {
   readonly decidedHops: number;
   /** Run the collector after an abandonment (only when the `abandonment` invariant is checked: it is slow). */
   readonly collect: boolean;
+  /** Count the timers left running at the end (the `timers-cleared` invariant). */
+  readonly watchTimers: boolean;
 }
 
 /** What the pipeline builder gets besides the public input. @internal */
@@ -163,6 +171,7 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
     abandonment: undefined,
     consumerErrors: [],
     hasThrow: false,
+    timersLeft: undefined,
   };
   timeline.nodes.splice(timeline.nodes.indexOf(consumer), 1); // the consumer is not a node under test
   const stopReports = onReport((report) => run.reports.push(report));
@@ -170,7 +179,7 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
   // Only timers and handles made from here on are the subject's.
   const outside = trackOutsideWork();
   try {
-    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside.count);
+    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside);
   } finally {
     outside.stop();
     stopReports();
@@ -188,8 +197,9 @@ async function play(
   consumer: NodeRecord,
   random: (below: number) => number,
   controller: AbortController,
-  outsideWork: () => number,
+  outside: OutsideWork,
 ): Promise<void> {
+  const outsideWork = outside.count;
   const specs = scenario.sources;
   let poolIndex = 0;
   const nextProbe = (): AsyncIterable<number> | Iterable<number | Promise<number>> => {
@@ -522,6 +532,36 @@ async function play(
   // Unhandled rejections surface after the microtask queue drains.
   await macrotask();
   await macrotask();
+  if (settings.watchTimers && timersJudgeable(run, timeline, outside, settings, flags.timedOut)) run.timersLeft = await timersLeft(outside);
+}
+
+/**
+ * Whether the timers left at the end say anything about the subject: not where the
+ * runtime cannot count them (no `node:async_hooks`, e.g. a browser: checkContract lists
+ * `timers-cleared` as unchecked), nor when the run did not finish (its problems say why),
+ * nor when the stream was dropped and not collected (a stage's safety net clears its
+ * timer only once the collector finds the stage, C7), nor while a close is still under
+ * way: a close waiting on a park the harness let go of (a dropped stream's) runs until
+ * iterscope's close deadline, whose timer is that bound, not a leak (C2).
+ */
+function timersJudgeable(run: ScenarioRun, timeline: Timeline, outside: OutsideWork, settings: RunSettings, timedOut: boolean): boolean {
+  if (!outside.available || timedOut || run.problems.length > 0) return false;
+  if (timeline.parkedCount > 0 || timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined)) return false;
+  return run.abandonment === undefined || (settings.collect && run.abandonment.gcAvailable);
+}
+
+/** Milliseconds a timer that is about to go (it fired, or was just cleared) gets to be gone. */
+const TIMER_GRACE_MS = 20;
+
+/**
+ * C1/C7: the timers the code under test still runs now that everything is closed (or
+ * collected). A timer just cleared or fired leaves the count a moment later (the runtime
+ * reports it gone asynchronously), hence the short grace; a forgotten one stays.
+ */
+async function timersLeft(outside: OutsideWork): Promise<number> {
+  const until = Date.now() + TIMER_GRACE_MS;
+  while (outside.timers() > 0 && Date.now() < until) await sleep(1);
+  return outside.timers();
 }
 
 function toIterator(subject: AsyncIterable<unknown> | AsyncIterator<unknown>): AsyncIterator<unknown> {
