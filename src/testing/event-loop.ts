@@ -33,7 +33,8 @@ export function sleep(ms: number): Promise<void> {
 const OUTSIDE = new Set(['Timeout', 'TCPWRAP', 'TCPCONNECTWRAP', 'PIPEWRAP', 'PIPECONNECTWRAP', 'FSREQCALLBACK', 'FSREQPROMISE', 'GETADDRINFOREQWRAP', 'TickObject', 'UDPWRAP', 'WRITEWRAP', 'SHUTDOWNWRAP']);
 
 interface AsyncHooks {
-  createHook(callbacks: { init(id: number, type: string): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
+  createHook(callbacks: { init(id: number, type: string, triggerAsyncId: number): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
+  executionAsyncId(): number;
 }
 
 function asyncHooks(): AsyncHooks | undefined {
@@ -74,7 +75,10 @@ export function countsTimers(): boolean {
 export interface OutsideWork {
   /** Timers, I/O requests and handles of the code under test still alive. */
   readonly count: () => number;
-  /** Of those, the timers (`setTimeout`/`setInterval` not yet fired or cleared). */
+  /**
+   * The timers (`setTimeout`/`setInterval` not yet fired or cleared) the scenario's own
+   * code made: made while it ran, or in a callback of something it made.
+   */
   readonly timers: () => number;
   /** False where the runtime cannot tell (no `node:async_hooks`): both counts stay 0. */
   readonly available: boolean;
@@ -93,15 +97,22 @@ export function trackOutsideWork(): OutsideWork {
   if (hooks === undefined) return { count: () => 0, timers: () => 0, available: false, stop: () => undefined };
   const live = new Set<number>();
   const timers = new Set<number>();
+  // The scenario's async resources: what was made while its code ran. A timer made
+  // meanwhile by something else in the process (a finalizer of an earlier scenario's
+  // stage, the test runner's messaging) is not its timer.
+  const descended = new Set<number>([hooks.executionAsyncId()]);
   const hook = hooks.createHook({
-    init(id, type) {
+    init(id, type, triggerAsyncId) {
+      const ours = descended.has(hooks.executionAsyncId()) || descended.has(triggerAsyncId);
+      if (ours) descended.add(id);
       if (makingOwn || !OUTSIDE.has(type)) return;
       live.add(id);
-      if (type === 'Timeout') timers.add(id);
+      if (type === 'Timeout' && ours) timers.add(id);
     },
     destroy(id) {
       live.delete(id);
       timers.delete(id);
+      descended.delete(id);
     },
   });
   hook.enable();

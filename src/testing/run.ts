@@ -532,7 +532,12 @@ async function play(
   // Unhandled rejections surface after the microtask queue drains.
   await macrotask();
   await macrotask();
-  if (settings.watchTimers && timersJudgeable(run, timeline, outside, settings, flags.timedOut)) run.timersLeft = await timersLeft(outside);
+  if (settings.watchTimers && timersJudgeable(run, timeline, outside, settings, flags.timedOut)) {
+    const left = await timersLeft(outside);
+    // The collector runs when it likes: a safety net that began a close meanwhile (a
+    // dropped consumer leaving a share) makes this no longer the end of everything.
+    if (!busy(timeline)) run.timersLeft = left;
+  }
 }
 
 /**
@@ -541,13 +546,21 @@ async function play(
  * `timers-cleared` as unchecked), nor when the run did not finish (its problems say why),
  * nor when the stream was dropped and not collected (a stage's safety net clears its
  * timer only once the collector finds the stage, C7), nor while a close is still under
- * way: a close waiting on a park the harness let go of (a dropped stream's) runs until
- * iterscope's close deadline, whose timer is that bound, not a leak (C2).
+ * way or a step still parked: a close waiting on a park the harness let go of (a dropped
+ * stream's) runs until iterscope's close deadline, whose timer is that bound, not a leak (C2).
  */
 function timersJudgeable(run: ScenarioRun, timeline: Timeline, outside: OutsideWork, settings: RunSettings, timedOut: boolean): boolean {
   if (!outside.available || timedOut || run.problems.length > 0) return false;
-  if (timeline.parkedCount > 0 || timeline.nodes.some((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined)) return false;
+  if (busy(timeline)) return false;
   return run.abandonment === undefined || (settings.collect && run.abandonment.gcAvailable);
+}
+
+/**
+ * A close under way, or a step still parked (one let go of with a dropped stream, unless
+ * it was collected and so holds nothing up), which keeps whatever waits on it waiting.
+ */
+function busy(timeline: Timeline): boolean {
+  return timeline.nodes.some((n) => (n.parked > 0 && !n.upstreamGone) || (n.closeStartSeq !== undefined && n.closeEndSeq === undefined));
 }
 
 /** Milliseconds a timer that is about to go (it fired, or was just cleared) gets to be gone. */

@@ -3,8 +3,8 @@
  * is found; iterscope's timed stages leave none, on any stop.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { map, pipe, withCleanup, type Source } from 'iterscope';
-import { builtinStages, checkPipelines, ContractError, stageKind, type StageKind } from 'iterscope/testing';
+import { aclosing, map, pipe, withCleanup, type Source } from 'iterscope';
+import { builtinStages, checkPipelines, checkScenario, ContractError, stageKind, type Scenario, type StageKind } from 'iterscope/testing';
 
 /**
  * A watchdog per item (a timer that would warn when the consumer stalls), re-armed on each
@@ -61,6 +61,23 @@ describe('timers-cleared', () => {
     } finally {
       spy.mockRestore();
       vi.resetModules();
+    }
+  });
+
+  it("a timer something else in the process makes while the scenario runs is not the subject's", async () => {
+    // Queued before the scenario; it runs when the scenario first lets the event loop turn
+    // (a read parks), so its timer is made during the scenario, by code that is not the subject.
+    let foreign: ReturnType<typeof setTimeout> | undefined;
+    setImmediate(() => {
+      foreign = setTimeout(() => undefined, 60_000);
+    });
+    const parks: Scenario = { sources: [{ kind: 'async', items: 2, parkAt: 1 }], stages: [], consumer: { steps: [{ op: 'next' }, { op: 'next' }], end: 'return' }, seed: 1 };
+    try {
+      const violations = await checkScenario(({ source, signal }) => aclosing(source, { signal }), parks, { invariants: ['timers-cleared'] });
+      expect(foreign).toBeDefined();
+      expect(violations).toEqual([]);
+    } finally {
+      clearTimeout(foreign);
     }
   });
 });
