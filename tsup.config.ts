@@ -1,4 +1,20 @@
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
+
+/**
+ * `iterscope/testing` loads its optional peer fast-check with a top-level `await import()`
+ * (src/testing/load-fast-check.ts), so that a missing one is reported as such. CommonJS has
+ * no top-level await: its build loads it with `require` from the sibling `.cjs.ts` file.
+ * tsup builds CommonJS through ESM, so the format is read from its `TSUP_FORMAT` define.
+ */
+const fastCheckLoader: Plugin = {
+  name: 'iterscope-fast-check-loader',
+  setup(build) {
+    if (build.initialOptions.define?.['TSUP_FORMAT'] !== JSON.stringify('cjs')) return;
+    build.onResolve({ filter: /^\.\/load-fast-check\.js$/ }, (args) => ({ path: join(args.resolveDir, 'load-fast-check.cjs.ts') }));
+  },
+};
 
 export default defineConfig({
   entry: {
@@ -26,4 +42,5 @@ export default defineConfig({
   external: ['@opentelemetry/api', 'fast-check', 'iterscope', /^iterscope\//],
   // `iterscope/node` imports `node:stream`: keep the prefix, which Deno requires.
   removeNodeProtocol: false,
+  esbuildPlugins: [fastCheckLoader],
 });

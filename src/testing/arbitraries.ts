@@ -2,7 +2,9 @@
  * fast-check arbitraries for scenarios: sources that misbehave in every documented way,
  * pipelines of stage kinds, and consumers that read, close, throw, abort and abandon.
  */
-import fc from 'fast-check';
+import type * as FastCheck from 'fast-check';
+import type { Arbitrary } from 'fast-check';
+import { fastCheck } from './fast-check.js';
 import type { ProbeSpec } from './probe.js';
 import type { ConsumerEnd, ConsumerScript, ConsumerStep, Scenario, StageSpec } from './scenario.js';
 
@@ -43,7 +45,7 @@ export interface ArbitraryOptions {
  * of the chance of `undefined`: `freq: 1` gives `undefined` every time, and a feature
  * behind it is never generated (test/testing/coverage.test.ts keeps every one in play).
  */
-const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 2 });
+const optional = <T>(fc: typeof FastCheck, arb: Arbitrary<T>): Arbitrary<T | undefined> => fc.option(arb, { nil: undefined, freq: 2 });
 
 /**
  * Source behaviours: how many items, where a step parks (for some ticks or until
@@ -60,15 +62,16 @@ const optional = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.op
  * console.log(typeof spec?.items);
  * ```
  */
-export function probeSpecs(options?: ArbitraryOptions): fc.Arbitrary<ProbeSpec> {
+export function probeSpecs(options?: ArbitraryOptions): Arbitrary<ProbeSpec> {
+  const fc = fastCheck('probeSpecs()');
   const kinds = options?.sourceKinds ?? ['async', 'generator', 'sync'];
   return fc.record({
     kind: fc.constantFrom(...kinds),
     given: fc.constantFrom('iterable' as const, 'iterator' as const),
     items: fc.nat(5),
-    parkAt: optional(fc.nat(5)),
-    parkTicks: optional(fc.nat(8)),
-    throwAt: optional(fc.nat(6)),
+    parkAt: optional(fc, fc.nat(5)),
+    parkTicks: optional(fc, fc.nat(8)),
+    throwAt: optional(fc, fc.nat(6)),
     returnThrows: fc.boolean(),
     returnTicks: fc.nat(3),
     returnParks: fc.boolean(),
@@ -93,8 +96,9 @@ export function probeSpecs(options?: ArbitraryOptions): fc.Arbitrary<ProbeSpec> 
  * console.log(script?.abortAt); // undefined
  * ```
  */
-export function consumerScripts(options?: ArbitraryOptions): fc.Arbitrary<ConsumerScript> {
-  const step: fc.Arbitrary<ConsumerStep> = fc.oneof(
+export function consumerScripts(options?: ArbitraryOptions): Arbitrary<ConsumerScript> {
+  const fc = fastCheck('consumerScripts()');
+  const step: Arbitrary<ConsumerStep> = fc.oneof(
     { arbitrary: fc.constant({ op: 'next' as const }), weight: 4 },
     { arbitrary: fc.record({ op: fc.constant('nexts' as const), count: fc.integer({ min: 2, max: 4 }) }), weight: 1 },
     { arbitrary: fc.constant({ op: 'pending-next' as const }), weight: 2 },
@@ -105,7 +109,7 @@ export function consumerScripts(options?: ArbitraryOptions): fc.Arbitrary<Consum
   return fc.record({
     steps: fc.array(step, { maxLength: 6 }),
     end: fc.constantFrom(...ends),
-    abortAt: abort ? optional(fc.nat(40)) : fc.constant(undefined),
+    abortAt: abort ? optional(fc, fc.nat(40)) : fc.constant(undefined),
     abortReason: fc.constantFrom('error' as const, 'object' as const),
   });
 }
@@ -124,7 +128,8 @@ export function consumerScripts(options?: ArbitraryOptions): fc.Arbitrary<Consum
  * console.log(stages?.map((s) => s.kind));
  * ```
  */
-export function pipelines(kinds: readonly string[], depth?: { readonly min: number; readonly max: number }): fc.Arbitrary<StageSpec[]> {
+export function pipelines(kinds: readonly string[], depth?: { readonly min: number; readonly max: number }): Arbitrary<StageSpec[]> {
+  const fc = fastCheck('pipelines()');
   return fc.array(fc.record({ kind: fc.constantFrom(...kinds), variant: fc.nat(15) }), {
     minLength: depth?.min ?? 1,
     maxLength: depth?.max ?? 8,
@@ -145,7 +150,8 @@ export function pipelines(kinds: readonly string[], depth?: { readonly min: numb
  * console.log(scenario?.sources.length !== undefined);
  * ```
  */
-export function scenarios(options?: ArbitraryOptions): fc.Arbitrary<Scenario> {
+export function scenarios(options?: ArbitraryOptions): Arbitrary<Scenario> {
+  const fc = fastCheck('scenarios()');
   const count = Math.max(1, options?.sources ?? 1);
   const kinds = options?.stageKinds ?? [];
   return fc

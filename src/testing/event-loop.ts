@@ -33,31 +33,93 @@ export function sleep(ms: number): Promise<void> {
 const OUTSIDE = new Set(['Timeout', 'TCPWRAP', 'TCPCONNECTWRAP', 'PIPEWRAP', 'PIPECONNECTWRAP', 'FSREQCALLBACK', 'FSREQPROMISE', 'GETADDRINFOREQWRAP', 'TickObject', 'UDPWRAP', 'WRITEWRAP', 'SHUTDOWNWRAP']);
 
 interface AsyncHooks {
-  createHook(callbacks: { init(id: number, type: string): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
+  createHook(callbacks: { init(id: number, type: string, triggerAsyncId: number): void; destroy(id: number): void }): { enable(): unknown; disable(): unknown };
+  executionAsyncId(): number;
+}
+
+function asyncHooks(): AsyncHooks | undefined {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
+}
+
+let hooksWork: boolean | undefined;
+
+/**
+ * Whether this runtime lets the harness count the timers of the code under test: it has
+ * `node:async_hooks`, and its hooks really see a timer made (runtimes that only stub the
+ * module never call them). Tried once. @internal
+ */
+export function countsTimers(): boolean {
+  if (hooksWork !== undefined) return hooksWork;
+  const hooks = asyncHooks();
+  if (hooks === undefined) return (hooksWork = false);
+  let seen = false;
+  const hook = hooks.createHook({
+    init(_id, type) {
+      if (type === 'Timeout') seen = true;
+    },
+    destroy: () => undefined,
+  });
+  hook.enable();
+  makingOwn = true; // a tracker already running must not count this one
+  try {
+    clearTimeout(setTimeout(() => undefined, 0));
+  } finally {
+    makingOwn = false;
+    hook.disable();
+  }
+  return (hooksWork = seen);
+}
+
+/** What {@link trackOutsideWork} sees. @internal */
+export interface OutsideWork {
+  /** Timers, I/O requests and handles of the code under test still alive. */
+  readonly count: () => number;
+  /**
+   * The timers (`setTimeout`/`setInterval` not yet fired or cleared) the scenario's own
+   * code made: made while it ran, or in a callback of something it made.
+   */
+  readonly timers: () => number;
+  /** False where the runtime cannot tell (no `node:async_hooks`): both counts stay 0. */
+  readonly available: boolean;
+  readonly stop: () => void;
 }
 
 /**
  * Counts the timers, I/O requests and handles created (and not yet gone) since it
  * started, leaving out the harness's own: whether the code under test still waits on
- * something outside the microtask queue. Node only (async_hooks); elsewhere it counts 0
- * and the harness falls back on a short grace period. @internal
+ * something outside the microtask queue, and whether it left a timer running. Node only
+ * (async_hooks); elsewhere it counts 0, says it is not `available`, and the harness falls
+ * back on a short grace period. @internal
  */
-export function trackOutsideWork(): { readonly count: () => number; readonly stop: () => void } {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  const hooks = proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
-  if (hooks === undefined) return { count: () => 0, stop: () => undefined };
+export function trackOutsideWork(): OutsideWork {
+  const hooks = countsTimers() ? asyncHooks() : undefined;
+  if (hooks === undefined) return { count: () => 0, timers: () => 0, available: false, stop: () => undefined };
   const live = new Set<number>();
+  const timers = new Set<number>();
+  // The scenario's async resources: what was made while its code ran. A timer made
+  // meanwhile by something else in the process (a finalizer of an earlier scenario's
+  // stage, the test runner's messaging) is not its timer.
+  const descended = new Set<number>([hooks.executionAsyncId()]);
   const hook = hooks.createHook({
-    init(id, type) {
-      if (!makingOwn && OUTSIDE.has(type)) live.add(id);
+    init(id, type, triggerAsyncId) {
+      const ours = descended.has(hooks.executionAsyncId()) || descended.has(triggerAsyncId);
+      if (ours) descended.add(id);
+      if (makingOwn || !OUTSIDE.has(type)) return;
+      live.add(id);
+      if (type === 'Timeout' && ours) timers.add(id);
     },
     destroy(id) {
       live.delete(id);
+      timers.delete(id);
+      descended.delete(id);
     },
   });
   hook.enable();
   return {
     count: () => live.size,
+    timers: () => timers.size,
+    available: true,
     stop: () => {
       hook.disable();
     },

@@ -8,7 +8,7 @@ import { onReport, type Report } from 'iterscope';
 import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
-import { macrotask, sleep, trackOutsideWork } from './event-loop.js';
+import { macrotask, sleep, trackOutsideWork, type OutsideWork } from './event-loop.js';
 import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
@@ -27,6 +27,8 @@ export interface ConsumerCall {
   /** The close (return/throw/abort) that came while this next() was pending. */
   closedBy: 'return' | 'abort' | undefined;
   closedTick: number | undefined;
+  /** `seq` of that close (the consumer's `return()`/`throw()`, or the abort). */
+  closedSeq: number | undefined;
   /** It settled only after the harness released a parked step. */
   settledAfterRelease: boolean;
   /** Still pending when the consumer dropped the stream (`abandon-parked`). */
@@ -44,6 +46,8 @@ export interface Release {
   readonly closesInProgress: readonly string[];
   /** Nodes with a parked step. */
   readonly parkedNodes: readonly string[];
+  /** Those of them that had already finished or closed: a sync source's item still pending. */
+  readonly finishedParkedNodes: readonly string[];
 }
 
 /** Everything observed in one run. */
@@ -73,6 +77,12 @@ export interface ScenarioRun {
   readonly consumerErrors: unknown[];
   /** The subject has a `throw()` method (without one, the consumer's throw becomes a `return()`). */
   hasThrow: boolean;
+  /**
+   * Timers (`setTimeout`/`setInterval`) the code under test left running once the scenario
+   * was over and everything had closed; `undefined` when not looked at (not asked for, or
+   * the run could not tell: see {@link timersLeftUnknown}).
+   */
+  timersLeft: number | undefined;
 }
 
 /** Tuning of one run. */
@@ -85,6 +95,8 @@ export interface RunSettings {
   readonly decidedHops: number;
   /** Run the collector after an abandonment (only when the `abandonment` invariant is checked: it is slow). */
   readonly collect: boolean;
+  /** Count the timers left running at the end (the `timers-cleared` invariant). */
+  readonly watchTimers: boolean;
 }
 
 /** What the pipeline builder gets besides the public input. @internal */
@@ -159,6 +171,7 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
     abandonment: undefined,
     consumerErrors: [],
     hasThrow: false,
+    timersLeft: undefined,
   };
   timeline.nodes.splice(timeline.nodes.indexOf(consumer), 1); // the consumer is not a node under test
   const stopReports = onReport((report) => run.reports.push(report));
@@ -166,7 +179,7 @@ export async function runScenario(build: Build, scenario: Scenario, settings: Ru
   // Only timers and handles made from here on are the subject's.
   const outside = trackOutsideWork();
   try {
-    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside.count);
+    await play(build, scenario, settings, run, timeline, consumer, random, controller, outside);
   } finally {
     outside.stop();
     stopReports();
@@ -184,8 +197,9 @@ async function play(
   consumer: NodeRecord,
   random: (below: number) => number,
   controller: AbortController,
-  outsideWork: () => number,
+  outside: OutsideWork,
 ): Promise<void> {
+  const outsideWork = outside.count;
   const specs = scenario.sources;
   let poolIndex = 0;
   const nextProbe = (): AsyncIterable<number> | Iterable<number | Promise<number>> => {
@@ -293,6 +307,7 @@ async function play(
           if (call.kind === 'next' && call.closedBy === undefined) {
             call.closedBy = 'abort';
             call.closedTick = timeline.tick;
+            call.closedSeq = timeline.now;
           }
         }
         // C3 rule 1: an answer the subject settled before the abort stands, though the
@@ -361,6 +376,7 @@ async function play(
       dropsError: options?.dropsError === true,
       closedBy: undefined,
       closedTick: undefined,
+      closedSeq: undefined,
       settledAfterRelease: false,
       abandoned: false,
       tookMs: undefined,
@@ -373,6 +389,7 @@ async function play(
         if (pending.kind === 'next' && pending.closedBy === undefined) {
           pending.closedBy = 'return';
           pending.closedTick = timeline.tick;
+          pending.closedSeq = record.calledSeq;
         }
       }
     }
@@ -515,6 +532,49 @@ async function play(
   // Unhandled rejections surface after the microtask queue drains.
   await macrotask();
   await macrotask();
+  if (settings.watchTimers && timersJudgeable(run, timeline, outside, settings, flags.timedOut)) {
+    const left = await timersLeft(outside);
+    // The collector runs when it likes: a safety net that began a close meanwhile (a
+    // dropped consumer leaving a share) makes this no longer the end of everything.
+    if (!busy(timeline)) run.timersLeft = left;
+  }
+}
+
+/**
+ * Whether the timers left at the end say anything about the subject: not where the
+ * runtime cannot count them (no `node:async_hooks`, e.g. a browser: checkContract lists
+ * `timers-cleared` as unchecked), nor when the run did not finish (its problems say why),
+ * nor when the stream was dropped and not collected (a stage's safety net clears its
+ * timer only once the collector finds the stage, C7), nor while a close is still under
+ * way or a step still parked: a close waiting on a park the harness let go of (a dropped
+ * stream's) runs until iterscope's close deadline, whose timer is that bound, not a leak (C2).
+ */
+function timersJudgeable(run: ScenarioRun, timeline: Timeline, outside: OutsideWork, settings: RunSettings, timedOut: boolean): boolean {
+  if (!outside.available || timedOut || run.problems.length > 0) return false;
+  if (busy(timeline)) return false;
+  return run.abandonment === undefined || (settings.collect && run.abandonment.gcAvailable);
+}
+
+/**
+ * A close under way, or a step still parked (one let go of with a dropped stream, unless
+ * it was collected and so holds nothing up), which keeps whatever waits on it waiting.
+ */
+function busy(timeline: Timeline): boolean {
+  return timeline.nodes.some((n) => (n.parked > 0 && !n.upstreamGone) || (n.closeStartSeq !== undefined && n.closeEndSeq === undefined));
+}
+
+/** Milliseconds a timer that is about to go (it fired, or was just cleared) gets to be gone. */
+const TIMER_GRACE_MS = 20;
+
+/**
+ * C1/C7: the timers the code under test still runs now that everything is closed (or
+ * collected). A timer just cleared or fired leaves the count a moment later (the runtime
+ * reports it gone asynchronously), hence the short grace; a forgotten one stays.
+ */
+async function timersLeft(outside: OutsideWork): Promise<number> {
+  const until = Date.now() + TIMER_GRACE_MS;
+  while (outside.timers() > 0 && Date.now() < until) await sleep(1);
+  return outside.timers();
 }
 
 function toIterator(subject: AsyncIterable<unknown> | AsyncIterator<unknown>): AsyncIterator<unknown> {
@@ -547,12 +607,30 @@ function release(run: ScenarioRun, timeline: Timeline): void {
   const pendingCloses = run.calls.filter((c) => !c.settled && c.kind !== 'next');
   // A node that finished (its read rejected on the close signal) while its return() was
   // already under way was still asked to close: that close is in progress too.
+  const cleaning = cleaningUp(timeline);
   const closesInProgress = timeline.nodes
-    .filter((n) => n.closeStartSeq !== undefined && n.closeEndSeq === undefined)
+    .filter((n) => (n.closeStartSeq !== undefined && n.closeEndSeq === undefined) || cleaning.has(n.id))
     .map((n) => n.id);
-  const parkedNodes = timeline.nodes.filter((n) => n.parked > 0).map((n) => n.id);
-  run.releases.push({ tick: timeline.tick, pendingCloses, closesInProgress, parkedNodes });
+  const parked = timeline.nodes.filter((n) => n.parked > 0);
+  const parkedNodes = parked.map((n) => n.id);
+  const finishedParkedNodes = parked.filter((n) => n.finished !== undefined || n.closeEndSeq !== undefined).map((n) => n.id);
+  run.releases.push({ tick: timeline.tick, pendingCloses, closesInProgress, parkedNodes, finishedParkedNodes });
   timeline.releaseAll();
+}
+
+/**
+ * Nodes whose cleanup has started and not ended. A generator source that finished on its
+ * own runs its `finally` inside its last `next()`: it is closing, though nobody asked it to
+ * (a `return()` sent now is queued by the language behind that `finally`), and a read
+ * pending on it ends when the cleanup does. Waiting on it is waiting on a close.
+ */
+function cleaningUp(timeline: Timeline): Set<string> {
+  const open = new Set<string>();
+  for (const event of timeline.events) {
+    if (event.type === 'cleanup-start') open.add(event.node);
+    else if (event.type === 'cleanup-end' || event.type === 'cleanup-error') open.delete(event.node);
+  }
+  return open;
 }
 
 /**

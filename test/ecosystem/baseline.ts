@@ -32,15 +32,6 @@ export const baseline: readonly LanguageFact[] = [
       named(violation, scenario).every((i) => scenario.sources[i]?.given === 'iterator'),
   },
   {
-    name: 'return() error dropped by for await',
-    why:
-      'With the `body-throw` ending the consumer is a `for await` loop whose body threw: the language calls `return()` and ' +
-      'discards its rejection (IteratorClose with a throw completion). A library that rejects `return()` with the source\'s ' +
-      'close error did hand it on; only iterscope stages have a second channel (`onReport`).',
-    matches: (violation, scenario) =>
-      violation.invariant === 'no-error-lost' && scenario.consumer.end === 'body-throw' && violation.message.includes('return() failed'),
-  },
-  {
     name: 'sync item rejected under for await',
     why:
       'A sync source whose item is a rejected promise, read by `for await` (directly or through `Symbol.asyncIterator` of a ' +

@@ -93,13 +93,17 @@ for (const j of judged) {
   }
   lines.push('');
 }
+if (beyond.length > 0) {
+  lines.push(
+    '## Beyond the invariants',
+    '',
+    'Bugs the corpus ran into that no invariant covers.',
+    '',
+    ...beyond.map((b) => `- **${b.key}**: ${b.what}. Reproduction: ${reproLink(b)}, "${b.repro.test}".`),
+    '',
+  );
+}
 lines.push(
-  '## Beyond the invariants',
-  '',
-  'Bugs the corpus ran into that no invariant covers.',
-  '',
-  ...beyond.map((b) => `- **${b.key}**: ${b.what}. Reproduction: ${reproLink(b)}, "${b.repro.test}".`),
-  '',
   '## JavaScript\'s own behaviour',
   '',
   'Violations the harness reports for third-party code that are the language\'s behaviour, not the',

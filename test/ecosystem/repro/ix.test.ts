@@ -109,7 +109,7 @@ describe('ix', () => {
     await closing;
   });
 
-  it('timeout, beyond the invariants: every item leaves its timer running after the stream has ended', async () => {
+  it('timeout, timers-cleared: every item leaves its timer running after the stream has ended', async () => {
     vi.useFakeTimers();
     try {
       const items: number[] = [];

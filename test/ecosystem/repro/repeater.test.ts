@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Repeater } from '@repeaterjs/repeater';
 import { controlled } from '../../helpers/controlled.js';
 import { withUnhandledSetAside } from '../contain.js';
+import { settled } from './settled.js';
 
 /** A promise made when its item is read, rejecting a tick later (not yet rejected when read). */
 async function rejectsSoon(error: Error): Promise<number> {
@@ -73,5 +74,49 @@ describe('Repeater.merge', () => {
     });
     expect(reads).toBe(2); // Repeater read the rejecting item...
     expect(unhandled).toEqual([itemError]); // ...and left its rejection unhandled
+  });
+
+  it('prompt-settlement: a next() pending at return() waits until every source has finished closing', async () => {
+    let finishClose!: () => void;
+    const closing = new Promise<void>((resolve) => (finishClose = resolve));
+    // A source that has nothing to say yet, and whose close takes its time.
+    const slow: AsyncIterable<number> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => new Promise<never>(() => undefined),
+        return: async () => {
+          await closing;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const empty: AsyncIterable<number> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
+    const merged = Repeater.merge([slow, empty]);
+    const pending = merged.next();
+    const closed = merged.return();
+    expect(await settled(pending)).toBe('pending'); // the close came, the read still waits...
+    finishClose();
+    expect(await pending).toEqual({ done: true, value: undefined }); // ...for the source's close
+    await closed;
+  });
+
+  it('return-bounded: return() waits on a pending item of a sync source that has already finished', async () => {
+    let release!: (value: number) => void;
+    const item = new Promise<number>((resolve) => (release = resolve));
+    let reads = 0;
+    // A sync source of one item, a promise that settles only when the test says.
+    const source: Iterable<number | Promise<number>> = {
+      [Symbol.iterator]: () => ({
+        next: () => (reads++ === 0 ? { done: false, value: item } : { done: true, value: undefined }),
+      }),
+    };
+    const empty: AsyncIterable<number> = { [Symbol.asyncIterator]: () => ({ next: () => Promise.resolve({ done: true, value: undefined }) }) };
+    const merged = Repeater.merge([source as Iterable<number>, empty]);
+    void merged.next();
+    await settled(Promise.resolve());
+    const closed = merged.return();
+    expect(await settled(closed)).toBe('pending');
+    expect(reads).toBe(2); // the source has reported done: nothing is left to close...
+    release(1); // ...and return() waited on its item all along
+    expect(await closed).toEqual({ done: true, value: undefined });
   });
 });
