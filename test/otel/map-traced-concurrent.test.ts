@@ -129,6 +129,16 @@ describe('mapTraced with concurrency: results and failures', () => {
     expect(lateErrors()).toEqual([{ type: 'late-error', stage: 'mapTraced', error: lost }]);
   });
 
+  it('a source failure delivered to the consumer is not reported as well', async () => {
+    const boom = new Error('source failed');
+    const stage = pipe(source({ throwAt: 1, error: boom }), mapTraced(async (x: number) => x, { name: 'item', concurrency: 2 }));
+    await expect(stage.next()).resolves.toEqual({ done: false, value: 0 });
+    await expect(stage.next()).rejects.toBe(boom);
+    await stage.return();
+    await ticks(10);
+    expect(t.reports).toEqual([]);
+  });
+
   it('an item failure nobody waited for, then closed: on its span, not reported', async () => {
     const gates = [deferred<number>(), deferred<number>()];
     const stage = pipe(source({ items: 2 }), mapTraced((x: number) => gates[x]!.promise, { name: 'item', concurrency: 2 }));
