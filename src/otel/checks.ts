@@ -28,7 +28,7 @@ export function checkContext(where: string, name: string, value: unknown): asser
 }
 
 export function checkCommonOptions(where: string, options: unknown): void {
-  if (options === undefined || options === null || typeof options !== 'object') {
+  if (typeof options !== 'object' || options === null) {
     checkOptions(where, options);
     throw new TypeError(`${where}: expected \`options\` to be an object with a \`name\`, got ${describe(options)}.`);
   }
@@ -36,10 +36,9 @@ export function checkCommonOptions(where: string, options: unknown): void {
   if (typeof o.name !== 'string' || o.name === '') {
     throw new TypeError(`${where}: expected \`options.name\` to be a non-empty string, got ${describe(o.name)}.`);
   }
-  if (o.tracer !== undefined) {
-    if (typeof o.tracer !== 'object' || o.tracer === null || typeof (o.tracer as { startSpan?: unknown }).startSpan !== 'function') {
-      throw new TypeError(`${where}: expected \`options.tracer\` to be an OpenTelemetry Tracer, got ${describe(o.tracer)}.`);
-    }
+  const startSpan = (o.tracer as { startSpan?: unknown } | null | undefined)?.startSpan;
+  if (o.tracer !== undefined && typeof startSpan !== 'function') {
+    throw new TypeError(`${where}: expected \`options.tracer\` to be an OpenTelemetry Tracer, got ${describe(o.tracer)}.`);
   }
   if (o.context !== undefined) checkContext(where, 'options.context', o.context);
   if (o.attributes !== undefined && (typeof o.attributes !== 'object' || o.attributes === null || Array.isArray(o.attributes))) {

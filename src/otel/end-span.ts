@@ -27,12 +27,10 @@ export function asException(error: unknown): Exception {
   return String(error);
 }
 
+/** The status message: an error's (or error-like object's) message, else the value as a string. */
 function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
-  }
-  return String(error);
+  const message = (error as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : String(error);
 }
 
 /**

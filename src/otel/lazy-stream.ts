@@ -19,12 +19,13 @@ import { describe } from 'iterscope/internal';
 export type OpenStream<T> = (signal: AbortSignal) => AsyncIterable<T> | PromiseLike<AsyncIterable<T>>;
 
 /**
- * The source of `tracedStream(open)`: calls `open(signal)` on the first `next()` (which the
- * traced stage makes inside the stream span's context, C8) and then reads what it returned.
+ * The source of `tracedStream(open)`, an iterator the stage reads as it is: calls
+ * `open(signal)` on the first `next()` (which the traced stage makes inside the stream
+ * span's context, C8) and then reads what it returned.
  * The traced stage aborts `signal` before closing this source, so a request still being
  * opened settles at once.
  */
-export class LazyStream<T> implements AsyncIterator<T>, AsyncIterable<T> {
+export class LazyStream<T> implements AsyncIterator<T> {
   private iterator: AsyncIterator<T> | undefined;
   private opening: Promise<AsyncIterator<T>> | undefined;
 
@@ -32,10 +33,6 @@ export class LazyStream<T> implements AsyncIterator<T>, AsyncIterable<T> {
     private readonly open: OpenStream<T>,
     private readonly signal: AbortSignal,
   ) {}
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
 
   next(): Promise<IteratorResult<T>> {
     const iterator = this.iterator;

@@ -62,7 +62,8 @@ export function tracedStream<T>(open: OpenStream<T>, options: TracedOptions<T>):
 export function tracedStream(stream: unknown, options: TracedOptions): unknown {
   if (typeof stream === 'function') return tracedLazy(stream as OpenStream<unknown>, options);
   const iterate = (stream as { [Symbol.asyncIterator]?: unknown } | null | undefined)?.[Symbol.asyncIterator];
-  if (typeof stream !== 'object' || stream === null || typeof iterate !== 'function') {
+  // `null`, `undefined` and primitives have no async iterator either.
+  if (typeof iterate !== 'function') {
     throw new TypeError(
       `tracedStream: expected \`stream\` to be an async iterable object or a function (signal) => stream, got ${describe(stream)}.`,
     );

@@ -161,8 +161,10 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
       const aborted = firstAborted(this.sourceSignal, this.controller?.signal);
       if (aborted !== undefined) return { outcome: 'aborted', reason: aborted.reason };
     }
-    // A source whose next() rejects with an `AbortError`, or with the reason of the signal
-    // it was handed, ended by abort, not by error; the consumer still gets the rejection.
+    // A `throw()` into the stream with an `AbortError`, or with the reason of its signal
+    // (from a listener that ran before the stream heard the abort), ended it by abort, not
+    // by error; the thrower still gets the rejection. (A source that rejects so is already
+    // an abort when it gets here.)
     if (exit.outcome === 'error' && endedByAbort(exit.error, this.sourceSignal)) {
       return { outcome: 'aborted', reason: exit.error };
     }

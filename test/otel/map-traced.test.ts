@@ -2,20 +2,10 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipe, take } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
-import { collectUntil, installTracing, source, ticks, type Tracing } from './tracing.js';
+import { collectUntil, deferred, installTracing, source, ticks, type Tracing } from './tracing.js';
 
 // C9: a child span per item, ended when fn settles, or as cancelled/aborted when the
 // pipeline closes while fn is still running (and fn's signal fires then).
-
-function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
 
 describe.each([
   { contextManager: false, label: 'no context manager' },

@@ -1,6 +1,8 @@
-import { ROOT_CONTEXT } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
+import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pipe, toArray } from 'iterscope';
 import { bindContext, mapTraced, traced, tracedStream } from 'iterscope/otel';
+import { installTracing, type Tracing } from './tracing.js';
 
 // C10: bad options fail at the call, with a message that names the argument and shows
 // what was passed; nothing is started.
@@ -13,7 +15,19 @@ describe('C10: bad input throws at the call', () => {
     ['options not an object', () => traced(5 as never), TypeError, /traced: expected `options` to be an object or undefined, got `5` \(number\)/],
     ['missing name', () => traced({} as never), TypeError, /`options.name` to be a non-empty string, got `undefined`/],
     ['empty name', () => traced({ name: '' }), TypeError, /`options.name` to be a non-empty string, got `""` \(string\)/],
+    ['null options', () => traced(null as never), TypeError, /traced: expected `options` to be an object or undefined, got `null`/],
     ['bad tracer', () => traced({ name: 's', tracer: {} as never }), TypeError, /`options.tracer` to be an OpenTelemetry Tracer, got an object/],
+    ['null tracer', () => traced({ name: 's', tracer: null as never }), TypeError, /`options.tracer` to be an OpenTelemetry Tracer, got `null`/],
+    ['tracer a string', () => traced({ name: 's', tracer: 'tracer' as never }), TypeError, /`options.tracer` to be an OpenTelemetry Tracer, got `"tracer"` \(string\)/],
+    ['null context', () => traced({ name: 's', context: null as never }), TypeError, /`options.context` to be an OpenTelemetry Context, got `null`/],
+    ['context without setValue', () => traced({ name: 's', context: { getValue: () => undefined } as never }), TypeError, /`options.context` to be an OpenTelemetry Context, got an object/],
+    ['context without getValue', () => traced({ name: 's', context: { setValue: () => ROOT_CONTEXT } as never }), TypeError, /`options.context` to be an OpenTelemetry Context, got an object/],
+    ['null attributes', () => traced({ name: 's', attributes: null as never }), TypeError, /`options.attributes` to be an object of attributes, got `null`/],
+    ['attributes a string', () => traced({ name: 's', attributes: 'a=1' as never }), TypeError, /`options.attributes` to be an object of attributes, got `"a=1"` \(string\)/],
+    ['kind below 0', () => traced({ name: 's', kind: -1 as never }), TypeError, /`options.kind` to be a SpanKind \(0 to 4\), got `-1` \(number\)/],
+    ['kind 5', () => traced({ name: 's', kind: 5 as never }), TypeError, /`options.kind` to be a SpanKind \(0 to 4\), got `5` \(number\)/],
+    ['kind not whole', () => traced({ name: 's', kind: 1.5 as never }), TypeError, /`options.kind` to be a SpanKind \(0 to 4\), got `1.5` \(number\)/],
+    ['kind a string', () => traced({ name: 's', kind: '1' as never }), TypeError, /`options.kind` to be a SpanKind \(0 to 4\), got `"1"` \(string\)/],
     ['bad context', () => traced({ name: 's', context: 'ctx' as never }), TypeError, /`options.context` to be an OpenTelemetry Context, got `"ctx"` \(string\)/],
     ['bad attributes', () => traced({ name: 's', attributes: [] as never }), TypeError, /`options.attributes` to be an object of attributes, got an array/],
     ['bad kind', () => traced({ name: 's', kind: 9 as never }), TypeError, /`options.kind` to be a SpanKind \(0 to 4\), got `9` \(number\)/],
@@ -28,6 +42,8 @@ describe('C10: bad input throws at the call', () => {
     ['mapTraced: concurrency 1.5', () => mapTraced(fn, { name: 'i', concurrency: 1.5 }), RangeError, /`options.concurrency`.*got `1.5` \(number\)/],
     ['mapTraced: concurrency string', () => mapTraced(fn, { name: 'i', concurrency: '2' as never }), TypeError, /`options.concurrency` to be a number, got `"2"` \(string\)/],
     ['bindContext: no context', () => bindContext(undefined as never), TypeError, /bindContext: expected `context` to be an OpenTelemetry Context, got `undefined`/],
+    ['bindContext: null context', () => bindContext(null as never), TypeError, /bindContext: expected `context` to be an OpenTelemetry Context, got `null`/],
+    ['bindContext: bad closeTimeout', () => bindContext(ROOT_CONTEXT, { closeTimeout: -5 }), RangeError, /bindContext: expected `options.closeTimeout`.*got `-5` \(number\)/],
     ['bindContext: bad signal', () => bindContext(ROOT_CONTEXT, { signal: 1 as never }), TypeError, /bindContext: expected `options.signal` to be an AbortSignal, got `1`/],
     ['tracedStream: not iterable', () => tracedStream([] as never, { name: 's' }), TypeError, /tracedStream: expected `stream` to be an async iterable object or a function \(signal\) => stream, got an array/],
     ['tracedStream: bad options', () => tracedStream((async function* () { yield 1; })(), { name: 1 as never }), TypeError, /traced: expected `options.name`/],
@@ -40,5 +56,27 @@ describe('C10: bad input throws at the call', () => {
     expect(() => traced({ name: 's' })(42 as never)).toThrow(/traced: expected `source` to be an async iterable.*got `42` \(number\)/);
     expect(() => mapTraced(fn, { name: 'i', concurrency: 2 })(null as never)).toThrow(/mapTraced: expected `source`/);
     expect(() => bindContext(ROOT_CONTEXT)({} as never)).toThrow(/bindContext: expected `source`/);
+  });
+});
+
+describe('C10: the edges of each option are accepted, and they take effect', () => {
+  let t: Tracing;
+  beforeEach(() => {
+    t = installTracing({ contextManager: false });
+  });
+  afterEach(() => {
+    expect(t.diagProblems).toEqual([]);
+    t.uninstall();
+  });
+
+  it.each([SpanKind.INTERNAL, SpanKind.CONSUMER])('kind %i on the stream span and on item spans', async (kind) => {
+    expect(await toArray(pipe([1], traced({ name: 'stream', kind }), mapTraced((x) => x, { name: 'item', kind })))).toEqual([1]);
+    expect(t.span('stream').kind).toBe(kind);
+    expect(t.span('item').kind).toBe(kind);
+  });
+
+  it.each(['closed', 'stopped'] as const)("endWhen '%s'", async (endWhen) => {
+    expect(await toArray(pipe([1, 2], traced({ name: 'stream', endWhen })))).toEqual([1, 2]);
+    expect(t.span('stream').attributes['iterscope.outcome']).toBe('completed');
   });
 });

@@ -98,6 +98,17 @@ export async function ticks(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await Promise.resolve();
 }
 
+/** A promise the test settles by hand (Promise.withResolvers is Node 22+). */
+export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
 /** Run the collector until `done()` or give up after a few rounds. */
 export async function collectUntil(done: () => boolean): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
