@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -30,6 +31,10 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**', 'test/fixtures/**'],
     // Child processes, so every worker can get its own Node flags.
     pool: 'forks',
+    // Vitest's default is one worker fewer than the cores: one worker on a 2-core machine.
+    // Much of this suite waits (child processes, loopback servers, collection), so two
+    // workers there take 100 s where one took 139 s.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // Vitest 4 takes worker Node flags at the top level (poolOptions is gone).
     // `--expose-gc` lets leak tests force collection via `globalThis.gc()`.
     execArgv: ['--expose-gc'],
