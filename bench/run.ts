@@ -79,7 +79,10 @@ function ratiosOf(list: readonly Section[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const section of list) {
     let headers: string[] = [];
+    // A section may hold several tables: each is named by the heading above it, if any.
+    let table = section.title;
     for (const line of section.markdown.split('\n')) {
+      if (line.startsWith('#')) table = `${section.title} / ${line.replace(/^#+\s*/, '')}`;
       if (!line.startsWith('|')) {
         headers = [];
         continue;
@@ -95,7 +98,7 @@ function ratiosOf(list: readonly Section[]): Record<string, number> {
       const row = cells.slice(0, end === -1 ? cells.length : end).join(', ');
       cells.forEach((cell, i) => {
         const match = /^(\d+(?:\.\d+)?)×$/.exec(cell);
-        if (match !== null && i > 0) out[`${section.title} / ${row} / ${headers[i] ?? ''}`] = Number(match[1]);
+        if (match !== null && i > 0) out[`${table} / ${row} / ${headers[i] ?? ''}`] = Number(match[1]);
       });
     }
   }
