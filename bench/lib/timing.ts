@@ -6,8 +6,11 @@
  * runs every suite alphabetically in one process (`node --expose-gc --import tsx`) and
  * writes `docs/benchmarks.md`.
  *
- * - `measure(label, rounds, run)`: runs `run()` `rounds` times (after one warm-up run),
- *   where `run` returns how many items it processed, and returns ns/item per round.
+ * - `together()`: measures several cases, where each case's `run` returns how many items it
+ *   processed, in ns/item; one warm-up run each, then their rounds interleaved (round 1 of each,
+ *   then round 2, ...) so that a change in machine load hits every case alike and the
+ *   ratios between them hold from one run to the next; `add` returns the case's summary,
+ *   filled in by `run(rounds)`.
  * - `summarize(samples)`: median, min, max and spread ((max - min) / median).
  * - `drainer()`: a fresh function that pulls an async iterable to its end with `next()`
  *   and counts the items. Each call compiles a new function so that one pipeline's
@@ -52,19 +55,37 @@ export function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-export async function measure(label: string, rounds: number, run: () => Promise<number>): Promise<Summary> {
-  await run(); // warm-up: lets the JIT settle before anything is recorded
-  const samples: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    collectGarbage();
-    const started = process.hrtime.bigint();
-    const items = await run();
-    const ns = Number(process.hrtime.bigint() - started);
-    samples.push(ns / items);
-  }
-  const summary = summarize(samples);
-  console.log(`  ${label.padEnd(44)} ${fmt(summary.median).padStart(8)} ns/item  ±${(summary.spread * 50).toFixed(0)}%`);
-  return summary;
+export interface Together {
+  /** A case to measure; its summary is filled in when `run` has finished. */
+  add(label: string, run: () => Promise<number>): Summary;
+  /** One warm-up of each case, then `rounds` interleaved rounds. */
+  run(rounds: number): Promise<void>;
+}
+
+export function together(): Together {
+  const cases: { label: string; run: () => Promise<number>; samples: number[]; summary: Summary }[] = [];
+  return {
+    add(label, run) {
+      const summary: Summary = { median: NaN, min: NaN, max: NaN, spread: NaN, samples: [] };
+      cases.push({ label, run, samples: [], summary });
+      return summary;
+    },
+    async run(rounds) {
+      for (const c of cases) await c.run(); // warm-up
+      for (let i = 0; i < rounds; i++) {
+        for (const c of cases) {
+          collectGarbage();
+          const started = process.hrtime.bigint();
+          const items = await c.run();
+          c.samples.push(Number(process.hrtime.bigint() - started) / items);
+        }
+      }
+      for (const c of cases) {
+        Object.assign(c.summary, summarize(c.samples));
+        console.log(`  ${c.label.padEnd(44)} ${fmt(c.summary.median).padStart(8)} ns/item  ±${(c.summary.spread * 50).toFixed(0)}%`);
+      }
+    },
+  };
 }
 
 export function summarize(samples: readonly number[]): Summary {

@@ -2,21 +2,23 @@
 import { parallelMap, transform } from 'streaming-iterables';
 import { map, pipe } from 'iterscope';
 import { counter, genMap } from '../lib/chains.js';
-import { drainer, fmt, measure, ratio, resolved, spreadOf, table } from '../lib/timing.js';
+import { drainer, fmt, together, ratio, resolved, spreadOf, table } from '../lib/timing.js';
 
 const N = 200_000;
 const call = async (x: number): Promise<number> => x * 2;
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log('map with concurrency 4');
+  const m = together();
   const d = [drainer(), drainer(), drainer(), drainer(), drainer()] as const;
-  const ordered = await measure('iterscope map, concurrency 4', 9, () => d[0](pipe(counter(N), map(call, { concurrency: 4 }))));
-  const unordered = await measure('iterscope map, concurrency 4, unordered', 9, () =>
+  const ordered = m.add('iterscope map, concurrency 4', () => d[0](pipe(counter(N), map(call, { concurrency: 4 }))));
+  const unordered = m.add('iterscope map, concurrency 4, unordered', () =>
     d[1](pipe(counter(N), map(call, { concurrency: 4, ordered: false }))),
   );
-  const si = await measure('streaming-iterables parallelMap(4)', 9, () => d[2](parallelMap(4, call, counter(N))));
-  const siT = await measure('streaming-iterables transform(4)', 9, () => d[3](transform(4, call, counter(N))));
-  const gen = await measure('async generator, one call at a time', 9, () => d[4](genMap(counter(N), call)));
+  const si = m.add('streaming-iterables parallelMap(4)', () => d[2](parallelMap(4, call, counter(N))));
+  const siT = m.add('streaming-iterables transform(4)', () => d[3](transform(4, call, counter(N))));
+  const gen = m.add('async generator, one call at a time', () => d[4](genMap(counter(N), call)));
+  await m.run(9);
   const markdown = [
     `An async callback (\`x => x * 2\`, so the cost is the operator's own) over a hand-written source of ${N.toLocaleString('en-US')} numbers, up to 4 calls in flight; ns per item.`,
     '',

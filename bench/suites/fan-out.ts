@@ -3,7 +3,7 @@ import { from as ixFrom } from 'ix/asynciterable';
 import { publish } from 'ix/asynciterable/operators';
 import { share } from 'iterscope';
 import { counter } from '../lib/chains.js';
-import { drainer, fmt, measure, ratio, resolved, spreadOf, table, type Drain } from '../lib/timing.js';
+import { drainer, fmt, together, ratio, resolved, spreadOf, table, type Drain } from '../lib/timing.js';
 
 const N = 100_000;
 const CONSUMERS = 4;
@@ -17,19 +17,21 @@ async function fanOut(consumers: readonly AsyncIterable<number>[], drains: reado
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log('share with 4 consumers');
+  const m = together();
   const drains = () => Array.from({ length: CONSUMERS }, () => drainer());
   const d1 = drains();
   const d2 = drains();
   const one = drainer();
-  const ours = await measure('iterscope share, 4 consumers', 9, () => {
+  const ours = m.add('iterscope share, 4 consumers', () => {
     const shared = share(counter(N));
     return fanOut(Array.from({ length: CONSUMERS }, () => shared[Symbol.asyncIterator]()), d1);
   });
-  const ix = await measure('IxJS publish, 4 consumers', 5, () => {
+  const ix = m.add('IxJS publish, 4 consumers', () => {
     const published = ixFrom(counter(N / 10)).pipe(publish());
     return fanOut(Array.from({ length: CONSUMERS }, () => published[Symbol.asyncIterator]() as unknown as AsyncIterable<number>), d2);
   });
-  const alone = await measure('the source read by one consumer', 9, () => one(counter(N)));
+  const alone = m.add('the source read by one consumer', () => one(counter(N)));
+  await m.run(9);
   const markdown = [
     `One hand-written async source of ${N.toLocaleString('en-US')} numbers (IxJS: a tenth per round), read by ${String(CONSUMERS)} consumers side by side; ns per source item (each reaches all ${String(CONSUMERS)}).`,
     '',

@@ -3,13 +3,14 @@ import { from as ixFrom } from 'ix/asynciterable';
 import { flatMap as ixFlatMap } from 'ix/asynciterable/operators';
 import { flatMap, pipe } from 'iterscope';
 import { counter } from '../lib/chains.js';
-import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
+import { drainer, fmt, together, ratio, spreadOf, table } from '../lib/timing.js';
 
 const OUTER = 10_000;
 const INNER = 100;
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log('flatMap, concurrency 4');
+  const m = together();
   const inner = (): AsyncIterableIterator<number> => counter(INNER);
   async function* genFlat(source: AsyncIterable<number>): AsyncGenerator<number> {
     for await (const _ of source) yield* inner();
@@ -18,10 +19,11 @@ export default async function suite(): Promise<{ title: string; markdown: string
   const d2 = drainer();
   const d3 = drainer();
   const d4 = drainer();
-  const ours4 = await measure('iterscope flatMap (concurrency 4)', 5, () => d1(pipe(counter(OUTER), flatMap(inner, { concurrency: 4 }))));
-  const ours1 = await measure('iterscope flatMap (concurrency 1)', 5, () => d2(pipe(counter(OUTER), flatMap(inner))));
-  const ix4 = await measure('IxJS flatMap (concurrent 4)', 3, () => d3(ixFrom(counter(OUTER / 10)).pipe(ixFlatMap(inner, 4))));
-  const gen = await measure('async generator (yield*, sequential)', 5, () => d4(genFlat(counter(OUTER))));
+  const ours4 = m.add('iterscope flatMap (concurrency 4)', () => d1(pipe(counter(OUTER), flatMap(inner, { concurrency: 4 }))));
+  const ours1 = m.add('iterscope flatMap (concurrency 1)', () => d2(pipe(counter(OUTER), flatMap(inner))));
+  const ix4 = m.add('IxJS flatMap (concurrent 4)', () => d3(ixFrom(counter(OUTER / 10)).pipe(ixFlatMap(inner, 4))));
+  const gen = m.add('async generator (yield*, sequential)', () => d4(genFlat(counter(OUTER))));
+  await m.run(7);
   const markdown = [
     `${OUTER.toLocaleString('en-US')} outer items, each mapped to a hand-written async source of ${String(INNER)} numbers; ns per inner item. (IxJS: a tenth of the outer items per round.)`,
     '',

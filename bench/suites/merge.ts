@@ -4,18 +4,20 @@ import { merge as ixMerge } from 'ix/asynciterable';
 import { merge as siMerge } from 'streaming-iterables';
 import { merge } from 'iterscope';
 import { counter } from '../lib/chains.js';
-import { drainer, fmt, measure, ratio, spreadOf, table } from '../lib/timing.js';
+import { drainer, fmt, together, ratio, spreadOf, table } from '../lib/timing.js';
 
 const EACH = 250_000;
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log('merge of 4 sources');
+  const m = together();
   const four = (n: number): AsyncIterableIterator<number>[] => [counter(n), counter(n), counter(n), counter(n)];
   const d = [drainer(), drainer(), drainer(), drainer()] as const;
-  const ours = await measure('iterscope merge', 5, () => d[0](merge(...four(EACH))));
-  const ix = await measure('IxJS merge', 3, () => d[1](ixMerge(...(four(EACH / 10) as unknown as [AsyncIterable<number>]))));
-  const si = await measure('streaming-iterables merge', 5, () => d[2](siMerge(...four(EACH))));
-  const rep = await measure('Repeater.merge', 3, () => d[3](Repeater.merge(four(EACH / 10))));
+  const ours = m.add('iterscope merge', () => d[0](merge(...four(EACH))));
+  const ix = m.add('IxJS merge', () => d[1](ixMerge(...(four(EACH / 10) as unknown as [AsyncIterable<number>]))));
+  const si = m.add('streaming-iterables merge', () => d[2](siMerge(...four(EACH))));
+  const rep = m.add('Repeater.merge', () => d[3](Repeater.merge(four(EACH / 10))));
+  await m.run(7);
   const markdown = [
     `Four hand-written async sources of ${EACH.toLocaleString('en-US')} numbers each (IxJS and Repeater: a tenth per round); ns per item out of the merge.`,
     '',

@@ -1,7 +1,7 @@
 /** A push source: the producer pushes with backpressure, the consumer reads with for await. */
 import { FixedBuffer, Repeater } from '@repeaterjs/repeater';
 import { channel } from 'iterscope';
-import { fmt, measure, ratio, resolved, spreadOf, table } from '../lib/timing.js';
+import { fmt, together, ratio, resolved, spreadOf, table } from '../lib/timing.js';
 
 const N = 200_000;
 const CAPACITY = 16;
@@ -14,7 +14,8 @@ async function consume(iterable: AsyncIterable<number>): Promise<number> {
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log('channel: push to for await');
-  const ours = await measure('iterscope channel', 9, async () => {
+  const m = together();
+  const ours = m.add('iterscope channel', async () => {
     const ch = channel<number>({ capacity: CAPACITY });
     const producing = (async () => {
       for (let i = 0; i < N; i++) await ch.push(i);
@@ -24,7 +25,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
     await producing;
     return n;
   });
-  const rep = await measure('Repeater', 9, () =>
+  const rep = m.add('Repeater', () =>
     consume(
       new Repeater<number>(async (push, stop) => {
         for (let i = 0; i < N; i++) await push(i);
@@ -32,6 +33,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
       }, new FixedBuffer(CAPACITY)),
     ),
   );
+  await m.run(9);
   const markdown = [
     `A producer pushes ${N.toLocaleString('en-US')} numbers, awaiting each push (room for ${String(CAPACITY)} unread), while a consumer reads them with \`for await\`; ns per item.`,
     '',
