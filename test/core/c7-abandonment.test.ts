@@ -22,17 +22,10 @@ import {
   type Report,
 } from 'iterscope';
 import { probe, recordReports } from '../helpers/probe.js';
+import { collectUntil, gc } from '../helpers/collect.js';
 
 // C7: the safety net. These tests need --expose-gc (set for every test worker).
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 30 && !done(); i++) {
-    gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {

@@ -1,18 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { filter, map, startWith, toArray, withCleanup, type Exit, type Report } from 'iterscope';
 import { recordReports } from '../helpers/probe.js';
+import { collectUntil } from '../helpers/collect.js';
 
 // A stage reading another iterscope stage asks it for each item with two callbacks instead of
 // awaiting its next(): no promise per hop between stages built one by one (outside pipe).
 
-const gc = (globalThis as { gc?: () => void }).gc;
-
-async function collectUntil(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 30 && !done(); i++) {
-    gc?.();
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { abortable, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 import { outcome, watch } from '../helpers/contract.js';
+import { collectUntil } from '../helpers/collect.js';
 
 // The chain-of-generators case: the code reading an iterscope stream is itself an async
 // generator (a subscription resolver). A plain generator cannot be closed while it is
@@ -384,13 +385,6 @@ describe('scoped: C10 bad input', () => {
 });
 
 describe('scoped: C7 abandonment', () => {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  async function collectUntil(done: () => boolean): Promise<void> {
-    for (let i = 0; i < 30 && !done(); i++) {
-      gc?.();
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
   const abandoned = (): Report[] => recorded.reports.filter((r) => r.type === 'abandoned');
 
   // Built and dropped in a function of its own, so nothing in the test keeps it reachable.
