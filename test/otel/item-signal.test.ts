@@ -1,20 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe } from 'iterscope';
 import { mapTraced, type ItemScope } from 'iterscope/otel';
-import { collectUntil, installTracing, source, ticks, type Tracing } from './tracing.js';
+import { collectUntil, source, ticks, useTracing } from './tracing.js';
 
 // What an item's `fn` sees through its signal when the pipeline closes while it runs (C3,
 // C7, C9): one signal per item however often it is read, and a reason that says why.
 
 describe.each([1, 2])('mapTraced (concurrency %i): the item signal', (concurrency) => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
 
   it('read twice, it is one signal: the one fn kept from its first read fires on the close', async () => {
     const kept: AbortSignal[] = [];

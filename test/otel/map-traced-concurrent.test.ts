@@ -1,9 +1,9 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe, withCleanup, type Exit } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
 import { controlled } from '../helpers/controlled.js';
-import { collectUntil, deferred, idOf, installTracing, parentId, source, ticks, type Tracing } from './tracing.js';
+import { collectUntil, deferred, idOf, parentId, source, ticks, useTracing } from './tracing.js';
 
 // mapTraced with `concurrency` above 1: what the consumer receives, what the spans say and
 // what is reported, on the paths the in-order tests do not take: synchronous fns, results
@@ -11,14 +11,7 @@ import { collectUntil, deferred, idOf, installTracing, parentId, source, ticks, 
 // close (C1, C4, C5, C7, C9).
 
 describe('mapTraced with concurrency: results and failures', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
   const items = () => t.spans().filter((s) => s.name === 'item');
   const outcomes = () => items().map((s) => [s.attributes['iterscope.item.index'], s.attributes['iterscope.outcome']]);
   const lateErrors = () => t.reports.filter((r) => r.type === 'late-error');

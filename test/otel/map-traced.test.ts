@@ -2,7 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipe, take } from 'iterscope';
 import { mapTraced, traced, type ItemScope } from 'iterscope/otel';
-import { collectUntil, deferred, installTracing, source, ticks, type Tracing } from './tracing.js';
+import { collectUntil, deferred, installTracing, source, ticks, type Tracing, useTracing } from './tracing.js';
 
 // C9: a child span per item, ended when fn settles, or as cancelled/aborted when the
 // pipeline closes while fn is still running (and fn's signal fires then).
@@ -162,14 +162,7 @@ describe.each([
 });
 
 describe('mapTraced with concurrency', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: true });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: true });
   const items = () => t.spans().filter((s) => s.name === 'item');
 
   it('runs up to `concurrency` fns at once and keeps the source order', async () => {

@@ -1,8 +1,8 @@
 import { ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe, toArray } from 'iterscope';
 import { bindContext, mapTraced, traced, tracedStream } from 'iterscope/otel';
-import { installTracing, type Tracing } from './tracing.js';
+import { useTracing } from './tracing.js';
 
 // C10: bad options fail at the call, with a message that names the argument and shows
 // what was passed; nothing is started.
@@ -60,14 +60,7 @@ describe('C10: bad input throws at the call', () => {
 });
 
 describe('C10: the edges of each option are accepted, and they take effect', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
 
   it.each([SpanKind.INTERNAL, SpanKind.CONSUMER])('kind %i on the stream span and on item spans', async (kind) => {
     expect(await toArray(pipe([1], traced({ name: 'stream', kind }), mapTraced((x) => x, { name: 'item', kind })))).toEqual([1]);

@@ -1,22 +1,15 @@
 import { context, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { map, pipe } from 'iterscope';
 import { bindContext, mapTraced, traced } from 'iterscope/otel';
-import { idOf, installTracing, parentId, type Tracing } from './tracing.js';
+import { idOf, parentId, useTracing } from './tracing.js';
 
 // C8: a generator created under span A and consumed under span B. Spans it creates after
 // each resume must be children of the stream span (or of the bound context); spans the
 // consumer creates must stay children of B; the consumer never sees the stream span.
 
 describe('parentage under a foreign consumer context (AsyncLocalStorage context manager)', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: true });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: true });
 
   /** Creates one span per item after an await inside the generator (after each resume). */
   async function* producer(n: number): AsyncGenerator<number> {
@@ -171,14 +164,7 @@ describe('parentage under a foreign consumer context (AsyncLocalStorage context 
 });
 
 describe('explicit parents without a context manager', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
 
   it('traced takes its parent from options.context; mapTraced hangs items from the stream span', async () => {
     const a = t.tracer.startSpan('A');

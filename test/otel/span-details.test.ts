@@ -1,21 +1,14 @@
 import { trace } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe, toArray } from 'iterscope';
 import { mapTraced, traced, VERSION, type ItemScope } from 'iterscope/otel';
-import { installTracing, sdk, type Tracing } from './tracing.js';
+import { sdk, useTracing } from './tracing.js';
 
 // The details a span carries that a backend shows (C9): who made it, in which unit a time
 // is, which attributes exist at all, and which span a sampled-out item's work continues.
 
 describe('span details', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
 
   it("without a tracer option, spans come from the global provider's `iterscope` tracer, at this version", async () => {
     await toArray(pipe([1], traced({ name: 'stream' }), mapTraced((x: number) => x, { name: 'item' })));

@@ -2,7 +2,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pipe } from 'iterscope';
 import { traced, tracedStream } from 'iterscope/otel';
-import { installTracing, source, ticks, type Tracing } from './tracing.js';
+import { installTracing, source, ticks, type Tracing, useTracing } from './tracing.js';
 
 // tracedStream on the paths an SDK object can take: the object stays the SDK's (nothing
 // enumerable added, still open to a second instrumentation), the request is stopped with a
@@ -158,14 +158,7 @@ describe('tracedStream: the SDK object and its request', () => {
 });
 
 describe('traced: a consumer that throws an abort into the stream', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: false });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: false });
 
   it('throw(AbortError): the span says aborted, not ERROR (C3/C9)', async () => {
     const abortError = new DOMException('the caller gave up', 'AbortError');

@@ -1,9 +1,9 @@
 import { Stream } from 'openai/streaming';
 import { trace } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipe } from 'iterscope';
 import { mapTraced, tracedStream } from 'iterscope/otel';
-import { installTracing, ticks, type Tracing } from './tracing.js';
+import { ticks, useTracing } from './tracing.js';
 
 // tracedStream keeps an SDK's stream object (here the real OpenAI `Stream`, fed by a local
 // SSE response) and traces its iteration; an SDK that ends the stream normally on abort
@@ -40,14 +40,7 @@ function sseStream(count: number, stallAfter = Infinity): { stream: Stream<Chunk
 }
 
 describe('tracedStream over an OpenAI Stream', () => {
-  let t: Tracing;
-  beforeEach(() => {
-    t = installTracing({ contextManager: true });
-  });
-  afterEach(() => {
-    expect(t.diagProblems).toEqual([]);
-    t.uninstall();
-  });
+  const t = useTracing({ contextManager: true });
 
   it('mapTraced after tracedStream hangs its item spans from the stream span', async () => {
     const { stream } = sseStream(2);

@@ -10,6 +10,7 @@
 import { context, diag, DiagLogLevel, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { onReport, type Report } from 'iterscope';
+import { afterEach, beforeEach, expect } from 'vitest';
 
 interface SdkLine {
   readonly name: string;
@@ -39,6 +40,46 @@ export interface Tracing {
   reset(): void;
   span(name: string): ReadableSpan;
   uninstall(): void;
+}
+
+/**
+ * `installTracing` before each test of the enclosing suite, and after each: no diag problem,
+ * then uninstall. The object it returns reads the running test's tracing.
+ */
+export function useTracing(options: { contextManager: boolean }): Tracing {
+  let current: Tracing | undefined;
+  beforeEach(() => {
+    current = installTracing(options);
+  });
+  afterEach(() => {
+    const t = current;
+    current = undefined;
+    expect(t?.diagProblems).toEqual([]);
+    t?.uninstall();
+  });
+  const now = (): Tracing => {
+    if (current === undefined) throw new Error('useTracing: read outside a test');
+    return current;
+  };
+  return {
+    get tracer() {
+      return now().tracer;
+    },
+    get diagProblems() {
+      return now().diagProblems;
+    },
+    get reports() {
+      return now().reports;
+    },
+    spans: () => now().spans(),
+    reset: () => {
+      now().reset();
+    },
+    span: (name) => now().span(name),
+    uninstall: () => {
+      now().uninstall();
+    },
+  };
 }
 
 export function installTracing(options: { contextManager: boolean }): Tracing {
