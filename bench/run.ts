@@ -111,7 +111,9 @@ function reproducibility(list: readonly Section[]): string[] {
   const now = ratiosOf(list);
   const before = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { date: string; ratios: Record<string, number> }) : undefined;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ratios: now }, null, 1));
+  // A run of some suites only updates their ratios and keeps the others'.
+  const kept = only === undefined ? now : { ...before?.ratios, ...now };
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), ratios: kept }, null, 1));
   if (before === undefined) {
     console.log(`\n${String(Object.keys(now).length)} ratios kept in bench/results/last.json; the next run compares with them.`);
     return [];
