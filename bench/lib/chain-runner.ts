@@ -21,7 +21,7 @@
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { chains, counter } from './chains.js';
-import { collectGarbage, drainer, fmt, summarize, type Summary } from './timing.js';
+import { drainer, together, type Summary } from './timing.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: number): number => {
@@ -36,17 +36,21 @@ const names = args.filter((a) => !a.startsWith('--'));
 const slow = new Set(['IxJS', 'Repeater']);
 
 if (withManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-const entries = names.map((name) => {
+// Rounds are interleaved (round r of every pipeline, then round r + 1) so that a change
+// in machine load hits every pipeline alike and the ratios stay meaningful.
+const measured = together();
+const out: Record<string, Summary> = {};
+for (const name of names) {
   const chain = chains[name];
   if (chain === undefined) throw new Error(`unknown chain ${name}`);
   const drain = drainer();
   const n = slow.has(name) ? slowItems : items;
-  return { name, run: () => drain(chain(counter(n))), samples: [] as number[] };
-});
-for (const entry of entries) await entry.run(); // warm-up
-// One open pipeline per chain, held until the end (see above).
+  out[name] = measured.add(`${name}${withManager ? ' (context manager)' : ''}`, () => drain(chain(counter(n))));
+}
+// One open pipeline per chain, held until the end (see above), made after the warm-up.
 const held: AsyncIterator<unknown>[] = [];
-if (!args.includes('--cold')) {
+await measured.run(rounds, async () => {
+  if (args.includes('--cold')) return;
   for (const name of names) {
     const chain = chains[name]?.(counter(2));
     if (chain === undefined) continue;
@@ -54,23 +58,6 @@ if (!args.includes('--cold')) {
     await open.next();
     held.push(open);
   }
-}
-// Rounds are interleaved (round r of every pipeline, then round r + 1) so that a change
-// in machine load hits every pipeline alike and the ratios stay meaningful.
-for (let round = 0; round < rounds; round++) {
-  for (const entry of entries) {
-    collectGarbage();
-    const started = process.hrtime.bigint();
-    const count = await entry.run();
-    entry.samples.push(Number(process.hrtime.bigint() - started) / count);
-  }
-}
-const out: Record<string, Summary> = {};
-for (const entry of entries) {
-  const summary = summarize(entry.samples);
-  out[entry.name] = summary;
-  const label = `${entry.name}${withManager ? ' (context manager)' : ''}`;
-  console.log(`  ${label.padEnd(44)} ${fmt(summary.median).padStart(8)} ns/item  ±${(summary.spread * 50).toFixed(0)}%`);
-}
+});
 for (const open of held) await open.return?.();
 console.log(JSON.stringify(out));

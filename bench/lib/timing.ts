@@ -58,8 +58,8 @@ export function heapUsed(): number {
 export interface Together {
   /** A case to measure; its summary is filled in when `run` has finished. */
   add(label: string, run: () => Promise<number>): Summary;
-  /** One warm-up of each case, then `rounds` interleaved rounds. */
-  run(rounds: number): Promise<void>;
+  /** One warm-up of each case, then `afterWarmUp` if given, then `rounds` interleaved rounds. */
+  run(rounds: number, afterWarmUp?: () => Promise<void>): Promise<void>;
 }
 
 export function together(): Together {
@@ -70,8 +70,9 @@ export function together(): Together {
       cases.push({ label, run, samples: [], summary });
       return summary;
     },
-    async run(rounds) {
+    async run(rounds, afterWarmUp) {
       for (const c of cases) await c.run(); // warm-up
+      await afterWarmUp?.();
       for (let i = 0; i < rounds; i++) {
         for (const c of cases) {
           collectGarbage();
