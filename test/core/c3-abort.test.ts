@@ -337,3 +337,22 @@ describe('C3 an abort below a multi-source stage', () => {
     expect(other.calls.return).toBe(1);
   });
 });
+
+describe('C3 abort: one that no next() was waiting for', () => {
+  it('is handed to the next next() once; every next() after it gets done', async () => {
+    const controller = new AbortController();
+    async function* twoItems(): AsyncGenerator<number> {
+      yield 1;
+      yield 2;
+    }
+    const stage = pipe(twoItems(), map((x: number) => x, { signal: controller.signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    const reason = new Error('stop');
+    controller.abort(reason); // nobody is reading: the stage keeps the abort for the next reader
+    await ticks(5);
+    await expect(stage.next()).rejects.toBe(reason);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+});

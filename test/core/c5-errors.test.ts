@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, map, pipe, SuppressedError, withCleanup } from 'iterscope';
-import { probe, recordReports } from '../helpers/probe.js';
+import { aclosing, flatMap, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 // C5: no error lost.
 
@@ -154,5 +154,25 @@ describe('C5 errors', () => {
     }
     expect(warnings.map((w) => w.name)).toEqual(['IterscopeWarning']);
     expect(warnings[0]!.message).toMatch(/aclosing: closing failed: Error: cleanup/);
+  });
+});
+
+describe('C5: an error no next() was waiting for', () => {
+  it('is handed to the next next() once; every next() after it gets done', async () => {
+    const boom = new Error('boom');
+    // flatMap reads its second outer item ahead (concurrency 2) and its callback fails on
+    // it while the consumer is not reading: the stage keeps the error for the next reader.
+    const stage = pipe(
+      [1, 2],
+      flatMap((x: number) => {
+        if (x === 2) throw boom;
+        return [x];
+      }, { concurrency: 2 }),
+    );
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    await ticks(24); // the stop and its close have settled
+    await expect(stage.next()).rejects.toBe(boom);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
   });
 });
