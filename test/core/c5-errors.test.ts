@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, flatMap, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { aclosing, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { failsReadingAhead } from '../helpers/read-ahead.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 // C5: no error lost.
@@ -160,15 +161,7 @@ describe('C5 errors', () => {
 describe('C5: an error no next() was waiting for', () => {
   it('is handed to the next next() once; every next() after it gets done', async () => {
     const boom = new Error('boom');
-    // flatMap reads its second outer item ahead (concurrency 2) and its callback fails on
-    // it while the consumer is not reading: the stage keeps the error for the next reader.
-    const stage = pipe(
-      [1, 2],
-      flatMap((x: number) => {
-        if (x === 2) throw boom;
-        return [x];
-      }, { concurrency: 2 }),
-    );
+    const stage = failsReadingAhead(boom); // the stage keeps the error for the next reader
     expect(await stage.next()).toEqual({ done: false, value: 1 });
     await ticks(24); // the stop and its close have settled
     await expect(stage.next()).rejects.toBe(boom);

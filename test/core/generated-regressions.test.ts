@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { aclosing, batch, flatMap, map, onReport, pipe, withCleanup, type Exit, type Report } from 'iterscope';
+import { failsReadingAhead } from '../helpers/read-ahead.js';
 
 /** A source whose only next() is answered by hand. */
 function handAnswered(): { source: AsyncIterable<number>; answer: (r: IteratorResult<number>) => void; fail: (e: unknown) => void } {
@@ -191,15 +192,7 @@ describe('gaps found by the property suite, fixed', () => {
       const reports: Report[] = [];
       const stop = onReport((r) => reports.push(r));
       try {
-        // flatMap reads its second outer item ahead (concurrency 2) and its callback fails
-        // on it while the consumer is not reading: the stop's outcome waits for a next().
-        const stage = pipe(
-          [1, 2],
-          flatMap((x: number) => {
-            if (x === 2) throw boom;
-            return [x];
-          }, { concurrency: 2 }),
-        );
+        const stage = failsReadingAhead(boom);
         expect(await stage.next()).toEqual({ done: false, value: 1 });
         for (let i = 0; i < at; i++) await Promise.resolve();
         let thrown: unknown;
