@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 // The suite as Stryker runs it (npm run mutation): in-process tests only. Tests that spawn
-// a process (doc examples, why scripts, the built package, consumer type checks) cannot see
+// a process (doc examples, why scripts, the built package, two copies of it, consumer type checks) cannot see
 // which mutant is active, and type tests do not run code; both would only slow it down.
 // Stryker runs vitest in worker threads, which refuse `--expose-gc`: a setup file exposes
 // `gc` instead.
@@ -10,7 +10,8 @@ export default defineConfig({
   ...base,
   test: {
     include: ['test/core/**/*.test.ts', 'test/operators/**/*.test.ts', 'test/terminals/**/*.test.ts', 'test/sources/**/*.test.ts', 'test/adapters/**/*.test.ts', 'test/otel/**/*.test.ts', 'test/property/**/*.test.ts', 'test/interop/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/dist/**'],
+    // The two-copies test builds the package and runs it in a plain `node` process.
+    exclude: ['**/node_modules/**', '**/dist/**', 'test/core/c11-copies.test.ts'],
     setupFiles: ['test/setup/expose-gc.ts', 'test/setup/unhandled.ts'],
   },
 });
