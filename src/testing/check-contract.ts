@@ -251,10 +251,18 @@ async function run(caller: string, build: Build, options: ContractOptions, shape
 
   const known: Record<string, number> = {};
   const examine = (scenario: Scenario): Promise<Violation[]> => examineScenario(build, scenario, options, settings, known);
+  // What each failing run saw. The report re-runs the counterexample to show it, but a
+  // subject that behaves differently from run to run may pass then: the report keeps what
+  // the failing run saw and says it did not come back, instead of an empty list.
+  const seen = new WeakMap<Scenario, Violation[]>();
 
   const stopWatching = watchUnhandled();
   try {
-    const property = fc.asyncProperty(arbitrary, async (scenario) => (await examine(scenario)).length === 0);
+    const property = fc.asyncProperty(arbitrary, async (scenario) => {
+      const violations = await examine(scenario);
+      if (violations.length > 0) seen.set(scenario, violations);
+      return violations.length === 0;
+    });
     const details = await fc.check(property, {
       numRuns: options.runs ?? 100,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -268,9 +276,12 @@ async function run(caller: string, build: Build, options: ContractOptions, shape
       if (scenario === undefined) {
         throw new Error(`iterscope/testing: the property failed without a counterexample: ${describeError(details.errorInstance)}`);
       }
-      const violations = await examine(scenario);
+      const again = await examine(scenario);
+      const first = seen.get(scenario) ?? [];
+      const violations = again.length > 0 ? again : first;
       const path = details.counterexamplePath ?? '';
-      throw new ContractError(formatReport(violations, scenario, details.seed, path, details.numRuns, details.numShrinks, details.errorInstance), {
+      const report = formatReport(violations, scenario, details.seed, path, details.numRuns, details.numShrinks, details.errorInstance, again.length === 0 && first.length > 0);
+      throw new ContractError(report, {
         violations,
         scenario,
         seed: details.seed,
@@ -437,12 +448,14 @@ function formatReport(
   runs: number,
   shrinks: number,
   thrown: unknown,
+  notAgain: boolean,
 ): string {
   const lines = [
     `iterscope/testing: the contract was broken (scenario ${String(runs)}, shrunk ${String(shrinks)} times).`,
     '',
     'Broken invariants:',
   ];
+  if (notAgain) lines.push('  (seen in the failing run; the same scenario passed when run again: the subject, or something it waits on, behaves differently from run to run)');
   if (violations.length === 0) lines.push(`  (the scenario threw: ${describeError(thrown)})`);
   for (const v of violations) lines.push(`  - ${v.invariant}: ${v.message}`);
   lines.push('', 'Scenario:', ...describeScenario(scenario).map((l) => `  ${l}`));

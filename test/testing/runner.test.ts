@@ -3,7 +3,7 @@
  * outside any promise: that becomes a violation of the scenario, not the end of the run.
  */
 import { describe, expect, it } from 'vitest';
-import { checkContract, checkScenario, type InvariantName, type Scenario, type Subject } from 'iterscope/testing';
+import { checkContract, checkScenario, ContractError, type InvariantName, type Scenario, type Subject } from 'iterscope/testing';
 
 const DONE = { done: true as const, value: undefined };
 const passThrough: Subject = ({ source }) => (source as AsyncIterable<number>)[Symbol.asyncIterator]();
@@ -52,5 +52,30 @@ describe('an uncaught exception from the subject', () => {
     } finally {
       for (const listener of others) process.on('uncaughtException', listener);
     }
+  });
+});
+
+describe('a subject that fails once and then passes', () => {
+  it('the report keeps what the failing run saw and says it did not come back', async () => {
+    // The report re-runs the counterexample; a flaky subject passes then. Before, the
+    // report listed no broken invariant at all ("the scenario threw: Property failed").
+    let builds = 0;
+    const leaksOnce: Subject = ({ source }) => {
+      const it = (source as AsyncIterable<number>)[Symbol.asyncIterator]();
+      builds += 1;
+      if (builds > 1) return it;
+      // The first subject opens its source and never closes it; later ones pass through.
+      return { next: () => Promise.resolve(DONE), return: () => Promise.resolve(DONE) };
+    };
+    const error = await checkContract(leaksOnce, { runs: 20, invariants: ['closed-once'] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ContractError);
+    const { message, violations } = error as ContractError;
+    expect(violations.map((v) => v.invariant)).toContain('closed-once');
+    expect(message).toMatch(/- closed-once: /);
+    expect(message).toContain('passed when run again');
+    expect(message).not.toContain('the scenario threw');
   });
 });
