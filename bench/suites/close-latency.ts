@@ -8,7 +8,11 @@ import { genMap } from '../lib/chains.js';
 import { fmt, summarize, table } from '../lib/timing.js';
 
 const DEPTH = 8;
-const ROUNDS = 50;
+// Warm-up rounds are measured but judged apart: the first closes run code the JIT has not
+// compiled yet, and 50 rounds in all made the 95th percentile a cold-start figure.
+const WARMUP = 50;
+const ROUNDS = 1_000;
+const GOAL_US = 50;
 const BOUND_MS = 200;
 
 function parked(): AsyncIterableIterator<number> {
@@ -38,11 +42,12 @@ async function latency(stage: AsyncIterator<number>): Promise<number> {
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   console.log(`close latency, depth ${String(DEPTH)}, parked source`);
   const stop = onReport(() => undefined); // stragglers of the parked source are expected here
+  const cold: number[] = [];
   const ours: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < WARMUP + ROUNDS; i++) {
     let stage: Stage<number> = aclosing(parked());
     for (let d = 1; d < DEPTH; d++) stage = pipe(stage, map((x: number) => x));
-    ours.push(await latency(stage));
+    (i < WARMUP ? cold : ours).push(await latency(stage));
   }
   let gen: AsyncIterableIterator<number> = parked();
   for (let d = 1; d < DEPTH; d++) gen = genMap(gen, (x: number) => x);
@@ -52,19 +57,20 @@ export default async function suite(): Promise<{ title: string; markdown: string
   // The 95th percentile judges the goal: one round in fifty can be descheduled by the OS
   // (on a shared machine) for longer than anything iterscope does; the max is shown too.
   const p95 = [...ours].sort((a, b) => a - b)[Math.ceil(ours.length * 0.95) - 1] ?? Infinity;
-  console.log(`  iterscope: median ${fmt(s.median * 1000)} µs, max ${fmt(s.max * 1000)} µs; generators: ${Number.isFinite(genLatency) ? `${fmt(genLatency)} ms` : `did not settle within ${String(BOUND_MS)} ms`}`);
+  const first = cold[0] ?? Infinity;
+  console.log(`  iterscope: median ${fmt(s.median * 1000)} µs, p95 ${fmt(p95 * 1000)} µs, max ${fmt(s.max * 1000)} µs (first close, cold: ${fmt(first * 1000)} µs); generators: ${Number.isFinite(genLatency) ? `${fmt(genLatency)} ms` : `did not settle within ${String(BOUND_MS)} ms`}`);
   const markdown = [
-    `A chain of ${String(DEPTH)} stages over a source whose \`next()\` never settles; time from \`return()\` to the pending \`next()\` settling, ${String(ROUNDS)} rounds. Goal: within 1 ms at any depth (judged on the 95th percentile; the max includes rounds where the OS descheduled the process).`,
+    `A chain of ${String(DEPTH)} stages over a source whose \`next()\` never settles; time from \`return()\` to the pending \`next()\` settling, ${String(ROUNDS)} rounds after ${String(WARMUP)} warm-up rounds (a new chain each round). Goal: 95th percentile ≤ ${String(GOAL_US)} µs (the max includes rounds where the OS descheduled the process). The very first close, before the JIT compiled anything, took ${fmt(first * 1000)} µs.`,
     '',
     table(
-      ['chain', 'median', '95th percentile', 'max', 'goal met? (95th percentile ≤ 1 ms)'],
+      ['chain', 'median', '95th percentile', 'max', `goal met? (95th percentile ≤ ${String(GOAL_US)} µs)`],
       [
         [
           'iterscope (aclosing + 7 × map)',
           `${fmt(s.median * 1000)} µs`,
           `${fmt(p95 * 1000)} µs`,
           `${fmt(s.max * 1000)} µs`,
-          p95 <= 1 ? 'yes' : 'no',
+          p95 * 1000 <= GOAL_US ? 'yes' : 'no',
         ],
         [
           'async generators (8 deep)',
