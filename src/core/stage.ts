@@ -165,7 +165,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   private singleDone = false;
 
   /**
-   * Fusion: option-less map/filter steps that `pipe` placed right after this stage run
+   * Fusion: option-less map/filter/tap/scan steps that `pipe` placed right after this stage run
    * here, after `step()`, instead of as stages of their own (one promise hand-off per
    * item fewer for each). See `[kAbsorb]` and operators/fused.ts.
    */
