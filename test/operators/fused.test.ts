@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { filter, map, pipe, scan, take, tap, toArray, withCleanup, type Exit } from 'iterscope';
 import { collectUntil } from '../helpers/collect.js';
 import { contractSuite, outcome } from '../helpers/contract.js';
-import { probe, recordReports } from '../helpers/probe.js';
+import { probe, recordReports, signalSource } from '../helpers/probe.js';
 
 // pipe() runs consecutive option-less map/filter as one stage; it must be invisible.
 
@@ -222,6 +222,20 @@ describe('tap and scan: one step factory for the stage and the fused step', () =
     await collectUntil(() => exits.length > 0 && abandoned().length > 0);
     expect(exits).toEqual([{ outcome: 'abandoned' }]);
     expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'withCleanup+tap+scan', createdAt: undefined }]);
+  });
+
+  it('alone, the step is the stage\'s own: its failure stops the stage with `error`; fused after another, with `cancelled`', async () => {
+    const err = new Error('step');
+    const fail = (): number => {
+      throw err;
+    };
+    const alone = signalSource(3);
+    await expect(toArray(pipe(alone, tap(fail)))).rejects.toBe(err);
+    // C3: the close signal names the stage and how it stopped.
+    expect(alone.signals[0]?.reason).toMatchObject({ message: 'iterscope: tap stopped (error)' });
+    const fused = signalSource(3);
+    await expect(toArray(pipe(fused, map((x: number) => x), tap(fail)))).rejects.toBe(err);
+    expect(fused.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (cancelled)' });
   });
 
   it('with options, each is a stage of its own named after it, and its failure is its own error', async () => {
