@@ -14,7 +14,7 @@ import type { Exit } from './exit.js';
 export const kClose = Symbol.for('iterscope.stage.close.v1');
 /** @internal An owner tells a stage it reads it (C7) and hands it its signal (C3). */
 export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
-/** @internal `pipe` hands a fresh stage the option-less map/filter steps that follow it. */
+/** @internal `pipe` hands a fresh stage the option-less per-item steps (map, filter, tap, scan) that follow it. */
 export const kAbsorb = Symbol.for('iterscope.stage.absorb.v1');
 /** @internal C3: asks a source stage whether it ended by an abort with this reason. */
 export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');

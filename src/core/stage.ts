@@ -5,6 +5,11 @@
  * (C6) and the safety net (C7) come from here, so a new operator inherits the contract
  * instead of re-implementing it.
  *
+ * The stage is split by concern: what the pending `next()` calls receive (outlet.ts), the
+ * close sequence (close-order.ts runs the phases listed in `closeOrder`), and the read loop
+ * over a single source (read-loop.ts). This file holds the states and the transitions
+ * between them: opening, stopping on the stage's own terms, closing from outside, aborting.
+ *
  * Stages are hand-written iterator objects, not `async function*`: a generator queues
  * `return()` behind a pending `next()` and cannot be settled from outside.
  */
@@ -14,7 +19,7 @@ import { closeInOrder, SKIPPED as SKIPPED_PHASE, type ClosePhase } from './close
 import { capture, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
-import { Input, type InputHost, type InputSink } from './input.js';
+import type { Input, InputHost } from './input.js';
 import {
   isStage,
   kAbortedBy,
@@ -29,10 +34,11 @@ import {
   type InternalStage,
 } from './protocol.js';
 import { answerWith, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
+import { ReadLoop, type LoopHost, type StepResult, type TailStep } from './read-loop.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
-import { classify, isThenable } from './source.js';
-import { skip as SKIP, stop as STOP } from './step-result.js';
+import { classify } from './source.js';
+import { stop as STOP } from './step-result.js';
 import { checkDuration, checkOptions, checkSignal } from './validate.js';
 
 export { adoptIterator, closeIterator, kAbsorb, kAdopt, kClose } from './protocol.js';
@@ -92,25 +98,11 @@ export interface StageOptions {
 }
 
 const kAbort = Symbol('iterscope.stage.abort');
-// The single source's answers, called by SourceSink (module-private keys: not part of the
-// protocol between copies, and no subclass overrides them by accident).
-const kSourceResult = Symbol('iterscope.stage.sourceResult');
-const kSourceItem = Symbol('iterscope.stage.sourceItem');
-const kSourceError = Symbol('iterscope.stage.sourceError');
 
-/**
- * One per-item step of a fused map or filter: the output, SKIP, STOP, or a promise of one.
- * @internal
- */
-export type TailStep = (value: unknown) => unknown;
-
-// `step()` results: SKIP reads another item without answering the consumer (filter); STOP
-// finishes the stage, closing the source (take). The public `skip` and `stop` are these very
-// values, so a user operator's answer goes through the same path as a built-in one's.
-// C11: registered symbols, so fused steps and user operators cross copies.
+// `step()` results and fused steps: see read-loop.ts. C11: SKIP and STOP are registered
+// symbols, so fused steps and user operators cross copies.
 export { skip as SKIP, stop as STOP } from './step-result.js';
-/** @internal */
-export type StepResult<T> = T | typeof SKIP | typeof STOP;
+export type { StepResult, TailStep } from './read-loop.js';
 
 const IDLE = 0; // created, not yet pulled
 const OPEN = 1; // pulled at least once, not finished
@@ -134,6 +126,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   readonly stageName: string;
   /** The single source (C1, C7: see input.ts); undefined for stages with inputs of their own. */
   private readonly single: Input<S> | undefined;
+  /** Reads the single source and runs the steps (read-loop.ts); with `single`, or neither. */
+  private readonly loop: ReadLoop<T, S> | undefined;
   private state = IDLE;
   private readonly signal: AbortSignal | undefined;
   private inheritedSignal: AbortSignal | undefined;
@@ -161,18 +155,6 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** Set by operators that know before pulling that they are finished (take). */
   protected stopBeforePull = false;
-  /** The single source reported done: every later read goes to `flush()`. */
-  private singleDone = false;
-
-  /**
-   * Fusion: option-less map/filter steps that `pipe` placed right after this stage run
-   * here, after `step()`, instead of as stages of their own (one promise hand-off per
-   * item fewer for each). See `[kAbsorb]` and operators/fused.ts.
-   */
-  private tail: TailStep[] | undefined;
-  /** The callbacks of an async step, made on the first one: most stages never need them. */
-  private stepSettled: ((out: unknown) => void) | undefined;
-  private stepFailed: ((error: unknown) => void) | undefined;
 
   constructor(where: string, source: unknown, options: BaseOptions | undefined) {
     checkOptions(where, options);
@@ -189,11 +171,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     // C1: an iterator handed in is already open; the stage owns it from now on, and closes
     // it even if the stage is never pulled. An iterable opens on the first next().
     if (classified !== undefined) {
-      this.single = new Input<S>(this.host, classified, 0, new SourceSink<S>(this as StageBase<unknown, S>), {
+      // The loop gets the stage's protected members it calls, as the inputs do (see host).
+      this.loop = new ReadLoop<T, S>(this as unknown as LoopHost<T, S>, this.host, classified, {
         owns: options?.owns,
         signal,
         ownerListens: signal !== undefined,
       });
+      this.single = this.loop.input;
     }
     if (signal !== undefined) this.removeAbortListener = listenForAbort(signal, this, abortStage);
   }
@@ -431,116 +415,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   // ---------------------------------------------------------------- reading
 
   /**
-   * Read one item for the pending next(). The default reads the single source and passes
-   * the item through `step()`; stages with several sources (merge, zip) override it and
-   * answer through `emit()`, `fail()` and `finish()`.
+   * Read one item for the pending next(). The default runs the read loop over the single
+   * source (read-loop.ts), which passes each item through `step()` and answers through
+   * `emit()`; stages with several sources (merge, zip) override it and answer through
+   * `emit()`, `sourceFailed()`, `callbackFailed()` and `finish()`.
    */
   protected pull(): void {
-    if (this.stopBeforePull) {
-      this.stop(COMPLETED, NO_ERROR, true);
-      return;
-    }
-    if (this.singleDone) {
-      this.flushOne();
-      return;
-    }
-    // C3: an iterable opens with the stage's signal (or its owner's); the owner listens
-    // for it when it is the stage's own.
-    this.single?.read(this.sourceSignal, this.signal !== undefined);
-  }
-
-  // The single input's results; bound once per stage, not per item.
-
-  /** @internal The single source answered (see SourceSink). */
-  [kSourceResult](result: IteratorResult<S>): void {
-    if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
-    if (result.done === true) {
-      this.singleDone = true;
-      this.flushOne();
-      return;
-    }
-    this[kSourceItem](result.value);
-  }
-
-  /** @internal The single source answered an item (see SourceSink). */
-  [kSourceItem](value: S): void {
-    if (this.state !== OPEN) return; // closed while the source was parked: drop the late item
-    let out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
-    try {
-      out = this.step(value);
-      if (this.tail !== undefined) out = this.runTail(out, 0) as StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
-    } catch (error) {
-      this.callbackFailed(error);
-      return;
-    }
-    this.deliver(out);
-  }
-
-  /** One read after the source's end: what `flush()` holds back, then done (C1: the source is finished, never closed). */
-  private flushOne(): void {
-    let out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
-    try {
-      const value = this.flush();
-      if (value === STOP) {
-        this.stop(COMPLETED, NO_ERROR, false);
-        return;
-      }
-      out = this.tail === undefined ? value : (this.runTail(value, 0) as StepResult<T> | PromiseLike<StepResult<T>> | TailFailure);
-    } catch (error) {
-      this.callbackFailed(error);
-      return;
-    }
-    this.deliver(out);
-  }
-
-  /** @internal The single source failed (see SourceSink). */
-  [kSourceError](error: unknown): void {
-    if (this.state !== OPEN) {
-      this.lateError(error);
-      return;
-    }
-    this.sourceFailed(error);
-  }
-
-  private deliver(out: StepResult<T> | PromiseLike<StepResult<T>> | TailFailure): void {
-    if (out === SKIP) {
-      this.pull();
-    } else if (out === STOP) {
-      this.stop(COMPLETED, NO_ERROR, true);
-    } else if (out instanceof TailFailure) {
-      this.tailFailed(out.error);
-    } else if (isThenable(out)) {
-      out.then(
-        (this.stepSettled ??= (settled) => {
-          this.onStepSettled(settled as StepResult<T> | TailFailure);
-        }),
-        (this.stepFailed ??= (error) => {
-          this.onStepFailed(error);
-        }),
-      );
-    } else {
-      this.emit(out);
-    }
-  }
-
-  private onStepSettled(out: StepResult<T> | TailFailure): void {
-    if (out instanceof TailFailure) {
-      this.onStepFailed(out.error, true);
-      return;
-    }
-    if (this.state !== OPEN) return;
-    if (out === SKIP) this.pull();
-    else if (out === STOP) this.stop(COMPLETED, NO_ERROR, true);
-    else this.emit(out);
-  }
-
-  private onStepFailed(error: unknown, inTail = false): void {
-    if (this.state !== OPEN) {
-      this.lateError(error);
-      return;
-    }
-    if (inTail) this.tailFailed(error);
-    else this.callbackFailed(error);
+    this.loop?.pull();
   }
 
   /** Answer the oldest pending next() with an item, then start on the next one. */
@@ -597,40 +478,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * stage downstream is, a stop from the consumer's side; the error still reaches the
    * consumer (C5), and the source is closed (C1).
    */
-  private tailFailed(error: unknown): void {
+  protected tailFailed(error: unknown): void {
     this.stop(CANCELLED, error, true);
-  }
-
-  /**
-   * Run the fused steps from `from` on the output of the step before; SKIP and STOP end
-   * the run, a promise continues it when it settles. A step that throws or rejects ends it
-   * with a TailFailure: the failure travels with the value (sync, or the promise's), so the
-   * stage tells it from a failure of its own step by what it receives.
-   */
-  private runTail(value: unknown, from: number): unknown {
-    if (value === SKIP || value === STOP) return value;
-    if (isThenable(value)) return Promise.resolve(value).then((settled) => this.runTail(settled, from));
-    const tail = this.tail ?? [];
-    for (let i = from; i < tail.length; i++) {
-      const step = tail[i];
-      if (step === undefined) break;
-      let out: unknown;
-      try {
-        out = step(value);
-      } catch (error) {
-        return new TailFailure(error);
-      }
-      if (out === SKIP || out === STOP) return out;
-      if (isThenable(out)) {
-        const next = i + 1;
-        return Promise.resolve(out).then(
-          (settled) => this.runTail(settled, next),
-          (error: unknown) => new TailFailure(error),
-        );
-      }
-      value = out;
-    }
-    return value;
   }
 
   /**
@@ -639,8 +488,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * through the single source's sink, where the steps run.
    */
   [kAbsorb](steps: readonly TailStep[], names: readonly string[]): boolean {
-    if (this.state !== IDLE || this.pull !== StageBase.prototype.pull) return false;
-    this.tail = [...(this.tail ?? []), ...steps];
+    const loop = this.loop;
+    if (loop === undefined || this.state !== IDLE || this.pull !== StageBase.prototype.pull) return false;
+    loop.absorb(steps);
     // Reports name the operators the stage now runs: `take+map+filter`.
     this.record.stage = [this.record.stage, ...names].join('+');
     return true;
@@ -951,29 +801,6 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
  * @internal
  */
 export class PassStage<T> extends StageBase<T, T> {}
-
-/**
- * Where the single source's answers go: one small object per stage whose methods are on
- * the prototype, not three closures per stage (less memory per open stage, and the input
- * always calls the same functions).
- */
-class SourceSink<S> implements InputSink<S> {
-  constructor(private readonly stage: StageBase<unknown, S>) {}
-  inputResult(_input: Input<S>, result: IteratorResult<S>): void {
-    this.stage[kSourceResult](result);
-  }
-  inputItem(_input: Input<S>, value: S): void {
-    this.stage[kSourceItem](value);
-  }
-  inputError(_input: Input<S>, error: unknown): void {
-    this.stage[kSourceError](error);
-  }
-}
-
-/** A fused step's failure, carried in place of the value it did not produce (see runTail). */
-class TailFailure {
-  constructor(readonly error: unknown) {}
-}
 
 /** Module-level, so the callback holds the name and never the stage (C7). */
 function reportCloseError(stage: string): (error: unknown) => void {

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filter, map, pipe, take, toArray, withCleanup, type Exit } from 'iterscope';
+import { filter, map, pipe, scan, take, tap, toArray, withCleanup, type Exit } from 'iterscope';
+import { collectUntil } from '../helpers/collect.js';
 import { contractSuite, outcome } from '../helpers/contract.js';
-import { probe, recordReports } from '../helpers/probe.js';
+import { probe, recordReports, signalSource } from '../helpers/probe.js';
 
 // pipe() runs consecutive option-less map/filter as one stage; it must be invisible.
 
@@ -150,5 +151,106 @@ describe('steps fused into the stage before them', () => {
     const doubled = pipe(mine, map((x: number) => x * 2));
     expect(doubled).not.toBe(mine);
     expect(await toArray(doubled)).toEqual([2, 4, 6]);
+  });
+});
+
+contractSuite('fused tap → scan → filter', {
+  make: (source, options) =>
+    options === undefined
+      ? pipe(source, tap(() => undefined), scan((_acc: number, x: number) => x, 0), filter(() => true))
+      : pipe(source, tap(() => undefined), scan((_acc: number, x: number) => x, 0), filter(() => true, options)),
+  failing: (source, error) =>
+    pipe(
+      source,
+      tap(() => undefined),
+      scan((): number => {
+        throw error;
+      }, 0),
+      filter(() => true),
+    ),
+});
+
+describe('tap and scan: one step factory for the stage and the fused step', () => {
+  const sum = (acc: number, x: number): number => acc + x;
+  const asyncSum = async (acc: number, x: number): Promise<number> => acc + x;
+
+  it.each([
+    ['sync', sum],
+    ['async', asyncSum],
+  ] as const)('give the same items and indexes fused as one by one (%s callbacks)', async (_kind, reducer) => {
+    const seen: string[] = [];
+    const log = (name: string) => (_x: number, i: number) => seen.push(`${name}${String(i)}`);
+    const items = Array.from({ length: 10 }, (_, i) => i);
+    const fused = await toArray(pipe(items, tap(log('t')), scan(reducer, 100), filter((x: number) => x % 2 === 0), tap(log('u'))));
+    const fusedSeen = seen.splice(0);
+    const separate = await toArray(tap(log('u'))(filter((x: number) => x % 2 === 0)(scan(reducer, 100)(tap(log('t'))(items)))));
+    expect(fused).toEqual(separate);
+    expect(fusedSeen).toEqual(seen);
+  });
+
+  it('each stage keeps its own state: one scan operator applied twice starts twice from the seed', async () => {
+    const running = scan((acc: number, x: number) => acc + x, 0);
+    // Alone (its own stage), then fused with a map.
+    expect(await toArray(pipe([1, 2, 3], running))).toEqual([1, 3, 6]);
+    expect(await toArray(pipe([1, 2, 3], running))).toEqual([1, 3, 6]);
+    expect(await toArray(pipe([1, 2, 3], running, map((x: number) => x)))).toEqual([1, 3, 6]);
+    expect(await toArray(pipe([1, 2, 3], map((x: number) => x), running))).toEqual([1, 3, 6]);
+  });
+
+  it('each stage counts its own index: one operator applied twice counts twice from 0', async () => {
+    const indexes: number[] = [];
+    const record = (_x: string, i: number): boolean => indexes.push(i) > 0;
+    for (const operator of [map(record), filter(record), tap(record), scan((_acc: boolean, x: string, i) => record(x, i), false)]) {
+      await toArray(pipe(['a', 'b'], operator as never));
+      await toArray(pipe(['a', 'b'], map((x: string) => x), operator as never));
+    }
+    expect(indexes).toEqual(Array.from({ length: 8 }, () => [0, 1]).flat());
+  });
+
+  it('run inside the stage before them: one stage, reported under all their names', async () => {
+    const exits: Exit[] = [];
+    await (async () => {
+      const stream = pipe(
+        probe(),
+        withCleanup((exit) => exits.push(exit)),
+        tap(() => undefined),
+        scan((_acc: number, x: number) => x, 0),
+      );
+      await stream.next();
+    })();
+    const abandoned = (): unknown[] => recorded.reports.filter((r) => r.type === 'abandoned');
+    await collectUntil(() => exits.length > 0 && abandoned().length > 0);
+    expect(exits).toEqual([{ outcome: 'abandoned' }]);
+    expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'withCleanup+tap+scan', createdAt: undefined }]);
+  });
+
+  it('alone, the step is the stage\'s own: its failure stops the stage with `error`; fused after another, with `cancelled`', async () => {
+    const err = new Error('step');
+    const fail = (): number => {
+      throw err;
+    };
+    const alone = signalSource(3);
+    await expect(toArray(pipe(alone, tap(fail)))).rejects.toBe(err);
+    // C3: the close signal names the stage and how it stopped.
+    expect(alone.signals[0]?.reason).toMatchObject({ message: 'iterscope: tap stopped (error)' });
+    const fused = signalSource(3);
+    await expect(toArray(pipe(fused, map((x: number) => x), tap(fail)))).rejects.toBe(err);
+    expect(fused.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (cancelled)' });
+  });
+
+  it('with options, each is a stage of its own named after it, and its failure is its own error', async () => {
+    const err = new Error('scan');
+    const failing = pipe(
+      probe(),
+      scan(
+        () => {
+          throw err;
+        },
+        0,
+        { closeTimeout: 1_000 },
+      ),
+    );
+    await expect(toArray(failing)).rejects.toBe(err);
+    expect(() => pipe(3 as never, tap(() => undefined, { closeTimeout: 1_000 }))).toThrow(/^tap: expected `source`/);
   });
 });

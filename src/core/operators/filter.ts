@@ -1,25 +1,10 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { SKIP, type StageOptions, type StepResult } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { acceptsFusion, fusable } from './fused.js';
+import { stepOperator } from './step-stage.js';
 
-class FilterStage<T> extends StageBase<T, T> {
-  private index = 0;
-  constructor(
-    source: Source<T>,
-    private readonly predicate: (value: T, index: number) => unknown,
-    options: StageOptions | undefined,
-  ) {
-    super('filter', source, options);
-  }
-  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
-    return keepOrSkip(value, this.predicate(value, this.index++));
-  }
-}
-
-/** The item or SKIP, by the predicate's answer (or a promise of them): the stage's step and its fused form share it. */
+/** The item or SKIP, by the predicate's answer (or a promise of them). */
 function keepOrSkip<T>(value: T, keep: unknown): StepResult<T> | PromiseLike<StepResult<T>> {
   if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
   return keep ? value : SKIP;
@@ -49,14 +34,15 @@ export function filter<T>(predicate: (value: T, index: number) => unknown, optio
 export function filter<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('filter', 'predicate', predicate);
   checkStageOptions('filter', options);
-  const operator: Operator<T, T> = (source) => new FilterStage<T>(source, predicate, options);
-  if (options !== undefined) return acceptsFusion(operator);
-  // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
-  return fusable(operator, {
-    name: 'filter',
-    makeStep: () => {
-      let index = 0;
-      return (value) => keepOrSkip(value, predicate(value as T, index++));
+  // One step factory for the standalone stage and the fused step (step-stage.ts).
+  return stepOperator<T, T>(
+    {
+      name: 'filter',
+      makeStep: () => {
+        let index = 0;
+        return (value) => keepOrSkip(value as T, predicate(value as T, index++));
+      },
     },
-  });
+    options,
+  );
 }

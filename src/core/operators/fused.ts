@@ -6,17 +6,22 @@
  * that nobody else can see: `pipe` creates them and never hands them out.
  *
  * Only per-item operators without options (no signal, no closeTimeout of their own) are
- * fused; everything else runs as its own stage. A run of them that follows a stage made by
- * an operator marked with `acceptsFusion` (take, withCleanup, traced, ...) runs inside that
- * stage instead of a stage of its own. The steps run as the stage's tail (`StageBase`),
+ * fused (map, filter, tap, scan: step-stage.ts builds their standalone stage from the same
+ * step factory); everything else runs as its own stage. A run of them that follows a stage
+ * made by an operator marked with `acceptsFusion` (take, withCleanup, traced, ...) runs
+ * inside that stage instead of a stage of its own. The steps run as the stage's tail (`StageBase`),
  * after its own step.
  */
-import { kAbsorb, StageBase, type Stage, type TailStep } from '../stage.js';
+import { kAbsorb, PassStage, type Stage, type TailStep } from '../stage.js';
 
 /** A per-item step: the output, SKIP, STOP, or a promise of one of those. */
 export type FusedStep = TailStep;
 
-/** What a fusable operator carries: its name and a factory for one stage's step state. */
+/**
+ * A per-item operator written once: its name and a factory for one stage's step (and the
+ * state it keeps, like an index). Its standalone stage and its fused step are both made
+ * from `makeStep` (step-stage.ts).
+ */
 export interface FusePart {
   readonly name: string;
   readonly makeStep: () => FusedStep;
@@ -36,19 +41,12 @@ export function fusePart(operator: unknown): FusePart | undefined {
   return typeof operator === 'function' ? (operator as { [kFuse]?: FusePart })[kFuse] : undefined;
 }
 
-/** A stage that passes items through; the fused steps run as its tail. */
-class FusedStage extends StageBase<unknown> {
-  protected override step(value: unknown): unknown {
-    return value;
-  }
-}
-
 /** @internal Marks operators whose stage is new at each call and may take fused steps. */
 const kFresh = Symbol.for('iterscope.fresh.v1');
 
 /**
  * Mark `operator` as returning a new single-source stage each time it is applied, so that
- * `pipe` may run the option-less map/filter right after it inside that stage.
+ * `pipe` may run the option-less per-item steps (map, filter, tap, scan) after it inside that stage.
  * @internal
  */
 export function acceptsFusion<F extends object>(operator: F): F {
@@ -73,9 +71,10 @@ export function absorb(stage: unknown, parts: readonly FusePart[]): boolean {
 export function fuse(source: unknown, parts: readonly FusePart[]): Stage<unknown> {
   // Named after the first operator: it is the one a bad source was passed to (C10).
   const [first, ...rest] = parts;
-  const stage = new FusedStage(first?.name ?? 'pipe', source, undefined);
+  // A stage that passes items through; every operator's step runs as its tail, the first
+  // one's too.
+  const stage = new PassStage<unknown>(first?.name ?? 'pipe', source, undefined);
   if (first !== undefined) {
-    // The first operator's step runs as a tail too (the stage's own step passes items on).
     stage[kAbsorb]([first.makeStep(), ...rest.map((p) => p.makeStep())], rest.map((p) => p.name));
   }
   return stage;

@@ -1,23 +1,8 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
+import type { StageOptions } from '../stage.js';
 import { checkFunction, checkRange, checkStageOptions, describe } from '../validate.js';
 import { ConcurrentMapStage } from './concurrent-map.js';
-import { acceptsFusion, fusable } from './fused.js';
-
-class MapStage<T, U> extends StageBase<U, T> {
-  private index = 0;
-  constructor(
-    source: Source<T>,
-    private readonly fn: (value: T, index: number) => U | PromiseLike<U>,
-    options: StageOptions | undefined,
-  ) {
-    super('map', source, options);
-  }
-  protected override step(value: T): U | PromiseLike<U> {
-    return this.fn(value, this.index++);
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Options of {@link map}: those of every stage, and how many items to map at once.
@@ -73,14 +58,15 @@ export function map<T, U>(fn: (value: T, index: number) => U | PromiseLike<U>, o
   const ordered = options?.ordered ?? true;
   if (typeof ordered !== 'boolean') throw new TypeError(`map: expected \`options.ordered\` to be a boolean, got ${describe(ordered)}.`);
   if (concurrency > 1) return (source) => new ConcurrentMapStage<T, U>(source, fn, concurrency, ordered, options);
-  const operator: Operator<T, U> = (source) => new MapStage<T, U>(source, fn, options);
-  if (options !== undefined) return acceptsFusion(operator);
-  // In pipe, consecutive option-less map/filter run as one stage (see fused.ts).
-  return fusable(operator, {
-    name: 'map',
-    makeStep: () => {
-      let index = 0;
-      return (value) => fn(value as T, index++);
+  // One step factory for the standalone stage and the fused step (step-stage.ts).
+  return stepOperator<T, U>(
+    {
+      name: 'map',
+      makeStep: () => {
+        let index = 0;
+        return (value) => fn(value as T, index++);
+      },
     },
-  });
+    options,
+  );
 }

@@ -1,33 +1,8 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
+import type { StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class ScanStage<T, A> extends StageBase<A, T> {
-  private index = 0;
-  private acc: A;
-  constructor(
-    source: Source<T>,
-    private readonly reducer: (acc: A, value: T, index: number) => A | PromiseLike<A>,
-    seed: A,
-    options: StageOptions | undefined,
-  ) {
-    super('scan', source, options);
-    this.acc = seed;
-  }
-  protected override step(value: T): A | PromiseLike<A> {
-    const next = this.reducer(this.acc, value, this.index++);
-    if (isThenable(next)) return Promise.resolve(next).then(this.store);
-    this.acc = next;
-    return next;
-  }
-  private readonly store = (acc: A): A => {
-    this.acc = acc;
-    return acc;
-  };
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Emit each running accumulation: `reducer(acc, value, index)` starting from `seed`, like
@@ -57,5 +32,24 @@ export function scan<T, A>(
     throw new TypeError('scan: expected a `seed` (the first accumulator), got none.');
   }
   checkStageOptions('scan', options);
-  return acceptsFusion((source) => new ScanStage<T, A>(source, reducer, seed, options));
+  // One step factory for the standalone stage and the fused step (step-stage.ts); each
+  // stage starts from `seed`.
+  return stepOperator<T, A>(
+    {
+      name: 'scan',
+      makeStep: () => {
+        let index = 0;
+        let acc = seed;
+        const store = (next: A): A => {
+          acc = next;
+          return next;
+        };
+        return (value) => {
+          const next = reducer(acc, value as T, index++);
+          return isThenable(next) ? Promise.resolve(next).then(store) : store(next);
+        };
+      },
+    },
+    options,
+  );
 }

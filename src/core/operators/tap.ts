@@ -1,25 +1,8 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
+import type { StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class TapStage<T> extends StageBase<T, T> {
-  private index = 0;
-  constructor(
-    source: Source<T>,
-    private readonly fn: (value: T, index: number) => unknown,
-    options: StageOptions | undefined,
-  ) {
-    super('tap', source, options);
-  }
-  protected override step(value: T): T | PromiseLike<T> {
-    const done = this.fn(value, this.index++);
-    if (isThenable(done)) return Promise.resolve(done).then(() => value);
-    return value;
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Run `fn` on each item for its side effect and pass the item on unchanged. An async
@@ -41,5 +24,18 @@ class TapStage<T> extends StageBase<T, T> {
 export function tap<T>(fn: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('tap', 'fn', fn);
   checkStageOptions('tap', options);
-  return acceptsFusion((source) => new TapStage<T>(source, fn, options));
+  // One step factory for the standalone stage and the fused step (step-stage.ts).
+  return stepOperator<T, T>(
+    {
+      name: 'tap',
+      makeStep: () => {
+        let index = 0;
+        return (value) => {
+          const done = fn(value as T, index++);
+          return isThenable(done) ? Promise.resolve(done).then(() => value) : value;
+        };
+      },
+    },
+    options,
+  );
 }

@@ -1,0 +1,39 @@
+/**
+ * Per-item operators (map, filter, tap, scan) written once, as a step factory: the same
+ * `makeStep()` gives the step of their standalone stage and the step `pipe` fuses into the
+ * stage before them (fused.ts). An operator is therefore one function from the item to
+ * the output, SKIP, STOP or a promise of one, with its per-stage state (an index, an
+ * accumulator) in the factory's closure, not a class of its own.
+ */
+import type { Operator } from '../operator.js';
+import type { Source } from '../source.js';
+import { StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { acceptsFusion, fusable, type FusedStep, type FusePart } from './fused.js';
+
+/**
+ * The standalone stage of a per-item operator: the factory's step is the stage's own step,
+ * so its failure is the stage's own error (C1: the source is closed; C5: the consumer gets
+ * it), as for any operator's callback. Named after the operator (`map`, `filter`, ...) in
+ * errors, reports and spans.
+ */
+class StepStage<T, S> extends StageBase<T, S> {
+  private readonly run: FusedStep;
+  constructor(part: FusePart, source: Source<S>, options: StageOptions | undefined) {
+    super(part.name, source, options);
+    this.run = part.makeStep();
+  }
+  protected override step(value: S): StepResult<T> | PromiseLike<StepResult<T>> {
+    return this.run(value) as StepResult<T> | PromiseLike<StepResult<T>>;
+  }
+}
+
+/**
+ * The operator for the step factory `part`. With options (a signal or a close deadline of
+ * its own) it is always a stage of its own, which may take the fused steps after it; without
+ * options `pipe` fuses it with its neighbours, and alone it is that same stage.
+ */
+export function stepOperator<In, Out>(part: FusePart, options: StageOptions | undefined): Operator<In, Out> {
+  const operator: Operator<In, Out> = (source) => new StepStage<Out, In>(part, source, options);
+  if (options !== undefined) return acceptsFusion(operator);
+  return fusable(operator, part);
+}

@@ -1,0 +1,259 @@
+/**
+ * The read loop of a stage with one source: read the source for the pending `next()`, run
+ * the item through the stage's `step()` and the fused steps after it (its tail), and hand
+ * the outcome back to the stage. Once the source has reported done, reads go to the
+ * stage's `flush()` instead. The stage keeps what a stop means (outlet.ts, close-order.ts,
+ * stage.ts); the loop decides, for each answer of the source, which stop or answer it is.
+ *
+ * The transitions, each documented where it happens:
+ *
+ *   pull      → finish            the stage knew before reading that it is finished (take)
+ *   pull      → flush             the source ended earlier: `flush()` answers this read
+ *   pull      → read the source   C3: an iterable opens with the stage's signal
+ *   item      → step, tail        then deliver (below)
+ *   done      → flush             C1: the source finished: it is never closed
+ *   error     → sourceFailed      C1: finished, not closed; C3: an abort below stays an abort
+ *   a late answer (the stage stopped meanwhile): dropped, or its error reported (C5)
+ *   deliver:  item → emit (answer, read on for the next reader); SKIP → pull;
+ *             STOP → finish, closing the source (C1); a promise → wait for it;
+ *             own step failed → callbackFailed (C1, C5); tail failed → tailFailed
+ *
+ * One loop per single-source stage, made with it. It is the sink of the stage's input, so
+ * the source's answers come here with no closure per stage or per item.
+ */
+import { Input, type InputHost, type InputOptions, type InputSink } from './input.js';
+import type { Classified } from './source.js';
+import { isThenable } from './source.js';
+import { skip as SKIP, stop as STOP } from './step-result.js';
+
+/**
+ * What a stage's `step()` answers for one item: the output, SKIP (read another item
+ * without answering the consumer, filter) or STOP (finish, closing the source). The public
+ * `skip` and `stop` are these very values, so a user operator's answer goes through the
+ * same path as a built-in one's.
+ * @internal
+ */
+export type StepResult<T> = T | typeof SKIP | typeof STOP;
+
+/**
+ * One per-item step fused into a stage (map, filter, tap, scan): the output, SKIP, STOP,
+ * or a promise of one.
+ * @internal
+ */
+export type TailStep = (value: unknown) => unknown;
+
+/**
+ * What the loop needs from its stage: members StageBase keeps protected for its
+ * subclasses (the stage passes itself, as it does to its inputs).
+ * @internal
+ */
+export interface LoopHost<T, S> {
+  /** Reading: pulled at least once and not stopping. */
+  readonly isOpen: boolean;
+  /** Set by operators that know before a read that they are finished (take). */
+  readonly stopBeforePull: boolean;
+  /** C3: the signal an iterable source opens with. */
+  readonly sourceSignal: AbortSignal | undefined;
+  step(value: S): StepResult<T> | PromiseLike<StepResult<T>>;
+  flush(): T | typeof STOP;
+  /** Answer the oldest pending next() with an item, then read on if another waits. */
+  emit(value: T): void;
+  /** Read again (the stage's own `pull()`, which a subclass may override). */
+  pull(): void;
+  finish(closeSource: boolean): void;
+  callbackFailed(error: unknown): void;
+  tailFailed(error: unknown): void;
+  sourceFailed(error: unknown): void;
+  lateError(error: unknown): void;
+}
+
+/** A fused step's failure, carried in place of the value it did not produce (see runTail). */
+class TailFailure {
+  constructor(readonly error: unknown) {}
+}
+
+type Out<T> = StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
+
+/** @internal */
+export class ReadLoop<T, S> implements InputSink<S> {
+  /** The single source (C1, C7: see input.ts). */
+  readonly input: Input<S>;
+  private readonly host: LoopHost<T, S>;
+  /** C3: the stage's own signal is the one its source opens with: the stage listens to it. */
+  private readonly ownSignal: boolean;
+  /** The source reported done: every later read goes to `flush()`. */
+  private sourceDone = false;
+  /**
+   * Fusion: option-less map/filter/tap/scan steps that `pipe` placed right after this
+   * stage run here, after `step()`, instead of as stages of their own (one promise
+   * hand-off per item fewer for each). See `absorb` and operators/fused.ts.
+   */
+  private tail: TailStep[] | undefined;
+  /** The callbacks of an async step, made on the first one: most stages never need them. */
+  private stepSettled: ((out: unknown) => void) | undefined;
+  private stepFailed: ((error: unknown) => void) | undefined;
+
+  constructor(host: LoopHost<T, S>, inputHost: InputHost, classified: Classified, options: InputOptions) {
+    this.host = host;
+    this.ownSignal = options.signal !== undefined;
+    this.input = new Input<S>(inputHost, classified, 0, this, options);
+  }
+
+  /** Read one item for the pending next(). */
+  pull(): void {
+    const host = this.host;
+    if (host.stopBeforePull) {
+      // Finished before reading (take's count reached): the source is closed instead of
+      // being asked for an item nobody wants (C1).
+      host.finish(true);
+      return;
+    }
+    if (this.sourceDone) {
+      this.flushOne();
+      return;
+    }
+    // C3: an iterable opens with the stage's signal (or its owner's); the owner listens
+    // for it when it is the stage's own.
+    this.input.read(host.sourceSignal, this.ownSignal);
+  }
+
+  /** Take fused steps: they run after the stage's own step, in order. */
+  absorb(steps: readonly TailStep[]): void {
+    this.tail = [...(this.tail ?? []), ...steps];
+  }
+
+  /** The source answered (InputSink). */
+  inputResult(input: Input<S>, result: IteratorResult<S>): void {
+    if (result.done !== true) {
+      this.inputItem(input, result.value);
+      return;
+    }
+    if (!this.host.isOpen) return; // closed while the source was parked: the stop stands
+    // C1: the source finished on its own: it is never closed; flush() answers from now on.
+    this.sourceDone = true;
+    this.flushOne();
+  }
+
+  /** The source answered an item (InputSink: a direct read, or inputResult's item). */
+  inputItem(_input: Input<S>, value: S): void {
+    const host = this.host;
+    if (!host.isOpen) return; // closed while the source was parked: drop the late item
+    let out: Out<T>;
+    try {
+      out = host.step(value);
+      if (this.tail !== undefined) out = this.runTail(out, 0) as Out<T>;
+    } catch (error) {
+      // C1: the stage's own callback failed: the source is closed.
+      host.callbackFailed(error);
+      return;
+    }
+    this.deliver(out);
+  }
+
+  /** The source's next() rejected (InputSink). */
+  inputError(_input: Input<S>, error: unknown): void {
+    const host = this.host;
+    if (!host.isOpen) {
+      // C5: the stage had stopped; an error that is not the stop arriving is reported.
+      host.lateError(error);
+      return;
+    }
+    // C1: a source that failed is finished, not closed; C3: failing with an abort is an abort.
+    host.sourceFailed(error);
+  }
+
+  /** One read after the source's end: what `flush()` holds back, then done (C1: the source is finished, never closed). */
+  private flushOne(): void {
+    const host = this.host;
+    let out: Out<T>;
+    try {
+      const value = host.flush();
+      if (value === STOP) {
+        host.finish(false);
+        return;
+      }
+      out = this.tail === undefined ? value : (this.runTail(value, 0) as Out<T>);
+    } catch (error) {
+      host.callbackFailed(error);
+      return;
+    }
+    this.deliver(out);
+  }
+
+  /** Hand the step's outcome to the stage (see the transitions above). */
+  private deliver(out: Out<T>): void {
+    const host = this.host;
+    if (out === SKIP) {
+      host.pull();
+    } else if (out === STOP) {
+      host.finish(true); // C1: finished early: the source is closed
+    } else if (out instanceof TailFailure) {
+      host.tailFailed(out.error);
+    } else if (isThenable(out)) {
+      out.then(
+        (this.stepSettled ??= (settled) => {
+          this.onStepSettled(settled as StepResult<T> | TailFailure);
+        }),
+        (this.stepFailed ??= (error) => {
+          this.onStepFailed(error);
+        }),
+      );
+    } else {
+      host.emit(out);
+    }
+  }
+
+  private onStepSettled(out: StepResult<T> | TailFailure): void {
+    if (out instanceof TailFailure) {
+      this.onStepFailed(out.error, true);
+      return;
+    }
+    const host = this.host;
+    if (!host.isOpen) return; // the stage stopped while the step ran: its answer has no reader
+    if (out === SKIP) host.pull();
+    else if (out === STOP) host.finish(true);
+    else host.emit(out);
+  }
+
+  private onStepFailed(error: unknown, inTail = false): void {
+    const host = this.host;
+    if (!host.isOpen) {
+      host.lateError(error); // C5: the stage stopped while the step ran: reported, not lost
+      return;
+    }
+    if (inTail) host.tailFailed(error);
+    else host.callbackFailed(error);
+  }
+
+  /**
+   * Run the fused steps from `from` on the output of the step before; SKIP and STOP end
+   * the run, a promise continues it when it settles. A step that throws or rejects ends it
+   * with a TailFailure: the failure travels with the value (sync, or the promise's), so the
+   * loop tells it from a failure of the stage's own step by what it receives.
+   */
+  private runTail(value: unknown, from: number): unknown {
+    if (value === SKIP || value === STOP) return value;
+    if (isThenable(value)) return Promise.resolve(value).then((settled) => this.runTail(settled, from));
+    const tail = this.tail ?? [];
+    for (let i = from; i < tail.length; i++) {
+      const step = tail[i];
+      if (step === undefined) break;
+      let out: unknown;
+      try {
+        out = step(value);
+      } catch (error) {
+        return new TailFailure(error);
+      }
+      if (out === SKIP || out === STOP) return out;
+      if (isThenable(out)) {
+        const next = i + 1;
+        return Promise.resolve(out).then(
+          (settled) => this.runTail(settled, next),
+          (error: unknown) => new TailFailure(error),
+        );
+      }
+      value = out;
+    }
+    return value;
+  }
+}
