@@ -176,10 +176,28 @@ export function probeIterable(options: ProbeOptions = {}): ProbeIterable {
 /** Let pending promise reactions run: `n` microtask ticks. */
 export { ticks };
 
-/** Record every report iterscope makes until `stop()`. */
+/** Set while generated scenarios run: iterscope/testing judges their reports itself. */
+let generating = 0;
+
+/**
+ * Run generated scenarios (checkContract) inside a test file that records reports: their
+ * reports belong to the harness's verdict, not to the file's hand-written cases.
+ */
+export async function withoutRecording<T>(run: () => Promise<T>): Promise<T> {
+  generating++;
+  try {
+    return await run();
+  } finally {
+    generating--;
+  }
+}
+
+/** Record every report iterscope makes until `stop()` (except those of generated scenarios). */
 export function recordReports(): { readonly reports: Report[]; stop(): void } {
   const reports: Report[] = [];
-  const stop = onReport((r) => reports.push(r));
+  const stop = onReport((r) => {
+    if (generating === 0) reports.push(r);
+  });
   return { reports, stop };
 }
 
