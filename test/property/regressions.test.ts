@@ -202,7 +202,8 @@ const regressions: readonly Regression[] = [
 ];
 
 describe('regressions: shrunk scenarios the property suite found', () => {
-  it.each(regressions)('$rule: $name', async ({ subject, scenario, invariants }) => {
+  const rows = regressions.map((row) => [`${row.rule}: ${row.name}`, row] as const);
+  it.each(rows)('%s', async (_title, { subject, scenario, invariants }) => {
     const violations = await checkScenario(subject ?? 'pipeline', scenario, invariants === undefined ? undefined : { invariants });
     expect(violations).toEqual([]);
   });
