@@ -46,10 +46,17 @@ export function watch(p: Promise<unknown>): { settled: boolean; value: unknown; 
 /** Generated scenarios per stage: a smoke run beside the property suite's pipelines. */
 const GENERATED_RUNS = 60;
 
+/**
+ * Mutation runs leave generated scenarios out, as they leave out the property suite
+ * (vitest.mutation.config.ts): they cover nearly every line, so they would run for nearly
+ * every mutant. ITERSCOPE_MUTATION_PROPERTY=1 keeps them, as it keeps the property suite.
+ */
+const generated = process.env['STRYKER_MUTATOR_WORKER'] === undefined || process.env['ITERSCOPE_MUTATION_PROPERTY'] === '1';
+
 export function contractSuite(name: string, spec: ContractSpec): void {
   const { make, failing } = spec;
 
-  describe(`${name}: generated scenarios`, () => {
+  describe.runIf(generated)(`${name}: generated scenarios`, () => {
     it('keeps every invariant of iterscope/testing (strict)', async () => {
       // The harness lets the event loop turn and counts the stage's timers: real ones only.
       // A file that fakes timers installs them again before its next test.
