@@ -4,7 +4,7 @@
  * seed that replays it. Framework-agnostic: works wherever a thrown Error fails a test
  * (vitest, jest, node:test, a plain script).
  */
-import { countsTimers, macrotask } from './event-loop.js';
+import { countsTimers, macrotask, timersFaked } from './event-loop.js';
 import { scenarios, type ArbitraryOptions } from './arbitraries.js';
 import { fastCheck } from './fast-check.js';
 import { builtinStages } from './builtin-stages.js';
@@ -294,6 +294,8 @@ async function run(caller: string, build: Build, options: ContractOptions, shape
     }
     if (!countsTimers() && invariants.includes('timers-cleared')) {
       unchecked.push('timers-cleared: this runtime cannot count timers (it needs node:async_hooks and process.getBuiltinModule, Node 20.16 and up)');
+    } else if (timersFaked() && invariants.includes('timers-cleared')) {
+      unchecked.push('timers-cleared: setTimeout is faked (vi.useFakeTimers(), sinon): the timers of the code under test are not real ones and cannot be counted; check with real timers');
     }
     return { runs: details.numRuns, seed: details.seed, unchecked, known };
   } finally {

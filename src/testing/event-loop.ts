@@ -6,11 +6,44 @@
  * that never leaves it sees exactly the same interleaving as before.
  */
 
+interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+  setImmediate?: ((callback: () => void) => unknown) | undefined;
+}
+
+function builtin(name: string): unknown {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  return proc?.getBuiltinModule?.(name);
+}
+
+/**
+ * The runtime's own timers and clock. A test file may fake the global ones (vitest's
+ * `vi.useFakeTimers()`, sinon): the harness still has to turn the event loop, wait and
+ * measure for real, or a scenario would wait forever on a timer nobody advances. Node's
+ * `node:timers` and `node:perf_hooks` are left alone by the fakes.
+ */
+const ownTimers: Timers = (builtin('node:timers') as Timers | undefined) ?? globalThis;
+const ownClock = (builtin('node:perf_hooks') as { performance?: { now(): number } } | undefined)?.performance ?? globalThis.performance;
+
+/** Milliseconds on the runtime's own clock, for time limits and close durations. @internal */
+export function now(): number {
+  return ownClock.now();
+}
+
+/**
+ * True when the global `setTimeout` is not the runtime's own (fake timers): the timers of
+ * the code under test are then not real timers and cannot be counted. @internal
+ */
+export function timersFaked(): boolean {
+  return builtin('node:timers') !== undefined && globalThis.setTimeout !== ownTimers.setTimeout;
+}
+
 /** One turn of the event loop: nextTick callbacks, immediates and ready I/O run. @internal */
 export function macrotask(): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof setImmediate === 'function') setImmediate(resolve);
-    else setTimeout(resolve, 0);
+    if (typeof ownTimers.setImmediate === 'function') ownTimers.setImmediate(resolve);
+    else ownTimers.setTimeout(resolve, 0);
   });
 }
 
@@ -22,7 +55,7 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => {
     makingOwn = true;
     try {
-      setTimeout(resolve, ms);
+      ownTimers.setTimeout(resolve, ms);
     } finally {
       makingOwn = false;
     }
@@ -38,8 +71,7 @@ interface AsyncHooks {
 }
 
 function asyncHooks(): AsyncHooks | undefined {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
-  return proc?.getBuiltinModule?.('node:async_hooks') as AsyncHooks | undefined;
+  return builtin('node:async_hooks') as AsyncHooks | undefined;
 }
 
 let hooksWork: boolean | undefined;
@@ -63,7 +95,8 @@ export function countsTimers(): boolean {
   hook.enable();
   makingOwn = true; // a tracker already running must not count this one
   try {
-    clearTimeout(setTimeout(() => undefined, 0));
+    // The runtime's own timer: a faked global one would make no Timeout, and the answer is kept.
+    ownTimers.clearTimeout(ownTimers.setTimeout(() => undefined, 0));
   } finally {
     makingOwn = false;
     hook.disable();

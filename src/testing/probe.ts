@@ -18,6 +18,20 @@ import { Timeline, type NodeRecord } from './timeline.js';
  * const parked: ProbeSpec = { kind: 'async', items: 5, parkAt: 2, signal: 'ignore' };
  * console.log(parked.parkAt);
  * ```
+ * @example
+ * A source that never ends and fails at its second read with an error the test holds:
+ * ```ts
+ * import { probe } from 'iterscope/testing';
+ * import { pipe, map } from 'iterscope';
+ *
+ * const failure = new Error('disk gone');
+ * const p = probe({ items: Infinity, throwAt: 1, error: failure });
+ * try {
+ *   for await (const x of pipe(p.source, map((n: number) => n))) console.log(x); // 0
+ * } catch (error) {
+ *   console.log(error === failure); // true
+ * }
+ * ```
  */
 export interface ProbeSpec {
   /**
@@ -27,7 +41,7 @@ export interface ProbeSpec {
   readonly kind?: 'async' | 'generator' | 'sync' | undefined;
   /** `iterable`: opened by whoever reads it; `iterator`: handed over already open. Default `iterable`. */
   readonly given?: 'iterable' | 'iterator' | undefined;
-  /** How many items it yields before `done`. Default 3. */
+  /** How many items it yields before `done`; `Infinity` for a source that never ends on its own. Default 3. */
   readonly items?: number | undefined;
   /** The step whose `next()` parks. */
   readonly parkAt?: number | undefined;
@@ -35,8 +49,16 @@ export interface ProbeSpec {
   readonly parkTicks?: number | undefined;
   /** The step whose `next()` rejects with a {@link ProbeError} (a sync source throws from `next()` or yields a rejected item). */
   readonly throwAt?: number | undefined;
+  /**
+   * What the `throwAt` step rejects with, when it must be exactly this value (a string, a
+   * plain object, an error named `AbortError`, an error your test holds to compare by
+   * identity). Left out: a new {@link ProbeError}.
+   */
+  readonly error?: unknown;
   /** `return()` (or the generator's `finally`) throws a {@link ProbeError}. */
   readonly returnThrows?: boolean | undefined;
+  /** What a throwing close (`returnThrows`) throws, when it must be exactly this value. Left out: a new {@link ProbeError}. */
+  readonly returnError?: unknown;
   /** Its close takes this many ticks. */
   readonly returnTicks?: number | undefined;
   /** Its close parks until the harness releases it. */
@@ -179,9 +201,12 @@ function jitter(context: ProbeContext): Promise<void> | undefined {
   return n === 0 ? undefined : ticks(n);
 }
 
-function fail(context: ProbeContext, where: string, step: number): ProbeError {
-  const error = new ProbeError(context.record.id, where, step);
-  context.record.thrown.push(error);
+function fail(context: ProbeContext, where: 'next' | 'return', step: number): unknown {
+  const { spec, record } = context;
+  const key = where === 'next' ? 'error' : 'returnError';
+  // `in`, not `!== undefined`: a source may be told to throw any value, `undefined` too.
+  const error = key in spec ? spec[key] : new ProbeError(record.id, where, step);
+  record.thrown.push(error);
   return error;
 }
 

@@ -8,7 +8,7 @@ import { onReport, type Report } from 'iterscope';
 import { probe } from './probe.js';
 import type { Scenario, SubjectInput } from './scenario.js';
 import { randomSource, ticks } from './ticks.js';
-import { macrotask, sleep, trackOutsideWork, type OutsideWork } from './event-loop.js';
+import { macrotask, now, sleep, trackOutsideWork, type OutsideWork } from './event-loop.js';
 import { NotAsyncSubject } from './validate-options.js';
 import { Timeline, type NodeRecord } from './timeline.js';
 
@@ -253,9 +253,9 @@ async function play(
   const abortDue = (): boolean => script.abortAt !== undefined && run.abort === undefined;
 
   const moved = (): boolean => timeline.now + progress !== lastSeen;
-  const deadline = Date.now() + settings.timeLimit;
+  const deadline = now() + settings.timeLimit;
   const overTime = (): boolean => {
-    if (flags.timedOut || Date.now() <= deadline) return flags.timedOut;
+    if (flags.timedOut || now() <= deadline) return flags.timedOut;
     flags.timedOut = true;
     run.problems.push(`the scenario did not finish within its time limit of ${String(settings.timeLimit)} ms`);
     stuck?.();
@@ -286,8 +286,8 @@ async function play(
    * timers and handles is not exact everywhere.
    */
   const awaitOutsideWork = async (): Promise<boolean> => {
-    const graceUntil = Date.now() + OUTSIDE_GRACE_MS;
-    while (waiting() && !overTime() && (outsideWork() > 0 || Date.now() < graceUntil)) {
+    const graceUntil = now() + OUTSIDE_GRACE_MS;
+    while (waiting() && !overTime() && (outsideWork() > 0 || now() < graceUntil)) {
       await sleep(1);
       if (moved()) return true;
     }
@@ -381,7 +381,7 @@ async function play(
       abandoned: false,
       tookMs: undefined,
     };
-    const calledAt = Date.now();
+    const calledAt = now();
     if (kind === 'next') {
       run.firstNextSeq ??= record.calledSeq;
     } else {
@@ -407,7 +407,7 @@ async function play(
     }
     const settle = (outcome: 'value' | 'done' | 'error', error?: unknown): void => {
       record.settled = true;
-      record.tookMs = Date.now() - calledAt;
+      record.tookMs = Math.round(now() - calledAt); // whole ms, as reports show it
       record.outcome = outcome;
       record.error = error;
       record.settledTick = timeline.tick;
@@ -572,8 +572,8 @@ const TIMER_GRACE_MS = 20;
  * reports it gone asynchronously), hence the short grace; a forgotten one stays.
  */
 async function timersLeft(outside: OutsideWork): Promise<number> {
-  const until = Date.now() + TIMER_GRACE_MS;
-  while (outside.timers() > 0 && Date.now() < until) await sleep(1);
+  const until = now() + TIMER_GRACE_MS;
+  while (outside.timers() > 0 && now() < until) await sleep(1);
   return outside.timers();
 }
 

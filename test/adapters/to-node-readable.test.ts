@@ -332,7 +332,14 @@ describe('toNodeReadable: errors and abort (C3, C5)', () => {
   it('C5: a source error on its way when the stream is destroyed is reported, at every interleaving', async () => {
     for (let k = 0; k < 12; k++) {
       const error = new Error(`failed, destroyed after ${String(k)} ticks`);
-      const readable = toNodeReadable(probe({ throwAt: 0, error }));
+      // Its next() is rejected when called: the error is on its way from the first tick.
+      const failing: AsyncIterableIterator<number> = {
+        next: () => Promise.reject(error),
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+      };
+      const readable = toNodeReadable(failing);
       const emitted: unknown[] = [];
       readable.on('error', (e) => emitted.push(e));
       // Registered now: `closed` turns true a tick before 'error' and 'close' are emitted.

@@ -1,12 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SuppressedError, type Source, type Stage, type StageOptions } from 'iterscope';
-import { probe, probeIterable, ticks } from './probe.js';
+import { checkContract, type KnownIssue } from 'iterscope/testing';
+import { probe, probeIterable, ticks, withoutRecording } from './probe.js';
 
 /**
  * The contract every stage keeps, as a reusable suite: C1 (closes its source exactly
  * once on every early stop, never after the source finished), C2 (a pending next()
  * settles at once on return()), C3 (abort reason identity; an aborted signal opens
- * nothing) and C5 (a callback error keeps a close error attached). Each operator's test
+ * nothing) and C5 (a callback error keeps a close error attached), each as a readable
+ * hand-written case, then the whole contract under generated scenarios with
+ * `iterscope/testing`'s checkContract at iterscope's strict level. Each operator's test
  * file runs it with a stage that passes items through, then adds its own cases.
  */
 export interface ContractSpec {
@@ -14,6 +17,8 @@ export interface ContractSpec {
   readonly make: (source: Source<number>, options?: StageOptions) => Stage<unknown>;
   /** Build the stage with its callback throwing `error` on the first item (if it has one). */
   readonly failing?: (source: Source<number>, error: Error) => Stage<unknown>;
+  /** Open contract gaps of this stage the generated scenarios find, each named and narrow. */
+  readonly knownIssues?: readonly KnownIssue[];
 }
 
 /** Settle a promise into a value or the error, for assertions. */
@@ -38,8 +43,30 @@ export function watch(p: Promise<unknown>): { settled: boolean; value: unknown; 
   return state;
 }
 
+/** Generated scenarios per stage: a smoke run beside the property suite's pipelines. */
+const GENERATED_RUNS = 60;
+
+/**
+ * Mutation runs leave generated scenarios out, as they leave out the property suite
+ * (vitest.mutation.config.ts): they cover nearly every line, so they would run for nearly
+ * every mutant. ITERSCOPE_MUTATION_PROPERTY=1 keeps them, as it keeps the property suite.
+ */
+const generated = process.env['STRYKER_MUTATOR_WORKER'] === undefined || process.env['ITERSCOPE_MUTATION_PROPERTY'] === '1';
+
 export function contractSuite(name: string, spec: ContractSpec): void {
   const { make, failing } = spec;
+
+  describe.runIf(generated)(`${name}: generated scenarios`, () => {
+    it('keeps every invariant of iterscope/testing (strict)', async () => {
+      // The harness lets the event loop turn and counts the stage's timers: real ones only.
+      // A file that fakes timers installs them again before its next test.
+      if (vi.isFakeTimers()) vi.useRealTimers();
+      const summary = await withoutRecording(() =>
+        checkContract(({ source, signal }) => make(source as Source<number>, { signal }), { runs: GENERATED_RUNS, strict: true, knownIssues: spec.knownIssues }),
+      );
+      expect(summary.unchecked).toEqual([]);
+    }, 60_000);
+  });
 
   describe(`${name}: C1 ownership`, () => {
     it('closes the source exactly once on break', async () => {

@@ -1,8 +1,11 @@
 import { onReport, type Report } from 'iterscope';
+import { probe as instrumented, ticks, Timeline, type EventType, type NodeRecord, type ProbeSpec } from 'iterscope/testing';
 
 /**
- * Instrumented sources for the contract tests: each records what it was asked to do, in
- * a log shared with the other probes of a test, so tests can assert on counts and order.
+ * The instrumented source of `iterscope/testing` (`probe`), in the shape the hand-written
+ * tests read: the iterator itself with call counts, and a log of plain strings shared with
+ * the other probes of a test (and the test's own entries), so tests assert on counts and
+ * order. Everything here is a view of the public probe's timeline; nothing is recorded twice.
  */
 
 export interface ProbeOptions {
@@ -30,63 +33,121 @@ export interface Probe extends AsyncIterator<number> {
   readonly name: string;
   readonly log: string[];
   /** How many times next() / return() / throw() were called. */
-  readonly calls: { next: number; return: number; throw: number };
+  readonly calls: { readonly next: number; readonly return: number; readonly throw: number };
   /** True once the probe reported done or rejected a next(). */
   readonly finished: boolean;
   /** The signal passed when the probe was opened, if any (iterable form). */
   readonly signal: AbortSignal | undefined;
+  /** Its record in the public harness. */
+  readonly record: NodeRecord;
   [Symbol.asyncIterator](): Probe;
 }
 
-async function ticks(n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await Promise.resolve();
+/** The timeline events the log names, and how. */
+const LOGGED: Partial<Record<EventType, string>> = {
+  open: 'open',
+  next: 'next',
+  return: 'return:start',
+  'cleanup-end': 'return:end',
+  'cleanup-error': 'return:end',
+};
+
+/** A timeline that also writes each source event to a shared log of strings, as it happens. */
+class LoggedTimeline extends Timeline {
+  readonly log: string[];
+  /** The probe being made is handed over open: its opening is not the reader's, so not logged. */
+  quietOpen = false;
+
+  constructor(log: string[]) {
+    super();
+    this.log = log;
+  }
+
+  override record(node: NodeRecord, type: EventType): number {
+    const seq = super.record(node, type);
+    const entry = LOGGED[type];
+    if (entry !== undefined && node.kind === 'source' && !(type === 'open' && this.quietOpen)) {
+      this.log.push(`${node.id.replace(/#\d+$/, '')}:${entry}`);
+    }
+    return seq;
+  }
+
+  /**
+   * A park here is for good (nobody releases it), and nothing holds it: a stage dropped
+   * while it waits on one can be collected, as when the source's upstream is gone (C7).
+   */
+  override park(node: NodeRecord, forTicks: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    const parked = super.park(node, forTicks, signal);
+    this.abandonParks();
+    return parked;
+  }
 }
 
-/** A hand-written async iterator (so return() is never queued behind next()). */
-export function probe(options: ProbeOptions = {}): Probe {
-  const name = options.name ?? 'src';
-  const log = options.log ?? [];
-  const calls = { next: 0, return: 0, throw: 0 };
-  let index = 0;
-  let finished = false;
+const timelines = new WeakMap<string[], LoggedTimeline>();
+
+function timelineOf(log: string[]): LoggedTimeline {
+  let timeline = timelines.get(log);
+  if (timeline === undefined) {
+    timeline = new LoggedTimeline(log);
+    timelines.set(log, timeline);
+  }
+  return timeline;
+}
+
+function specOf(options: ProbeOptions): ProbeSpec {
+  return {
+    kind: 'async',
+    items: options.items ?? Infinity,
+    parkAt: options.parkAt,
+    throwAt: options.throwAt,
+    returnParks: options.returnParks,
+    returnTicks: options.returnTicks,
+    ...('error' in options ? { error: options.error } : {}),
+    ...('returnError' in options ? { returnThrows: true, returnError: options.returnError } : {}),
+  };
+}
+
+/** The shape the tests read, over one opened public probe. */
+function view(iterator: AsyncIterator<number>, record: NodeRecord, timeline: LoggedTimeline, name: string, signal: AbortSignal | undefined): Probe {
+  // Counted from the timeline: every call is there, including the ones the probe forgives.
+  const count = (type: EventType): number => timeline.events.filter((e) => e.node === record.id && e.type === type).length;
   const it: Probe = {
     name,
-    log,
-    calls,
+    log: timeline.log,
+    calls: {
+      get next() {
+        return count('next');
+      },
+      get return() {
+        return count('return');
+      },
+      get throw() {
+        return count('throw');
+      },
+    },
     get finished() {
-      return finished;
+      return record.finished !== undefined;
     },
-    signal: undefined,
-    next() {
-      const n = calls.next++;
-      log.push(`${name}:next`);
-      if (options.parkAt === n) return new Promise<IteratorResult<number>>(() => undefined);
-      if (options.throwAt === n) {
-        finished = true;
-        const error: unknown = options.error ?? new Error(`${name} failed at ${String(n)}`);
-        return Promise.reject(error);
-      }
-      if (options.items !== undefined && index >= options.items) {
-        finished = true;
-        return Promise.resolve({ done: true, value: undefined });
-      }
-      return Promise.resolve({ done: false, value: index++ });
-    },
-    async return() {
-      calls.return++;
-      log.push(`${name}:return:start`);
-      if (options.returnParks === true) await new Promise<never>(() => undefined);
-      await ticks(options.returnTicks ?? 0);
-      log.push(`${name}:return:end`);
-      // `in`, not `!== undefined`: a probe may be told to reject with any value.
-      if ('returnError' in options) return Promise.reject(options.returnError);
-      return { done: true, value: undefined };
-    },
-    [Symbol.asyncIterator]() {
-      return it;
-    },
+    signal,
+    record,
+    next: () => iterator.next(),
+    return: () => (iterator.return as () => Promise<IteratorResult<number>>)(),
+    [Symbol.asyncIterator]: () => it,
   };
   return it;
+}
+
+/** A source handed over already open (so return() is never queued behind next()). */
+export function probe(options: ProbeOptions = {}): Probe {
+  const name = options.name ?? 'src';
+  const timeline = timelineOf(options.log ?? []);
+  timeline.quietOpen = true;
+  try {
+    const p = instrumented({ ...specOf(options), given: 'iterator' }, { timeline, name });
+    return view(p.source as unknown as AsyncIterator<number>, p.record, timeline, name, undefined);
+  } finally {
+    timeline.quietOpen = false;
+  }
 }
 
 export interface ProbeIterable extends AsyncIterable<number> {
@@ -97,14 +158,17 @@ export interface ProbeIterable extends AsyncIterable<number> {
 /** An iterable that opens a new probe on each `[Symbol.asyncIterator](signal)` call. */
 export function probeIterable(options: ProbeOptions = {}): ProbeIterable {
   const opened: Probe[] = [];
+  const name = options.name ?? 'src';
+  const timeline = timelineOf(options.log ?? []);
   return {
     opened,
     [Symbol.asyncIterator](signal?: AbortSignal) {
-      const p = probe(options);
-      (p as { signal: AbortSignal | undefined }).signal = signal;
-      (options.log ?? p.log).push(`${p.name}:open`);
-      opened.push(p);
-      return p;
+      // A new public probe per opening: each one is a source of its own (retry, repeat).
+      const p = instrumented(specOf(options), { timeline, name });
+      const iterator = (p.source as { [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<number> })[Symbol.asyncIterator](signal);
+      const opening = view(iterator, p.record, timeline, name, signal);
+      opened.push(opening);
+      return opening;
     },
   };
 }
@@ -112,10 +176,28 @@ export function probeIterable(options: ProbeOptions = {}): ProbeIterable {
 /** Let pending promise reactions run: `n` microtask ticks. */
 export { ticks };
 
-/** Record every report iterscope makes until `stop()`. */
+/** Set while generated scenarios run: iterscope/testing judges their reports itself. */
+let generating = 0;
+
+/**
+ * Run generated scenarios (checkContract) inside a test file that records reports: their
+ * reports belong to the harness's verdict, not to the file's hand-written cases.
+ */
+export async function withoutRecording<T>(run: () => Promise<T>): Promise<T> {
+  generating++;
+  try {
+    return await run();
+  } finally {
+    generating--;
+  }
+}
+
+/** Record every report iterscope makes until `stop()` (except those of generated scenarios). */
 export function recordReports(): { readonly reports: Report[]; stop(): void } {
   const reports: Report[] = [];
-  const stop = onReport((r) => reports.push(r));
+  const stop = onReport((r) => {
+    if (generating === 0) reports.push(r);
+  });
   return { reports, stop };
 }
 
@@ -132,30 +214,21 @@ export interface SignalSource extends AsyncIterable<number> {
  * with `signal.reason`.
  */
 export function signalSource(items = 1): SignalSource {
-  const signals: (AbortSignal | undefined)[] = [];
-  let returns = 0;
+  const openings: Probe[] = [];
+  const timeline = new LoggedTimeline([]);
   return {
-    signals,
+    get signals() {
+      return openings.map((o) => o.signal);
+    },
     get returns() {
-      return returns;
+      return openings.reduce((sum, o) => sum + o.calls.return, 0);
     },
     [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<number> {
-      signals.push(signal);
-      let i = 0;
-      return {
-        next() {
-          if (i < items) return Promise.resolve({ done: false, value: i++ });
-          return new Promise<IteratorResult<number>>((_, reject) => {
-            if (signal === undefined) return;
-            if (signal.aborted) reject(signal.reason as unknown);
-            else signal.addEventListener('abort', () => { reject(signal.reason as unknown); }, { once: true });
-          });
-        },
-        async return() {
-          returns++;
-          return { done: true, value: undefined };
-        },
-      };
+      const p = instrumented({ items: Infinity, parkAt: items, signal: 'honour' }, { timeline, name: 'signal-source' });
+      const iterator = (p.source as { [Symbol.asyncIterator](signal?: AbortSignal): AsyncIterator<number> })[Symbol.asyncIterator](signal);
+      const opening = view(iterator, p.record, timeline, 'signal-source', signal);
+      openings.push(opening);
+      return opening;
     },
   };
 }

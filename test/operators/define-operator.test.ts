@@ -277,12 +277,19 @@ describe('defineOperator: the contract', () => {
 
   it('C5: an async step failing after the stream closed is reported, not lost', async () => {
     let fail: (error: unknown) => void = () => undefined;
+    let stepCalled: () => void = () => undefined;
+    const called = new Promise<void>((resolve) => (stepCalled = resolve));
     const stage = pipe(
       probe(),
-      defineOperator('late', { step: () => new Promise<number>((_, reject) => (fail = reject)) }),
+      defineOperator('late', {
+        step: () => {
+          stepCalled();
+          return new Promise<number>((_, reject) => (fail = reject));
+        },
+      }),
     );
     const pending = stage.next();
-    await ticks(2);
+    await called;
     await stage.return();
     expect(await pending).toEqual({ done: true, value: undefined });
     const error = new Error('too late');

@@ -107,7 +107,7 @@ describe('switchMap', () => {
     const outer = probe({ name: 'outer', log, parkAt: 2 });
     const stage = pipe(outer, switchMap((x: number) => probe({ name: `i${String(x)}`, log, parkAt: 0, returnTicks: 20 }), { signal: controller.signal }));
     const first = watch(stage.next()); // outer 0 → i0 parks; outer 1 → switch, i0 closing
-    await ticks(5);
+    for (let i = 0; i < 100 && !log.includes('i0:return:start'); i++) await ticks(1);
     expect(log).toContain('i0:return:start');
     expect(log).not.toContain('i0:return:end');
     const reason = new Error('stop');

@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flatMap, map, pipe, share, take, tee, toArray, zip, type Stage } from 'iterscope';
+import type { KnownIssue } from 'iterscope/testing';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { probe, probeIterable, recordReports, settleAll, signalSource, ticks } from '../helpers/probe.js';
 
@@ -16,12 +17,27 @@ afterEach(() => {
   expect(recorded.reports.filter((r) => r.type !== 'cleanup-error')).toEqual([]);
 });
 
+/**
+ * C3 rule 1, open: the shared reader got its answer (done, or the source's error) before
+ * the abort, but the consumer's next() was not settled yet when it fired (the answer was
+ * still on its way through the shared buffer); it settles with that answer where the
+ * abort should win. Found by the generated scenarios (e.g. a source with 0 items, drain,
+ * abort at tick 7 or 8).
+ */
+const answerCrossesAbort: KnownIssue = {
+  name: 'an answer on its way from the shared reader is not superseded by an abort',
+  matches: (violation, scenario) =>
+    violation.invariant === 'abort-reason' && violation.message.startsWith('a next() still unsettled at the abort') && scenario.consumer.abortAt !== undefined,
+};
+
 // One branch alone behaves as any stage over the source.
 contractSuite('tee (one branch)', {
   make: (source, options) => tee(source, 1, options)[0]!,
+  knownIssues: [answerCrossesAbort],
 });
 contractSuite('share (one consumer)', {
   make: (source, options) => share(source, options)[Symbol.asyncIterator](),
+  knownIssues: [answerCrossesAbort],
 });
 
 badInputSuite('share', [
