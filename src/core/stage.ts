@@ -615,6 +615,18 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
+   * C3 rule 1 for a stage whose owner listened to the signal for it (a share consumer: the
+   * sharing listens once for all its consumers, and stops listening for one as it leaves).
+   * A consumer stopping on its own leaves before its pending next() is answered; from
+   * then on it listens itself, until the answer is handed over (stop() removes it then).
+   */
+  protected listenUntilAnswered(signal: AbortSignal): void {
+    if (!this.outlet.awaitingClose || this.removeAbortListener !== undefined) return;
+    if (signal.aborted) this.abortWhileStopping(signal.reason);
+    else this.removeAbortListener = listenForAbort(signal, this, abortStage);
+  }
+
+  /**
    * C3 rule 1 with nobody waiting: the stage stopped on its own (a read ahead failed or
    * ended) and keeps the outcome for the next next(). Nobody has received it yet, so the
    * abort comes first: the next next() rejects with the reason, and an error that loses is

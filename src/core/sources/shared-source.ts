@@ -334,6 +334,11 @@ export class ShareConsumer<T> extends StageBase<T, never> {
 
   // C4: leaving may close the source (the last consumer); this close waits for it.
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
+    // C3 rule 1: once it has left, the sharing's listener no longer reaches this consumer
+    // (for the last one, it is removed), but a done or an error on its way to its pending
+    // next() must still lose to an abort: it listens itself until that answer is handed.
+    const signal = this.hub.signal;
+    if (signal !== undefined) this.listenUntilAnswered(signal);
     return this.hub.leave(this.seat, exit, deadlineAt);
   }
 }
