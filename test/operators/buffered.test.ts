@@ -108,3 +108,52 @@ badInputSuite('buffered', [
   ['size Infinity', () => buffered(Infinity), RangeError, /`size`.*`Infinity`/],
   ['size not a number', () => buffered('2' as never), TypeError, /buffered: expected `size` to be a number/],
 ]);
+
+describe('buffered: reads ahead that nobody takes (C5)', () => {
+  it('C5: a failed read waiting behind an unread item is reported when the consumer closes', async () => {
+    const error = new Error('read 2 failed');
+    const src = probe({ throwAt: 2, error });
+    const stage = pipe(src, buffered(3));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(10); // reads 1 and 2 have settled: an item, then the failure, both unread
+    await stage.return();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'buffered', error })]);
+  });
+
+  it('C5: a read that fails after the close is reported; an item that arrives after it is dropped silently', async () => {
+    const error = new Error('late');
+    const reads: ((r: IteratorResult<number>) => void)[] = [];
+    const fails: ((e: unknown) => void)[] = [];
+    const source: AsyncIterator<number> = {
+      next: () =>
+        new Promise<IteratorResult<number>>((resolve, reject) => {
+          reads.push(resolve);
+          fails.push(reject);
+        }),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
+    const stage = pipe(source, buffered(3));
+    const first = stage.next();
+    await ticks(5);
+    expect(reads).toHaveLength(3);
+    reads[0]!({ done: false, value: 7 });
+    expect(await first).toEqual({ done: false, value: 7 });
+    await stage.return();
+    reads[1]!({ done: false, value: 8 }); // after the close: dropped, not reported
+    fails[2]!(error); // after the close: reported, not lost
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'buffered', error })]);
+  });
+
+  it('C1: once a read came back done, no further read is issued, and the end reaches the consumer after the items', async () => {
+    const src = probe({ items: 2 });
+    const stage = pipe(src, buffered(4));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(10);
+    const reads = src.calls.next;
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(src.calls.next).toBe(reads); // the done stopped the reading ahead
+    expect(src.calls.return).toBe(0); // C1: a finished source is not closed
+  });
+});
