@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'coverage/**', 'docs/api/**', 'node_modules/**', '.doc-examples/**',
+    ignores: ['dist/**', 'coverage/**', '.stryker-tmp*/**', 'reports/**', 'docs/api/**', 'node_modules/**', '.doc-examples/**',
       // A consumer project compiled against the built package by its own test (it resolves
       // `iterscope` from dist/, which does not exist before the build that npm test runs).
       'test/types/consumer/**'],
