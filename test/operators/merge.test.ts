@@ -151,6 +151,55 @@ describe('merge', () => {
   });
 });
 
+describe('merge: a failure that arrives while nobody waits', () => {
+  function manual<T>(): { source: AsyncIterator<T>; answer(v: T): void; fail(e: unknown): void } {
+    let resolve: (r: IteratorResult<T>) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    return {
+      source: {
+        next: () =>
+          new Promise<IteratorResult<T>>((res, rej) => {
+            resolve = res;
+            reject = rej;
+          }),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+      },
+      answer: (value) => { resolve({ done: false, value }); },
+      fail: (error) => { reject(error); },
+    };
+  }
+
+  it('C5: is the next next()\'s rejection (not an item), after the items that came before it', async () => {
+    const error = new Error('b failed');
+    const a = manual<string>();
+    const b = manual<string>();
+    const stage = merge<AsyncIterator<string>[]>(a.source, b.source);
+    const first = stage.next();
+    await ticks(2);
+    a.answer('a1');
+    expect(await first).toEqual({ done: false, value: 'a1' });
+    b.fail(error); // nobody is waiting: kept for the next next()
+    await ticks(2);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C5: is reported when the consumer closes before reading it', async () => {
+    const error = new Error('b failed');
+    const a = manual<string>();
+    const b = manual<string>();
+    const stage = merge<AsyncIterator<string>[]>(a.source, b.source);
+    const first = stage.next();
+    await ticks(2);
+    a.answer('a1');
+    expect(await first).toEqual({ done: false, value: 'a1' });
+    b.fail(error);
+    await ticks(2);
+    await stage.return();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'merge', error })]);
+  });
+});
+
 badInputSuite('merge', [
   ['a source not iterable', () => merge([1], 5 as never), TypeError, /merge: sources\[1\]: expected `source`.*`5` \(number\)/],
 ]);

@@ -35,17 +35,13 @@ class MergeStage<T> extends SiblingsStage<T, T> {
       return;
     }
     this.wanted = true;
-    // Demand-driven: each child has at most one read in flight or one result waiting.
+    // Demand-driven: each child has at most one read in flight or one result waiting. No
+    // result waits here (the queue was empty above), so every child not reading is read.
     const signal = this.sourceSignal;
     for (const child of this.children) {
-      if (!child.finished && !child.reading && !this.holdsResultOf(child)) child.read(signal);
+      if (!child.finished && !child.reading) child.read(signal);
       if (!this.isOpen) return; // a child failed synchronously
     }
-  }
-
-  private holdsResultOf(child: Input<T>): boolean {
-    for (const r of this.ready) if (r.child === child) return true;
-    return false;
   }
 
   inputResult(child: Input<T>, result: IteratorResult<T>): void {
