@@ -84,6 +84,31 @@ describe('takeUntil', () => {
   });
 });
 
+describe('takeUntil: a notifier source that fails', () => {
+  it('a notifier whose read fails fails the stream with that error; the source is closed once', async () => {
+    const error = new Error('notifier failed');
+    const src = probe({ parkAt: 0 });
+    const stage = pipe(src, takeUntil(probe({ throwAt: 0, error })));
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(src.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it("C5: the notifier's close error reaches the consumer that closes the stream", async () => {
+    const closeError = new Error('notifier close');
+    const notifier = probe({ parkAt: 0, returnError: closeError });
+    const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
+    expect(notifier.calls.return).toBe(1);
+    recorded.reports.length = 0; // the close error is reported as well as thrown (C5)
+  });
+
+  it('an object with an `aborted` flag but no listeners is not taken for a signal', () => {
+    expect(() => takeUntil({ aborted: false } as never)).toThrow(TypeError);
+  });
+});
+
 badInputSuite('takeUntil', [
   ['notifier', () => takeUntil(5 as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `5` \(number\)/],
 ]);
