@@ -160,6 +160,46 @@ describe('map with concurrency', () => {
   });
 });
 
+describe('map with concurrency: what each call gets, and results nobody read', () => {
+  it('fn gets each item with its index, counting up from 0 in source order', async () => {
+    const seen: [string, number][] = [];
+    const out = await toArray(
+      pipe(
+        ['a', 'b', 'c', 'd'],
+        map(
+          async (x: string, i: number) => {
+            seen.push([x, i]);
+            await ticks(4 - i); // later items finish first
+            return `${x}${String(i)}`;
+          },
+          { concurrency: 3 },
+        ),
+      ),
+    );
+    expect(out).toEqual(['a0', 'b1', 'c2', 'd3']);
+    expect(seen).toEqual([['a', 0], ['b', 1], ['c', 2], ['d', 3]]);
+  });
+
+  it('C5: a call that failed while its result waited unread is reported when the consumer closes', async () => {
+    const error = new Error('item 2 failed');
+    const stage = pipe(
+      [0, 1, 2, 3],
+      map(
+        async (x: number) => {
+          await ticks(1);
+          if (x === 2) throw error;
+          return x;
+        },
+        { concurrency: 3, ordered: false },
+      ),
+    );
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(10); // 1 and the failure of 2 are waiting, unread
+    await stage.return();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'map', error })]);
+  });
+});
+
 badInputSuite('map', [
   ['concurrency 0', () => map((x) => x, { concurrency: 0 }), RangeError, /map: expected `options.concurrency` to be a whole number from 1 up, or Infinity, got `0`/],
   ['ordered', () => map((x) => x, { concurrency: 2, ordered: 'no' as never }), TypeError, /map: expected `options.ordered` to be a boolean/],
