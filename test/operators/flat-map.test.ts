@@ -172,6 +172,61 @@ describe('flatMap', () => {
   });
 });
 
+describe('flatMap: an inner that fails while nobody waits', () => {
+  function manual(): { source: AsyncIterator<string>; answer(v: string): void; fail(e: unknown): void } {
+    let resolve: (r: IteratorResult<string>) => void = () => undefined;
+    let reject: (e: unknown) => void = () => undefined;
+    return {
+      source: {
+        next: () =>
+          new Promise<IteratorResult<string>>((res, rej) => {
+            resolve = res;
+            reject = rej;
+          }),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+      },
+      answer: (value) => {
+        resolve({ done: false, value });
+      },
+      fail: (error) => {
+        reject(error);
+      },
+    };
+  }
+
+  async function twoInners(): Promise<{ stage: AsyncIterator<string>; failSecond(e: unknown): Promise<void> }> {
+    const inners = [manual(), manual()];
+    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!.source, { concurrency: 2 }));
+    const first = stage.next();
+    await ticks(5); // both inners are open and read
+    inners[0]!.answer('a');
+    expect(await first).toEqual({ done: false, value: 'a' });
+    return {
+      stage,
+      failSecond: async (error) => {
+        inners[1]!.fail(error); // nobody is waiting
+        await ticks(5);
+      },
+    };
+  }
+
+  it("C5: is the next next()'s rejection", async () => {
+    const error = new Error('inner 1 failed');
+    const { stage, failSecond } = await twoInners();
+    await failSecond(error);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C5: is reported when the consumer closes before reading it', async () => {
+    const error = new Error('inner 1 failed');
+    const { stage, failSecond } = await twoInners();
+    await failSecond(error);
+    await stage.return?.();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'flatMap', error })]);
+  });
+});
+
 badInputSuite('flatMap', [
   ['fn not a function', () => flatMap('x' as never), TypeError, /flatMap: expected `fn` to be a function, got `"x"` \(string\)/],
   ['concurrency 0', () => flatMap(() => [], { concurrency: 0 }), RangeError, /flatMap: expected `options.concurrency` to be a whole number from 1 up.*`0`/],

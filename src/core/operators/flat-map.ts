@@ -75,9 +75,10 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
       return;
     }
     this.wanted = true;
+    // No result waits here (the queue was empty above): every inner not reading is read.
     const signal = this.sourceSignal;
     for (const inner of this.inners) {
-      if (!inner.reading && !this.holdsResultOf(inner)) inner.read(signal);
+      if (!inner.reading) inner.read(signal);
       if (!this.isOpen) return;
     }
     this.readOuter();
@@ -92,11 +93,6 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
     if (this.wanted && room && !this.outerDone && !this.outer.reading) {
       this.outer.read(this.sourceSignal);
     }
-  }
-
-  private holdsResultOf(child: Input<unknown>): boolean {
-    for (const r of this.ready) if (r.child === child) return true;
-    return false;
   }
 
   inputResult(child: Input<unknown>, result: IteratorResult<unknown>): void {
