@@ -64,6 +64,7 @@ describe('race', () => {
     await stage.next();
     const result = await outcome(stage.next());
     expect((result.value as AggregateError).errors).toEqual([e1, e2]);
+    expect((result.value as AggregateError).message).toBe('race: several sources failed to close.');
   });
 
   it('a first answer that is an error wins: the stream fails and the losers are closed', async () => {

@@ -10,7 +10,6 @@ import type { Exit } from '../exit.js';
 import { Input, type InputSink } from '../input.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { classify, type Classified } from '../source.js';
-import { describe } from '../validate.js';
 
 /**
  * C4/C5: close every open input concurrently and wait for all of them (each up to the
@@ -96,8 +95,6 @@ export abstract class SiblingsStage<Out, In> extends InputsStage<Out, In> implem
  * (`merge: sources[1]: ...`).
  */
 export function classifyAll(where: string, sources: readonly unknown[]): Classified[] {
-  if (!Array.isArray(sources)) {
-    throw new TypeError(`${where}: expected \`sources\` to be an array, got ${describe(sources)}.`);
-  }
+  // Always an array: every caller takes its sources as rest parameters.
   return sources.map((source, i) => classify(`${where}: sources[${String(i)}]`, source));
 }
