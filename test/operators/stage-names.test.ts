@@ -1,0 +1,44 @@
+/**
+ * Every operator's stage carries its own name: it is what the close signal's reason, the
+ * reports and the errors say (C3: `iterscope: <name> stopped (<outcome>)`), so a person
+ * reading one knows which stage stopped.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  abortable,
+  buffered,
+  distinct,
+  distinctUntilChanged,
+  endWith,
+  map,
+  pairwise,
+  pipe,
+  startWith,
+  type Operator,
+} from 'iterscope';
+import { signalSource } from '../helpers/probe.js';
+
+const signal = new AbortController().signal;
+const operators: [string, Operator<number, unknown>][] = [
+  ['abortable', abortable(signal)],
+  ['buffered', buffered(2)],
+  ['distinct', distinct()],
+  ['distinctUntilChanged', distinctUntilChanged()],
+  ['endWith', endWith(9)],
+  ['map', map((x: number) => x, { concurrency: 2 })],
+  ['pairwise', pairwise()],
+  ['startWith', startWith(9)],
+];
+
+describe('C3: the close signal names the stage that stopped', () => {
+  it.each(operators)('%s', async (name, operator) => {
+    const source = signalSource(3);
+    const stage = pipe(source, operator);
+    await stage.next();
+    await stage.next(); // startWith opens its source at the second read
+    await stage.return();
+    const [opened] = source.signals;
+    expect(opened?.aborted).toBe(true);
+    expect((opened?.reason as Error).message).toBe(`iterscope: ${name} stopped (cancelled)`);
+  });
+});
