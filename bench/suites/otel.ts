@@ -221,6 +221,9 @@ export default async function suite(): Promise<{ title: string; markdown: string
     'untraced pass-through stage (`aclosing`) in the same place, which isolates the cost of the',
     'tracing itself. Placed before them (where a source is usually traced), `pipe` runs the',
     'option-less map/filter inside the traced stage, and the ratio is the cost of tracing alone.',
+    '"Ratio" divides the medians; "ratio per round" divides the two cases\' times within each of',
+    'the 11 rounds (measured back to back, through `together()`), and its min / median / max',
+    'show how far the load of the machine moved the ratio during the run.',
   ];
   return { title: 'iterscope/otel: per-item cost of tracing', markdown: lines.join('\n') };
 }
