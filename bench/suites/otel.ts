@@ -10,8 +10,9 @@
  * Each without and with the AsyncLocalStorage context manager (which makes every async
  * step slower for everyone). The context manager turns on promise hooks for the rest of
  * the process, so that half runs in a child process (this file with `--context-manager`).
- * Runs A and B alternate and the median of several runs is kept, so drift hits both sides
- * alike. Self-contained: run it directly with
+ * The cases of each comparison are measured through `together()` (bench/lib/timing.ts):
+ * their rounds interleave, so drift hits every side alike, and the ratio is reported as
+ * the ratio of medians and as the min / median / max of the ratios within each round. Self-contained: run it directly with
  * `node --expose-gc --import tsx bench/suites/otel.ts`.
  */
 import { context, trace, type Tracer } from '@opentelemetry/api';
@@ -22,6 +23,7 @@ import { mapTraced, traced } from 'iterscope/otel';
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { drainer, summarize, together, type Summary } from '../lib/timing.js';
 
 const noopExporter: SpanExporter = {
   export(_spans, done) {
@@ -39,54 +41,34 @@ function numbers(n: number): AsyncIterator<number> {
   };
 }
 
-async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
-  for await (const _ of iterable) {
-    // consume
-  }
-}
-
-/** ns per item of one case over its rounds. */
-interface Stats {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
 /**
- * ns per item of each case: median, min and max of `rounds` alternating runs. As in the
- * pipeline suite's chain runner, one open stream of every case is held while it measures
- * (read once, never finished), as a server holds the streams it serves: otherwise the
- * forced collection before each round frees the last objects of some shapes and every
- * round starts with part of the optimized code dropped.
+ * ns per item of each case, measured through `together()` (a warm-up each, then the
+ * rounds interleaved). As in the pipeline suite's chain runner, one open stream of every
+ * case is held while it measures (read once, never finished), as a server holds the
+ * streams it serves: otherwise the forced collection before each round frees the last
+ * objects of some shapes and every round starts with part of the optimized code dropped.
  */
-async function compare(items: number, rounds: number, streams: Record<string, () => AsyncIterable<unknown>>): Promise<Record<string, Stats>> {
-  const samples: Record<string, number[]> = {};
-  const names = Object.keys(streams);
-  const cases: Record<string, () => Promise<void>> = {};
+async function compare(items: number, rounds: number, streams: Record<string, () => AsyncIterable<unknown>>): Promise<Record<string, Summary>> {
+  const measured = together();
+  const out: Record<string, Summary> = {};
+  for (const [name, stream] of Object.entries(streams)) {
+    const drain = drainer();
+    // Per item of the source (the filter lets two in three through).
+    out[name] = measured.add(name, async () => {
+      await drain(stream());
+      return items;
+    });
+  }
   const held: AsyncIterator<unknown>[] = [];
-  for (const name of names) {
-    samples[name] = [];
-    cases[name] = () => drain(streams[name]!());
-    await cases[name](); // warm up
-    const open = streams[name]!()[Symbol.asyncIterator]();
-    await open.next();
-    held.push(open);
-  }
-  for (let r = 0; r < rounds; r++) {
-    for (const name of r % 2 === 0 ? names : [...names].reverse()) {
-      (globalThis as { gc?: () => void }).gc?.();
-      const start = process.hrtime.bigint();
-      await cases[name]!();
-      samples[name]!.push(Number(process.hrtime.bigint() - start) / items);
+  await measured.run(rounds, async () => {
+    for (const stream of Object.values(streams)) {
+      const open = stream()[Symbol.asyncIterator]();
+      await open.next();
+      held.push(open);
     }
-  }
+  });
   for (const open of held) await open.return?.();
-  const result: Record<string, Stats> = {};
-  for (const name of names) {
-    const sorted = samples[name]!.sort((a, b) => a - b);
-    result[name] = { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
-  }
-  return result;
+  return out;
 }
 
 const mapFilterMap = <T extends number>(source: AsyncIterator<T> | AsyncIterable<T>) =>
@@ -106,16 +88,23 @@ interface Row {
   /** min–max of the rounds, to judge whether the spread is below the difference. */
   readonly baselineRange: readonly [number, number];
   readonly measuredRange: readonly [number, number];
+  /**
+   * The ratio in each round (measured / baseline of the same round: the rounds are
+   * interleaved, so both saw the same load): min, median and max.
+   */
+  readonly roundRatios: readonly [number, number, number];
   /** `traced` adds a stage: the same pipeline with an untraced pass-through stage instead. */
   readonly passThrough?: number;
 }
 
-function pair(baseline: Stats, measured: Stats): Pick<Row, 'baseline' | 'measured' | 'baselineRange' | 'measuredRange'> {
+function pair(baseline: Summary, measured: Summary): Pick<Row, 'baseline' | 'measured' | 'baselineRange' | 'measuredRange' | 'roundRatios'> {
+  const perRound = summarize(measured.samples.map((m, i) => m / (baseline.samples[i] ?? NaN)));
   return {
     baseline: baseline.median,
     measured: measured.median,
     baselineRange: [baseline.min, baseline.max],
     measuredRange: [measured.min, measured.max],
+    roundRatios: [perRound.min, perRound.median, perRound.max],
   };
 }
 
@@ -193,8 +182,9 @@ async function measureAll(withManager: boolean): Promise<Row[]> {
   context.disable();
   for (const row of rows) {
     const range = (r: readonly [number, number]): string => `${r[0].toFixed(0)}–${r[1].toFixed(0)}`;
+    const [low, mid, high] = row.roundRatios.map((r) => r.toFixed(2));
     console.log(
-      `  ${row.what} (${label}): ${row.baseline.toFixed(0)} [${range(row.baselineRange)}] -> ${row.measured.toFixed(0)} [${range(row.measuredRange)}] ns/item (median [min–max])`,
+      `  ${row.what} (${label}): ${row.baseline.toFixed(0)} [${range(row.baselineRange)}] -> ${row.measured.toFixed(0)} [${range(row.measuredRange)}] ns/item (median [min–max]); ratio per round ${String(low)} / ${String(mid)} / ${String(high)}`,
     );
   }
   return rows;
@@ -211,16 +201,19 @@ export default async function suite(): Promise<{ title: string; markdown: string
       ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), flag],
       { maxBuffer: 1 << 20 },
     );
-    rows.push(...(JSON.parse(child.stdout.trim().split('\n').pop() ?? '[]') as Row[]));
+    const lines = child.stdout.trimEnd().split('\n');
+    rows.push(...(JSON.parse(lines.pop() ?? '[]') as Row[]));
+    console.log(lines.join('\n'));
   }
   const lines = [
-    '| measurement | context manager | baseline ns/item (min–max) | measured ns/item (min–max) | ratio | goal | goal met? | vs a pass-through stage |',
-    '|---|---|---:|---:|---:|---:|---|---:|',
+    '| measurement | context manager | baseline ns/item (min–max) | measured ns/item (min–max) | ratio | ratio per round (min / median / max) | goal | goal met? | vs a pass-through stage |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|',
     ...rows.map((row) => {
       const ratio = row.measured / row.baseline;
       const vsStage = row.passThrough === undefined ? '—' : `${(row.measured / row.passThrough).toFixed(3)}× (${row.passThrough.toFixed(0)} ns)`;
       const range = (r: readonly [number, number]): string => `${r[0].toFixed(0)}–${r[1].toFixed(0)}`;
-      return `| ${row.what} | ${row.contextManager} | ${row.baseline.toFixed(0)} (${range(row.baselineRange)}) | ${row.measured.toFixed(0)} (${range(row.measuredRange)}) | ${ratio.toFixed(3)}× | ≤ ${row.goal.toFixed(2)}× | ${ratio <= row.goal ? 'yes' : 'no'} | ${vsStage} |`;
+      const perRound = row.roundRatios.map((r) => r.toFixed(2)).join(' / ');
+      return `| ${row.what} | ${row.contextManager} | ${row.baseline.toFixed(0)} (${range(row.baselineRange)}) | ${row.measured.toFixed(0)} (${range(row.measuredRange)}) | ${ratio.toFixed(3)}× | ${perRound} | ≤ ${row.goal.toFixed(2)}× | ${ratio <= row.goal ? 'yes' : 'no'} | ${vsStage} |`;
     }),
     '',
     'Placed after the operators, `traced` is a stage of its own, so its ratio against the',
@@ -228,6 +221,9 @@ export default async function suite(): Promise<{ title: string; markdown: string
     'untraced pass-through stage (`aclosing`) in the same place, which isolates the cost of the',
     'tracing itself. Placed before them (where a source is usually traced), `pipe` runs the',
     'option-less map/filter inside the traced stage, and the ratio is the cost of tracing alone.',
+    '"Ratio" divides the medians; "ratio per round" divides the two cases\' times within each of',
+    'the 11 rounds (measured back to back, through `together()`), and its min / median / max',
+    'show how far the load of the machine moved the ratio during the run.',
   ];
   return { title: 'iterscope/otel: per-item cost of tracing', markdown: lines.join('\n') };
 }

@@ -1,8 +1,10 @@
 import { context as contextApi, type Attributes, type Context, type SpanKind, type Tracer } from '@opentelemetry/api';
 import type { Exit, Operator, Source, StageOptions } from 'iterscope';
-import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type SourceScope } from 'iterscope/internal';
+import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkTracedOptions } from './checks.js';
+import { contextManagerRegistered } from './context-manager.js';
 import { defaultTracer } from './default-tracer.js';
+import { nextInContext } from './next-in-context.js';
 import { StreamSpan } from './stream-span.js';
 import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
@@ -109,17 +111,18 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     return value;
   }
 
-  // C8/C9: the source's steps run with the stream span active; `context.with` takes the
-  // method and its receiver, so no closure is made per item. The consumer's context is
-  // untouched: only the call into the source is wrapped. When the stream's context is the
-  // active one already (no SDK and the pipeline read where it was built, or no context
-  // manager at all: both give the parent back), there is nothing to switch, and skipping
-  // `context.with` spares its per-call allocations (rest arguments, a bound function).
-  protected override readSource(source: AsyncIterator<T>): unknown {
+  // C8/C9: the source's steps run with the stream span active (nextInContext: no
+  // allocation per item). The consumer's context is untouched: only the call into the
+  // source is wrapped, and the answer comes back through the promise of `next()`, so it
+  // reaches this stage (and the callbacks fused after it) in the consumer's context.
+  // With no context manager registered, or when the stream's context is the active one
+  // already (no SDK and the pipeline read where it was built), there is nothing to switch
+  // and no context for the answer to come back to: the source is read as any stage reads
+  // it (directly, with no promise, when it is an iterscope stage).
+  protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     const streamContext = this.trace.context;
-    if (contextApi.active() === streamContext) return source.next();
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- the receiver is passed as thisArg
-    return contextApi.with(streamContext, source.next, source);
+    if (!contextManagerRegistered() || contextApi.active() === streamContext) return super.readSource(source, reader);
+    return nextInContext(streamContext, source);
   }
 
   protected override inSourceContext<R>(fn: () => R): R {

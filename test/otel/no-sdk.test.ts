@@ -1,6 +1,6 @@
 import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pipe } from 'iterscope';
+import { map, pipe } from 'iterscope';
 import { mapTraced, traced } from 'iterscope/otel';
 import { sdk, source } from './tracing.js';
 
@@ -28,6 +28,31 @@ describe('non-recording spans', () => {
     expect(out).toEqual([0, 1, 2]);
     expect(offered).toBe(0);
     expect(src.calls.return).toBe(1);
+  });
+
+  it('C8: a context manager registered after the stream was built still gets the source run in the stream context', async () => {
+    // Without a manager, traced skips the context switch (nothing could see it); the check
+    // is made on every read, so a manager registered later is honoured from its first read.
+    const key = Symbol('where');
+    const parent = ROOT_CONTEXT.setValue(key, 'stream');
+    const seen: unknown[] = [];
+    async function* producer() {
+      seen.push(context.active().getValue(key));
+      yield 1;
+      seen.push(context.active().getValue(key));
+      yield 2;
+    }
+    const stream = pipe(producer(), traced<number>({ name: 'stream', context: parent }));
+    context.setGlobalContextManager(sdk.createContextManager());
+    const out: number[] = [];
+    await context.with(ROOT_CONTEXT.setValue(key, 'consumer'), async () => {
+      for await (const x of stream) {
+        out.push(x);
+        expect(context.active().getValue(key)).toBe('consumer');
+      }
+    });
+    expect(out).toEqual([1, 2]);
+    expect(seen).toEqual(['stream', 'stream']);
   });
 
   it('with no SDK, the parent context is reused as is (no context copy per item)', async () => {
@@ -95,6 +120,37 @@ describe('non-recording spans: no context switch per item when there is nothing 
     const forTen = counter.calls();
     await drain(100);
     expect(counter.calls() - forTen).toBe(forTen);
+  });
+
+  /** An iterscope stage whose `next()` counts its calls. */
+  function countedStage(items: number): { stage: AsyncIterable<number>; nextCalls: () => number } {
+    const stage = pipe(source({ items }), map((x: number) => x));
+    let calls = 0;
+    const next = stage.next.bind(stage);
+    stage.next = () => {
+      calls++;
+      return next();
+    };
+    return { stage, nextCalls: () => calls };
+  }
+
+  it('nothing to switch: traced reads an iterscope stage below it directly, with no next() promise per item', async () => {
+    // No SDK, read where it was built, under a context manager.
+    countingManager();
+    const withManager = countedStage(10);
+    for await (const _ of pipe(withManager.stage, traced<number>({ name: 'stream' }))) {
+      // read all
+    }
+    expect(withManager.nextCalls()).toBe(0);
+    context.disable();
+    // A recording span and no context manager: no context could be seen, none is switched.
+    const { provider } = sdk.createProvider();
+    trace.setGlobalTracerProvider(provider);
+    const noManager = countedStage(10);
+    for await (const _ of pipe(noManager.stage, traced<number>({ name: 'stream' }))) {
+      // read all
+    }
+    expect(noManager.nextCalls()).toBe(0);
   });
 
   it('a recording span still switches for every read (control)', async () => {
