@@ -5,8 +5,10 @@
  * the scripts as they are: every excerpt is taken from its script, and every output block
  * is what the script prints (run times aside).
  *
- * Only orders and outcomes are asserted, never how long something took, with one
- * exception that cannot flake: a close that waits for a 200 ms timer took at least 150 ms.
+ * Only orders and outcomes are asserted, never how long something took. (A lower bound
+ * once checked that a close waiting for a 200 ms timer took at least 150 ms; on a loaded
+ * machine it took 142 ms, because the timer starts before return() is called. The order,
+ * "park ended first", is the proof.)
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -108,7 +110,8 @@ describe.concurrent('why.md: what JavaScript does', () => {
     expect(next).not.toBeNull();
     const closed = /return\(\) settled: ([\d.]+) ms, park ended first: true$/.exec(line(out, `${parked}: return()`));
     expect(closed).not.toBeNull();
-    expect(Number(closed![1])).toBeGreaterThanOrEqual(150); // it waited for a 200 ms timer
+    // "park ended first: true" is the proof that it waited; no lower bound on the time, which
+    // a loaded machine shortens (the park's timer starts before return() is called).
     const forever = 'async generator, upstream parked forever';
     expect(line(out, `${forever}: pending`)).toMatch(/settled: not within 300 ms$/);
     expect(line(out, `${forever}: return()`)).toMatch(/settled: not within 300 ms$/);
@@ -232,7 +235,7 @@ describe.concurrent('why.md: the same scenarios through iterscope', () => {
     expect(line(out, `${parked}: pending`)).toMatch(/settled: [\d.]+ ms with \{"done":true\}$/);
     const closed = /return\(\) settled: ([\d.]+) ms, park ended first: true$/.exec(line(out, `${parked}: return()`));
     expect(closed).not.toBeNull();
-    expect(Number(closed![1])).toBeGreaterThanOrEqual(150); // return() waited for the source's close
+    // return() waited for the source's close: the park ended first (no bound on the time).
     const forever = 'upstream parked forever, closeTimeout 50 ms';
     expect(line(out, `${forever}: pending`)).toMatch(/settled: [\d.]+ ms with \{"done":true\}$/);
     expect(line(out, `${forever}: return()`)).toMatch(/settled: [\d.]+ ms, park ended first: false$/);
