@@ -128,4 +128,10 @@ badInputSuite('terminals', [
   ['find: source', () => find(3 as never, () => true), TypeError, /find: expected `source` to be an async iterable/],
   ['count: predicate', () => count([1], 'x' as never), TypeError, /count: expected `predicate` to be a function/],
   ['last: options', () => last([1], { signal: 'x' as never }), TypeError, /last: expected `options.signal` to be an AbortSignal/],
+  // Each message starts with the terminal's own name.
+  ['find: predicate', () => find([1], 2 as never), TypeError, /^find: expected `predicate` to be a function, got `2`/],
+  ['some: source', () => some(4 as never, () => true), TypeError, /^some: expected `source` to be an async iterable/],
+  ['every: source', () => every(5 as never, () => true), TypeError, /^every: expected `source` to be an async iterable/],
+  ['count: source', () => count(6 as never), TypeError, /^count: expected `source` to be an async iterable/],
+  ['find: source, named first', () => find(7 as never, () => true), TypeError, /^find: expected `source`/],
 ]);

@@ -205,4 +205,6 @@ badInputSuite('terminals', [
   ['reduce: reducer not a function', () => reduce([], 1 as never, 0), TypeError, /reduce: expected `reducer` to be a function/],
   ['reduce: initial missing', () => (reduce as (s: unknown, r: unknown) => unknown)([], () => 0), TypeError, /reduce: expected `initial`/],
   ['first: options not an object', () => first([], 5 as never), TypeError, /first: expected `options`/],
+  ['reduce: source not iterable', () => reduce(8 as never, () => 0, 0), TypeError, /^reduce: expected `source`/],
+  ['first: source not iterable', () => first(9 as never), TypeError, /^first: expected `source`/],
 ]);
