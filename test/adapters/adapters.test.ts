@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fromNodeReadable, fromReadableStream, pipe, take, toArray, toReadableStream } from 'iterscope';
 import { badInputSuite, outcome, watch } from '../helpers/contract.js';
-import { probe, recordReports, ticks } from '../helpers/probe.js';
+import { probe, recordReports, settleAll, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -316,4 +316,41 @@ badInputSuite('adapters', [
   ],
   ['toReadableStream: source not iterable', () => toReadableStream(1 as never), TypeError, /toReadableStream: expected `source`.*`1`/],
   ['fromNodeReadable: not a Readable', () => fromNodeReadable([] as never), TypeError, /fromNodeReadable: expected `readable` to be a Node Readable stream, got an array/],
+  ['fromNodeReadable: null', () => fromNodeReadable(null as never), TypeError, /^fromNodeReadable: expected `readable` to be a Node Readable stream, got `null`/],
+  ['fromNodeReadable: a function', () => fromNodeReadable((() => undefined) as never), TypeError, /^fromNodeReadable: expected `readable`/],
+  ['fromNodeReadable: no on()', () => fromNodeReadable({ read: idle, destroy: idle } as never), TypeError, /^fromNodeReadable: expected `readable`/],
+  ['fromNodeReadable: no destroy()', () => fromNodeReadable({ read: idle, on: idle } as never), TypeError, /^fromNodeReadable: expected `readable`/],
+  ['fromNodeReadable: no read()', () => fromNodeReadable({ on: idle, destroy: idle } as never), TypeError, /^fromNodeReadable: expected `readable`/],
 ]);
+
+describe('fromNodeReadable: a stream that produces later', () => {
+  it('a read waits for data pushed later, and for the end', async () => {
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable<string>(readable);
+    const first = watch(stage.next());
+    await ticks(5);
+    expect(first.settled).toBe(false);
+    readable.push('late');
+    await settleAll(); // Node emits 'readable' on a later tick
+    expect(first.value).toEqual({ done: false, value: 'late' });
+    const end = watch(stage.next());
+    await ticks(5);
+    expect(end.settled).toBe(false);
+    readable.push(null);
+    await settleAll();
+    expect(end.value).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('destroyed by someone else before it ended: the read rejects with ERR_STREAM_PREMATURE_CLOSE', async () => {
+    const readable = new Readable({ objectMode: true, read: idle });
+    const stage = fromNodeReadable<string>(readable);
+    const pending = outcome(stage.next());
+    await ticks(5);
+    readable.destroy();
+    await settleAll();
+    const result = await pending;
+    expect(result.ok).toBe(false);
+    expect(result.value).toMatchObject({ code: 'ERR_STREAM_PREMATURE_CLOSE', message: 'The stream was destroyed before it ended.' });
+  });
+});
