@@ -49,6 +49,48 @@ describe('C3 rule 1: an end on its way from the shared reader loses to an abort'
   });
 });
 
+describe('share: closing, late consumers, and a failure nobody read', () => {
+  it("C2: the sharing's closeTimeout bounds a consumer's close over a source that will not close", async () => {
+    const src = probe({ returnParks: true });
+    const consumer = share(src, { closeTimeout: 10 })[Symbol.asyncIterator]();
+    expect(await consumer.next()).toEqual({ done: false, value: 0 });
+    await consumer.return(); // with the default deadline this would wait seconds
+    expect(src.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler' })]);
+    recorded.reports.length = 0;
+  });
+
+  it('a consumer that joins after the source ended ends at once, without reading it', async () => {
+    const src = probe({ items: 1 });
+    const shared = share(src);
+    expect(await toArray(shared)).toEqual([0]);
+    const reads = src.calls.next;
+    expect(await shared[Symbol.asyncIterator]().next()).toEqual({ done: true, value: undefined });
+    expect(src.calls.next).toBe(reads);
+  });
+
+  it('C5: a failure that arrives when no consumer waits any more is reported, once, when the last consumer leaves', async () => {
+    const error = new Error('read failed');
+    let fail: (e: unknown) => void = () => undefined;
+    const source: AsyncIterator<number> = {
+      next: () => new Promise((_, reject) => (fail = reject)),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+    };
+    const shared = share(source);
+    const a = shared[Symbol.asyncIterator]();
+    const b = shared[Symbol.asyncIterator]();
+    const pending = a.next(); // the sharing reads for a
+    await ticks(5);
+    await a.return(); // a leaves; b stays, not reading
+    expect(await pending).toEqual({ done: true, value: undefined });
+    fail(error); // nobody waits for it
+    await ticks(5);
+    await b.return();
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'share', error })]);
+    recorded.reports.length = 0;
+  });
+});
+
 badInputSuite('share', [
   ['a source that is not one', () => share(42 as never), TypeError, /^share: expected `source` to be/],
   ['bufferSize 0', () => share([1], { bufferSize: 0 }), RangeError, /^share: expected `options\.bufferSize` to be a whole number from 1 up, got `0`/],
