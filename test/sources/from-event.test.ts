@@ -89,7 +89,36 @@ describe('fromEvent', () => {
   });
 });
 
+describe("fromEvent: 'error' events", () => {
+  it("an EventTarget's 'error' event is just another event: it does not fail a stream of other events", async () => {
+    const target = new EventTarget();
+    const stage = fromEvent<Event>(target, 'ping');
+    const first = stage.next();
+    await ticks(2);
+    target.dispatchEvent(new Event('error'));
+    target.dispatchEvent(new Event('ping'));
+    expect((await first).value?.type).toBe('ping');
+    await stage.return();
+  });
+
+  it("an EventEmitter's stream of 'error' events has them as items", async () => {
+    const emitter = new EventEmitter();
+    const stage = fromEvent<string>(emitter, 'error');
+    const first = stage.next();
+    await ticks(2);
+    emitter.emit('error', 'not a failure');
+    expect(await first).toEqual({ done: false, value: 'not a failure' });
+    await stage.return();
+    expect(emitter.listenerCount('error')).toBe(0);
+  });
+});
+
 badInputSuite('fromEvent', [
   ['target', () => fromEvent({} as never, 'x'), TypeError, /fromEvent: expected `target` to be an EventTarget or an EventEmitter, got an object/],
   ['type', () => fromEvent(new EventTarget(), 1 as never), TypeError, /fromEvent: expected `type` to be a string, got `1` \(number\)/],
+  ['target null', () => fromEvent(null as never, 'x'), TypeError, /^fromEvent: expected `target` to be an EventTarget or an EventEmitter, got `null`/],
+  ['target a string', () => fromEvent('emitter' as never, 'x'), TypeError, /^fromEvent: expected `target`/],
+  ['on without off', () => fromEvent({ on: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
+  ['off without on', () => fromEvent({ off: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
+  ['options', () => fromEvent(new EventTarget(), 'x', { closeTimeout: -1 }), RangeError, /^fromEvent: expected `options.closeTimeout`/],
 ]);
