@@ -61,4 +61,5 @@ describe('interval (fake timers: nothing sleeps)', () => {
 badInputSuite('interval', [
   ['ms -1', () => interval(-1), RangeError, /interval: expected `ms` to be a finite number of milliseconds from 0 up, got `-1`/],
   ['ms Infinity', () => interval(Infinity), RangeError, /interval: expected `ms` to be a finite number of milliseconds from 0 up/],
+  ['options', () => interval(1, { closeTimeout: -1 }), RangeError, /^interval: expected `options.closeTimeout`/],
 ]);

@@ -28,4 +28,7 @@ describe('range', () => {
 badInputSuite('range', [
   ['start', () => range('1' as never, 2), TypeError, /range: expected `start` to be a finite number, got `"1"` \(string\)/],
   ['count', () => range(0, -1), RangeError, /range: expected `count` to be a whole number from 0 up, or Infinity, got `-1`/],
+  ['start NaN', () => range(NaN, 2), TypeError, /^range: expected `start` to be a finite number, got `NaN`/],
+  ['start Infinity', () => range(Infinity, 2), TypeError, /^range: expected `start` to be a finite number/],
+  ['options', () => range(0, 1, { closeTimeout: -1 }), RangeError, /^range: expected `options.closeTimeout`/],
 ]);
