@@ -109,6 +109,31 @@ describe('channel', () => {
     expect(await other.push(1)).toBe(false);
   });
 
+  it('the first end wins: error() after close() and close() after error() change nothing; push after error() resolves false', async () => {
+    const closed = channel<number>({ capacity: 1 });
+    void closed.push(1);
+    closed.close();
+    closed.error(new Error('too late'));
+    expect(await toArray(closed.stream)).toEqual([1]);
+
+    const error = new Error('first');
+    const failed = channel<number>({ capacity: 1 });
+    failed.error(error);
+    failed.close();
+    failed.error(new Error('second'));
+    expect(await failed.push(2)).toBe(false);
+    expect(await outcome(failed.stream.next())).toEqual({ ok: false, value: error });
+  });
+
+  it('a read waiting when error() comes rejects at once', async () => {
+    const ch = channel<number>();
+    const error = new Error('gone');
+    const pending = outcome(ch.stream.next());
+    await Promise.resolve();
+    ch.error(error);
+    expect(await pending).toEqual({ ok: false, value: error });
+  });
+
   it('C6: the stream is disposable', async () => {
     const ch = channel<number>();
     {
