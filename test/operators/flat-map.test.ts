@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flatMap, pipe, SuppressedError, toArray, type Source } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -173,33 +174,12 @@ describe('flatMap', () => {
 });
 
 describe('flatMap: an inner that fails while nobody waits', () => {
-  function manual(): { source: AsyncIterator<string>; answer(v: string): void; fail(e: unknown): void } {
-    let resolve: (r: IteratorResult<string>) => void = () => undefined;
-    let reject: (e: unknown) => void = () => undefined;
-    return {
-      source: {
-        next: () =>
-          new Promise<IteratorResult<string>>((res, rej) => {
-            resolve = res;
-            reject = rej;
-          }),
-        return: () => Promise.resolve({ done: true, value: undefined }),
-      },
-      answer: (value) => {
-        resolve({ done: false, value });
-      },
-      fail: (error) => {
-        reject(error);
-      },
-    };
-  }
-
   async function twoInners(): Promise<{ stage: AsyncIterator<string>; failSecond(e: unknown): Promise<void> }> {
-    const inners = [manual(), manual()];
-    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!.source, { concurrency: 2 }));
+    const inners = [controlled<string>(), controlled<string>()];
+    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!, { concurrency: 2 }));
     const first = stage.next();
     await ticks(5); // both inners are open and read
-    inners[0]!.answer('a');
+    inners[0]!.push('a');
     expect(await first).toEqual({ done: false, value: 'a' });
     return {
       stage,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aclosing, merge, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -152,50 +153,31 @@ describe('merge', () => {
 });
 
 describe('merge: a failure that arrives while nobody waits', () => {
-  function manual<T>(): { source: AsyncIterator<T>; answer(v: T): void; fail(e: unknown): void } {
-    let resolve: (r: IteratorResult<T>) => void = () => undefined;
-    let reject: (e: unknown) => void = () => undefined;
-    return {
-      source: {
-        next: () =>
-          new Promise<IteratorResult<T>>((res, rej) => {
-            resolve = res;
-            reject = rej;
-          }),
-        return: () => Promise.resolve({ done: true, value: undefined }),
-      },
-      answer: (value) => { resolve({ done: false, value }); },
-      fail: (error) => { reject(error); },
-    };
-  }
-
-  it('C5: is the next next()\'s rejection (not an item), after the items that came before it', async () => {
-    const error = new Error('b failed');
-    const a = manual<string>();
-    const b = manual<string>();
-    const stage = merge<AsyncIterator<string>[]>(a.source, b.source);
+  /** a answers the first read; then b fails, with nobody waiting. */
+  async function failsUnread(error: unknown): Promise<AsyncIterator<string>> {
+    const a = controlled<string>();
+    const b = controlled<string>();
+    const stage = merge(a, b);
     const first = stage.next();
     await ticks(2);
-    a.answer('a1');
+    a.push('a1');
     expect(await first).toEqual({ done: false, value: 'a1' });
     b.fail(error); // nobody is waiting: kept for the next next()
     await ticks(2);
+    return stage;
+  }
+
+  it("C5: is the next next()'s rejection (not an item)", async () => {
+    const error = new Error('b failed');
+    const stage = await failsUnread(error);
     expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
     expect(recorded.reports).toEqual([]);
   });
 
   it('C5: is reported when the consumer closes before reading it', async () => {
     const error = new Error('b failed');
-    const a = manual<string>();
-    const b = manual<string>();
-    const stage = merge<AsyncIterator<string>[]>(a.source, b.source);
-    const first = stage.next();
-    await ticks(2);
-    a.answer('a1');
-    expect(await first).toEqual({ done: false, value: 'a1' });
-    b.fail(error);
-    await ticks(2);
-    await stage.return();
+    const stage = await failsUnread(error);
+    await stage.return?.();
     expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'merge', error })]);
   });
 });
