@@ -103,7 +103,7 @@ function runCommand(runtime: string, command: string, args: string[]): Promise<R
       resolve({ runtime, passed: 0, failed: 0, skipped: 0, ok: false });
       return;
     }
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ITERSCOPE_RUNTIME_MATRIX: '1' } });
     let text = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 5 * 60_000);
     const take = (chunk: Buffer): void => {
