@@ -129,6 +129,16 @@ describe('C3 the close signal', () => {
   });
 });
 
+describe('the close signal names abortable', () => {
+  it("abortable's stage says `abortable` in the close signal's reason", async () => {
+    const source = signalSource(3);
+    const stage = pipe(source, abortable(new AbortController().signal));
+    await stage.next();
+    await stage.return();
+    expect((source.signals[0]?.reason as Error).message).toBe('iterscope: abortable stopped (cancelled)');
+  });
+});
+
 describe('defer', () => {
   it('calls the factory on the first next(), not before', async () => {
     const factory = vi.fn(() => [1]);

