@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aclosing, race, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -83,40 +84,28 @@ describe('race: edges', () => {
   });
 
   it("a loser's read that answers after it lost is dropped: only the winner's items come through", async () => {
-    let answerLoser: (r: IteratorResult<string>) => void = () => undefined;
-    const loser: AsyncIterator<string> = {
-      next: () => new Promise((resolve) => (answerLoser = resolve)),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
-    let answerWinner: (r: IteratorResult<string>) => void = () => undefined;
-    const winner: AsyncIterator<string> = {
-      next: () => new Promise((resolve) => (answerWinner = resolve)),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
-    const stage = race<AsyncIterator<string>[]>(loser, winner);
+    const loser = controlled<string>();
+    const winner = controlled<string>();
+    const stage = race(loser, winner);
     const first = stage.next();
     await ticks(2);
-    answerWinner({ done: false, value: 'w1' });
+    winner.push('w1');
     expect(await first).toEqual({ done: false, value: 'w1' });
     const second = stage.next();
-    answerLoser({ done: false, value: 'loser item' });
+    loser.push('loser item');
     await ticks(2);
-    answerWinner({ done: false, value: 'w2' });
+    winner.push('w2');
     expect(await second).toEqual({ done: false, value: 'w2' });
     await stage.return();
   });
 
   it("C5: a loser's read that fails after it lost is reported, and the stream goes on with the winner", async () => {
     const error = new Error('loser failed late');
-    let failLoser: (e: unknown) => void = () => undefined;
-    const loser: AsyncIterator<number> = {
-      next: () => new Promise((_, reject) => (failLoser = reject)),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
+    const loser = controlled<number>();
     const winner = probe({ name: 'winner', items: 2 });
     const stage = race(loser, winner);
     expect(await stage.next()).toEqual({ done: false, value: 0 });
-    failLoser(error);
+    loser.fail(error);
     await ticks(5);
     expect(await stage.next()).toEqual({ done: false, value: 1 });
     expect(await stage.next()).toEqual({ done: true, value: undefined });

@@ -2,6 +2,7 @@ import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { flatMap, map, pipe, share, take, tee, toArray, zip, type Stage } from 'iterscope';
 import { checkScenario, type Scenario, type Subject } from 'iterscope/testing';
+import { controlled } from '../helpers/controlled.js';
 import { badInputSuite, contractSuite, outcome, watch } from '../helpers/contract.js';
 import { probe, probeIterable, recordReports, settleAll, signalSource, ticks } from '../helpers/probe.js';
 
@@ -71,11 +72,7 @@ describe('share: closing, late consumers, and a failure nobody read', () => {
 
   it('C5: a failure that arrives when no consumer waits any more is reported, once, when the last consumer leaves', async () => {
     const error = new Error('read failed');
-    let fail: (e: unknown) => void = () => undefined;
-    const source: AsyncIterator<number> = {
-      next: () => new Promise((_, reject) => (fail = reject)),
-      return: () => Promise.resolve({ done: true, value: undefined }),
-    };
+    const source = controlled<number>();
     const shared = share(source);
     const a = shared[Symbol.asyncIterator]();
     const b = shared[Symbol.asyncIterator]();
@@ -83,7 +80,7 @@ describe('share: closing, late consumers, and a failure nobody read', () => {
     await ticks(5);
     await a.return(); // a leaves; b stays, not reading
     expect(await pending).toEqual({ done: true, value: undefined });
-    fail(error); // nobody waits for it
+    source.fail(error); // nobody waits for it
     await ticks(5);
     await b.return();
     expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'share', error })]);
