@@ -282,7 +282,7 @@ export function pipe(source: Source<unknown>, ...operators: unknown[]): unknown 
     checkFunction('pipe', `operators[${String(i)}]`, operator);
   });
   if (operators.length === 0) return aclosing(source);
-  // Consecutive option-less map/filter/tap/scan run as one stage: same contract, one promise
+  // Consecutive option-less per-item operators (map, filter, take, ...) run as one stage: same contract, one promise
   // hand-off per item instead of one per operator (see operators/fused.ts).
   let result: unknown = source;
   let run: FusePart[] = [];

@@ -8,6 +8,9 @@
  * The transitions, each documented where it happens:
  *
  *   pull      → finish            the stage knew before reading that it is finished (take)
+ *   pull      → finish            a step ended the stream after its last item (take): the
+ *                                 stage's own step completes it, a fused step after it
+ *                                 stops it as its consumer would (tailStopped)
  *   pull      → flush             the source ended earlier: `flush()` answers this read
  *   pull      → read the source   C3: an iterable opens with the stage's signal
  *   item      → step, tail        then deliver (below)
@@ -15,8 +18,9 @@
  *   error     → sourceFailed      C1: finished, not closed; C3: an abort below stays an abort
  *   a late answer (the stage stopped meanwhile): dropped, or its error reported (C5)
  *   deliver:  item → emit (answer, read on for the next reader); SKIP → pull;
- *             STOP → finish, closing the source (C1); a promise → wait for it;
- *             own step failed → callbackFailed (C1, C5); tail failed → tailFailed
+ *             STOP → finish, closing the source (C1), or tailStopped when a fused step
+ *             after the stage's own answered it; a promise → wait for it;
+ *             own step failed → callbackFailed (C1, C5); a fused step after it failed → tailFailed
  *
  * One loop per single-source stage, made with it. It is the sink of the stage's input, so
  * the source's answers come here with no closure per stage or per item.
@@ -36,11 +40,19 @@ import { skip as SKIP, stop as STOP } from './step-result.js';
 export type StepResult<T> = T | typeof SKIP | typeof STOP;
 
 /**
- * One per-item step fused into a stage (map, filter, tap, scan): the output, SKIP, STOP,
- * or a promise of one.
+ * One per-item step fused into a stage (map, filter, tap, scan, take, ...): the output,
+ * SKIP, STOP, or a promise of one.
  * @internal
  */
 export type TailStep = (value: unknown) => unknown;
+
+/**
+ * Makes one stage's fused step. `end` marks the item the step is answering as the last:
+ * the stage passes it on, then finishes instead of reading again (take's last item: C1,
+ * nothing is read beyond what was asked for). Out of band, so no item is wrapped.
+ * @internal
+ */
+export type StepMaker = (end: () => void) => TailStep;
 
 /**
  * What the loop needs from its stage: members StageBase keeps protected for its
@@ -62,6 +74,8 @@ export interface LoopHost<T, S> {
   pull(): void;
   finish(closeSource: boolean): void;
   callbackFailed(error: unknown): void;
+  /** A fused step after the stage's own ended the stream (STOP, or its last item passed). */
+  tailStopped(): void;
   tailFailed(error: unknown): void;
   sourceFailed(error: unknown): void;
   lateError(error: unknown): void;
@@ -69,10 +83,22 @@ export interface LoopHost<T, S> {
 
 /** A fused step's failure, carried in place of the value it did not produce (see runTail). */
 class TailFailure {
-  constructor(readonly error: unknown) {}
+  constructor(
+    readonly error: unknown,
+    /** The failing step is the stage's own operator's (see `ownSteps`). */
+    readonly own: boolean,
+  ) {}
 }
 
-type Out<T> = StepResult<T> | PromiseLike<StepResult<T>> | TailFailure;
+/** STOP answered by a fused step after the stage's own: the stage stops as if its consumer had. */
+const TAIL_STOP = Symbol('iterscope.tailStop');
+
+/** Who ended the stream after its last item (see `end` in StepMaker). */
+const NOT_ENDING = 0;
+const OWN_END = 1;
+const TAIL_END = 2;
+
+type Out<T> = StepResult<T> | PromiseLike<StepResult<T>> | TailFailure | typeof TAIL_STOP;
 
 /** @internal */
 export class ReadLoop<T, S> implements InputSink<S> {
@@ -84,11 +110,19 @@ export class ReadLoop<T, S> implements InputSink<S> {
   /** The source reported done: every later read goes to `flush()`. */
   private sourceDone = false;
   /**
-   * Fusion: option-less map/filter/tap/scan steps that `pipe` placed right after this
+   * Fusion: option-less per-item steps (map, filter, take, ...) that `pipe` placed right after this
    * stage run here, after `step()`, instead of as stages of their own (one promise
    * hand-off per item fewer for each). See `absorb` and operators/fused.ts.
    */
   private tail: TailStep[] | undefined;
+  /**
+   * How many steps at the head of the tail are the stage's own operator's: `fuse` runs
+   * the first operator of a run as a step too. Their STOP, end or failure is the stage's
+   * own (completed, error); the others' are a stop from the consumer's side (cancelled).
+   */
+  private ownSteps = 0;
+  /** A step marked its item as the last (take): the next read finishes instead. */
+  private ending: typeof NOT_ENDING | typeof OWN_END | typeof TAIL_END = NOT_ENDING;
   /** The callbacks of an async step, made on the first one: most stages never need them. */
   private stepSettled: ((out: unknown) => void) | undefined;
   private stepFailed: ((error: unknown) => void) | undefined;
@@ -108,6 +142,12 @@ export class ReadLoop<T, S> implements InputSink<S> {
       host.finish(true);
       return;
     }
+    if (this.ending !== NOT_ENDING) {
+      // A fused step passed its last item (take): the same, for the step that ended it.
+      if (this.ending === OWN_END) host.finish(true);
+      else host.tailStopped();
+      return;
+    }
     if (this.sourceDone) {
       this.flushOne();
       return;
@@ -117,10 +157,24 @@ export class ReadLoop<T, S> implements InputSink<S> {
     this.input.read(host.sourceSignal, this.ownSignal);
   }
 
-  /** Take fused steps: they run after the stage's own step, in order. */
-  absorb(steps: readonly TailStep[]): void {
+  /**
+   * Take fused steps: they run after the stage's own step, in order. The first `own` of
+   * them are the stage's own operator's (a run that `fuse` made a stage of).
+   */
+  absorb(makers: readonly StepMaker[], own = 0): void {
+    const at = this.tail?.length ?? 0;
+    const steps = makers.map((make, i) => make(at + i < own ? this.endOwn : this.endTail));
+    if (at === 0) this.ownSteps = own;
     this.tail = [...(this.tail ?? []), ...steps];
   }
+
+  private readonly endOwn = (): void => {
+    if (this.ending === NOT_ENDING) this.ending = OWN_END;
+  };
+
+  private readonly endTail = (): void => {
+    if (this.ending === NOT_ENDING) this.ending = TAIL_END;
+  };
 
   /** The source answered (InputSink). */
   inputResult(input: Input<S>, result: IteratorResult<S>): void {
@@ -187,8 +241,11 @@ export class ReadLoop<T, S> implements InputSink<S> {
       host.pull();
     } else if (out === STOP) {
       host.finish(true); // C1: finished early: the source is closed
+    } else if (out === TAIL_STOP) {
+      host.tailStopped(); // C1: the source is closed
     } else if (out instanceof TailFailure) {
-      host.tailFailed(out.error);
+      if (out.own) host.callbackFailed(out.error);
+      else host.tailFailed(out.error);
     } else if (isThenable(out)) {
       out.then(
         (this.stepSettled ??= (settled) => {
@@ -203,15 +260,16 @@ export class ReadLoop<T, S> implements InputSink<S> {
     }
   }
 
-  private onStepSettled(out: StepResult<T> | TailFailure): void {
+  private onStepSettled(out: StepResult<T> | TailFailure | typeof TAIL_STOP): void {
     if (out instanceof TailFailure) {
-      this.onStepFailed(out.error, true);
+      this.onStepFailed(out.error, !out.own);
       return;
     }
     const host = this.host;
     if (!host.isOpen) return; // the stage stopped while the step ran: its answer has no reader
     if (out === SKIP) host.pull();
     else if (out === STOP) host.finish(true);
+    else if (out === TAIL_STOP) host.tailStopped();
     else host.emit(out);
   }
 
@@ -229,7 +287,8 @@ export class ReadLoop<T, S> implements InputSink<S> {
    * Run the fused steps from `from` on the output of the step before; SKIP and STOP end
    * the run, a promise continues it when it settles. A step that throws or rejects ends it
    * with a TailFailure: the failure travels with the value (sync, or the promise's), so the
-   * loop tells it from a failure of the stage's own step by what it receives.
+   * loop tells it from a failure of the stage's own step by what it receives. A STOP from
+   * a step that is not the stage's own travels as TAIL_STOP, for the same reason.
    */
   private runTail(value: unknown, from: number): unknown {
     if (value === SKIP || value === STOP) return value;
@@ -238,18 +297,20 @@ export class ReadLoop<T, S> implements InputSink<S> {
     for (let i = from; i < tail.length; i++) {
       const step = tail[i];
       if (step === undefined) break;
+      const own = i < this.ownSteps;
       let out: unknown;
       try {
         out = step(value);
       } catch (error) {
-        return new TailFailure(error);
+        return new TailFailure(error, own);
       }
-      if (out === SKIP || out === STOP) return out;
+      if (out === SKIP) return out;
+      if (out === STOP) return own ? STOP : TAIL_STOP;
       if (isThenable(out)) {
         const next = i + 1;
         return Promise.resolve(out).then(
-          (settled) => this.runTail(settled, next),
-          (error: unknown) => new TailFailure(error),
+          (settled) => (settled === STOP && !own ? TAIL_STOP : this.runTail(settled, next)),
+          (error: unknown) => new TailFailure(error, own),
         );
       }
       value = out;

@@ -34,7 +34,7 @@ import {
   type InternalStage,
 } from './protocol.js';
 import { answerWith, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
-import { ReadLoop, type LoopHost, type StepResult, type TailStep } from './read-loop.js';
+import { ReadLoop, type LoopHost, type StepMaker, type StepResult } from './read-loop.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
 import { classify } from './source.js';
@@ -102,7 +102,7 @@ const kAbort = Symbol('iterscope.stage.abort');
 // `step()` results and fused steps: see read-loop.ts. C11: SKIP and STOP are registered
 // symbols, so fused steps and user operators cross copies.
 export { skip as SKIP, stop as STOP } from './step-result.js';
-export type { StepResult, TailStep } from './read-loop.js';
+export type { StepMaker, StepResult, TailStep } from './read-loop.js';
 
 const IDLE = 0; // created, not yet pulled
 const OPEN = 1; // pulled at least once, not finished
@@ -483,14 +483,24 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   }
 
   /**
-   * Take the fused steps `pipe` places after this stage. Only a stage nobody has read yet
-   * and that reads one source through the default `pull()` can: its items all pass
-   * through the single source's sink, where the steps run.
+   * A fused step finished the stream (takeWhile's STOP, take's last item): to this stage,
+   * as when a stage downstream stops reading it, a stop from the consumer's side; the
+   * consumer gets done and the source is closed (C1).
    */
-  [kAbsorb](steps: readonly TailStep[], names: readonly string[]): boolean {
+  protected tailStopped(): void {
+    this.stop(CANCELLED, NO_ERROR, true);
+  }
+
+  /**
+   * Take the fused steps `pipe` places after this stage (made here, so that each can end
+   * the stream after an item). Only a stage nobody has read yet and that reads one source
+   * through the default `pull()` can: its items all pass through the single source's sink,
+   * where the steps run. The first `own` steps are the stage's own operator's (`fuse`).
+   */
+  [kAbsorb](makers: readonly StepMaker[], names: readonly string[], own = 0): boolean {
     const loop = this.loop;
     if (loop === undefined || this.state !== IDLE || this.pull !== StageBase.prototype.pull) return false;
-    loop.absorb(steps);
+    loop.absorb(makers, own);
     // Reports name the operators the stage now runs: `take+map+filter`.
     this.record.stage = [this.record.stage, ...names].join('+');
     return true;

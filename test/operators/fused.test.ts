@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { filter, map, pipe, scan, take, tap, toArray, withCleanup, type Exit } from 'iterscope';
+import { drop, dropWhile, filter, map, pipe, scan, take, takeWhile, tap, toArray, withCleanup, type Exit } from 'iterscope';
 import { collectUntil } from '../helpers/collect.js';
 import { contractSuite, outcome } from '../helpers/contract.js';
 import { probe, recordReports, signalSource } from '../helpers/probe.js';
@@ -252,5 +252,101 @@ describe('tap and scan: one step factory for the stage and the fused step', () =
     );
     await expect(toArray(failing)).rejects.toBe(err);
     expect(() => pipe(3 as never, tap(() => undefined, { closeTimeout: 1_000 }))).toThrow(/^tap: expected `source`/);
+  });
+});
+
+contractSuite('fused map → take → takeWhile → drop → dropWhile', {
+  make: (source, options) =>
+    options === undefined
+      ? pipe(source, map((x: number) => x), take<number>(1_000), takeWhile(() => true), drop<number>(0), dropWhile(() => false))
+      : pipe(source, map((x: number) => x), take<number>(1_000), takeWhile(() => true), drop<number>(0), dropWhile(() => false, options)),
+  failing: (source, error) =>
+    pipe(
+      source,
+      map((x: number) => x),
+      take<number>(1_000),
+      takeWhile(() => {
+        throw error;
+      }),
+    ),
+});
+
+describe('take, takeWhile, drop and dropWhile: step factories, fused like map and filter', () => {
+  const items = Array.from({ length: 12 }, (_, i) => i);
+  const odd = (x: number): boolean => x % 2 === 1;
+  const below = (n: number) => (x: number) => x < n;
+  const asyncBelow = (n: number) => async (x: number) => x < n;
+
+  it.each([
+    ['take in the middle', () => pipe(items, map((x: number) => x + 1), take(5), filter(odd)), () => filter(odd)(take<number>(5)(map((x: number) => x + 1)(items)))],
+    ['take first, then steps', () => pipe(items, take(7), drop(2), map((x: number) => x * 3)), () => map((x: number) => x * 3)(drop<number>(2)(take<number>(7)(items)))],
+    ['takeWhile and dropWhile', () => pipe(items, dropWhile(below(3)), takeWhile(below(9)), map((x: number) => -x)), () => map((x: number) => -x)(takeWhile(below(9))(dropWhile(below(3))(items)))],
+    ['async predicates', () => pipe(items, map((x: number) => x), dropWhile(asyncBelow(2)), takeWhile(asyncBelow(6))), () => takeWhile(asyncBelow(6))(dropWhile(asyncBelow(2))(map((x: number) => x)(items)))],
+    ['two takes', () => pipe(items, take(6), map((x: number) => x), take(4)), () => take<number>(4)(map((x: number) => x)(take<number>(6)(items)))],
+    ['take(Infinity), drop(Infinity)', () => pipe(items, take(Infinity), map((x: number) => x), drop(Infinity)), () => drop<number>(Infinity)(map((x: number) => x)(take<number>(Infinity)(items)))],
+  ] as const)('give the same items fused as one by one: %s', async (_name, fused, separate) => {
+    expect(await toArray(fused() as AsyncIterable<unknown>)).toEqual(await toArray(separate() as AsyncIterable<unknown>));
+  });
+
+  it('fused, take reads no item beyond its count and then closes the source (C1)', async () => {
+    const src = probe({ items: 10 });
+    expect(await toArray(pipe(src, map((x: number) => x), take(3)))).toEqual([0, 1, 2]);
+    expect(src.calls).toEqual({ next: 3, return: 1, throw: 0 });
+    // Its last item dropped by a step after it: still no fourth read, and the consumer gets done.
+    const dropped = probe({ items: 10 });
+    expect(await toArray(pipe(dropped, map((x: number) => x), take(3), filter((x: number) => x < 2)))).toEqual([0, 1]);
+    expect(dropped.calls).toEqual({ next: 3, return: 1, throw: 0 });
+  });
+
+  it('take(0) is never fused: the source is closed without a read', async () => {
+    const src = probe({ items: 10 });
+    expect(await toArray(pipe(src, map((x: number) => x), take(0), map((x: number) => x)))).toEqual([]);
+    expect(src.calls).toEqual({ next: 0, return: 1, throw: 0 });
+  });
+
+  it('fused after another stage, their end is a stop from downstream (cancelled), as between separate stages', async () => {
+    for (const end of [take<number>(2), takeWhile((x: number) => x < 2)]) {
+      const exits: Exit[] = [];
+      const src = probe({ items: 10 });
+      expect(await toArray(pipe(src, withCleanup((exit) => exits.push(exit)), end))).toEqual([0, 1]);
+      expect(exits).toEqual([{ outcome: 'cancelled' }]);
+      expect(src.calls.return).toBe(1);
+    }
+  });
+
+  it('the close signal names the stage that stopped, and how: its own end completes it, a later one cancels it', async () => {
+    const own = signalSource(5);
+    expect(await toArray(pipe(own, take(2), map((x: number) => x)))).toEqual([0, 1]);
+    expect(own.signals[0]?.reason).toMatchObject({ name: 'AbortError', message: 'iterscope: take stopped (completed)' });
+    const after = signalSource(5);
+    expect(await toArray(pipe(after, map((x: number) => x), take(2)))).toEqual([0, 1]);
+    expect(after.signals[0]?.reason).toMatchObject({ name: 'AbortError', message: 'iterscope: map stopped (cancelled)' });
+    const stopped = signalSource(5);
+    expect(await toArray(pipe(stopped, map((x: number) => x), takeWhile((x: number) => x < 1)))).toEqual([0]);
+    expect(stopped.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (cancelled)' });
+  });
+
+  it('the first operator of a fused run is the stage\'s own: its failure stops it with `error`, as alone', async () => {
+    const err = new Error('first');
+    const fail = (): number => {
+      throw err;
+    };
+    const src = signalSource(3);
+    await expect(toArray(pipe(src, map(fail), filter(() => true)))).rejects.toBe(err);
+    expect(src.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (error)' });
+    const rejected = signalSource(3);
+    await expect(toArray(pipe(rejected, map(() => Promise.reject(err)), filter(() => true)))).rejects.toBe(err);
+    expect(rejected.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (error)' });
+  });
+
+  it('run inside the stage before them, reported under all their names', async () => {
+    const exits: Exit[] = [];
+    await (async () => {
+      const stream = pipe(probe(), withCleanup((exit) => exits.push(exit)), drop(1), take(5), takeWhile(() => true), dropWhile(() => false));
+      await stream.next();
+    })();
+    const abandoned = (): unknown[] => recorded.reports.filter((r) => r.type === 'abandoned');
+    await collectUntil(() => exits.length > 0 && abandoned().length > 0);
+    expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'withCleanup+drop+take+takeWhile+dropWhile', createdAt: undefined }]);
   });
 });

@@ -1,33 +1,8 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { SKIP, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class DropWhileStage<T> extends StageBase<T, T> {
-  private index = 0;
-  private dropping = true;
-  constructor(
-    source: Source<T>,
-    private readonly predicate: (value: T, index: number) => unknown,
-    options: StageOptions | undefined,
-  ) {
-    super('dropWhile', source, options);
-  }
-  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
-    if (!this.dropping) return value;
-    const drop = this.predicate(value, this.index++);
-    if (isThenable(drop)) return Promise.resolve(drop).then((d) => this.decide(d, value));
-    return this.decide(drop, value);
-  }
-  private decide(drop: unknown, value: T): StepResult<T> {
-    if (drop) return SKIP;
-    // The first item that fails is passed, and the predicate is never called again.
-    this.dropping = false;
-    return value;
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Drop items while `predicate` holds; from the first item for which it does not, pass
@@ -47,5 +22,25 @@ class DropWhileStage<T> extends StageBase<T, T> {
 export function dropWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('dropWhile', 'predicate', predicate);
   checkStageOptions('dropWhile', options);
-  return acceptsFusion((source) => new DropWhileStage<T>(source, predicate, options));
+  return stepOperator<T, T>(
+    {
+      name: 'dropWhile',
+      makeStep: () => {
+        let index = 0;
+        let dropping = true;
+        const decide = (drop: unknown, value: unknown): unknown => {
+          if (drop) return SKIP;
+          // The first item that fails is passed, and the predicate is never called again.
+          dropping = false;
+          return value;
+        };
+        return (value) => {
+          if (!dropping) return value;
+          const drop = predicate(value as T, index++);
+          return isThenable(drop) ? Promise.resolve(drop).then((d) => decide(d, value)) : decide(drop, value);
+        };
+      },
+    },
+    options,
+  );
 }

@@ -1,23 +1,7 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { SKIP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { SKIP, type StageOptions } from '../stage.js';
 import { checkCount, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class DropStage<T> extends StageBase<T, T> {
-  private remaining: number;
-  constructor(source: Source<T>, count: number, options: StageOptions | undefined) {
-    super('drop', source, options);
-    this.remaining = count;
-  }
-  protected override step(value: T): StepResult<T> {
-    if (this.remaining > 0) {
-      this.remaining--;
-      return SKIP;
-    }
-    return value;
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Skip the first `count` items, then pass the rest.
@@ -36,5 +20,20 @@ class DropStage<T> extends StageBase<T, T> {
 export function drop<T>(count: number, options?: StageOptions): Operator<T, T> {
   checkCount('drop', 'count', count);
   checkStageOptions('drop', options);
-  return acceptsFusion((source) => new DropStage<T>(source, count, options));
+  return stepOperator<T, T>(
+    {
+      name: 'drop',
+      makeStep: () => {
+        let remaining = count;
+        return (value) => {
+          if (remaining > 0) {
+            remaining--;
+            return SKIP;
+          }
+          return value;
+        };
+      },
+    },
+    options,
+  );
 }

@@ -6,13 +6,17 @@
  * that nobody else can see: `pipe` creates them and never hands them out.
  *
  * Only per-item operators without options (no signal, no closeTimeout of their own) are
- * fused (map, filter, tap, scan: step-stage.ts builds their standalone stage from the same
- * step factory); everything else runs as its own stage. A run of them that follows a stage
- * made by an operator marked with `acceptsFusion` (take, withCleanup, traced, ...) runs
- * inside that stage instead of a stage of its own. The steps run as the stage's tail (`StageBase`),
- * after its own step.
+ * fused (map, filter, tap, scan, take, takeWhile, drop, dropWhile: step-stage.ts builds
+ * their standalone stage from the same step factory); everything else runs as its own
+ * stage. A run of them that follows a stage made by an operator marked with
+ * `acceptsFusion` (withCleanup, traced, one of these with options, ...) runs inside that
+ * stage instead of a stage of its own. The steps run as the stage's tail (read-loop.ts),
+ * after its own step. What a step after the stage's own does (STOP, take's last item, a
+ * failure) is to the stage what the same from a stage downstream would be: a stop from
+ * the consumer's side (cancelled); the first operator of a run `fuse` makes is the
+ * stage's own, so it stops it as it would stop its own stage (completed, error).
  */
-import { kAbsorb, PassStage, type Stage, type TailStep } from '../stage.js';
+import { kAbsorb, PassStage, type Stage, type StepMaker, type TailStep } from '../stage.js';
 
 /** A per-item step: the output, SKIP, STOP, or a promise of one of those. */
 export type FusedStep = TailStep;
@@ -20,15 +24,24 @@ export type FusedStep = TailStep;
 /**
  * A per-item operator written once: its name and a factory for one stage's step (and the
  * state it keeps, like an index). Its standalone stage and its fused step are both made
- * from `makeStep` (step-stage.ts).
+ * from `makeStep` (step-stage.ts). The factory gets `end`, to call when the item its step
+ * is answering is the last one (take): the stage passes it, then finishes without reading.
  */
 export interface FusePart {
   readonly name: string;
-  readonly makeStep: () => FusedStep;
+  readonly makeStep: StepMaker;
+  /**
+   * The stream is over before the first read (take(0)): never fused, since as a step it
+   * would read one item first.
+   */
+  readonly endsAtOnce?: boolean;
 }
 
-/** @internal */
-export const kFuse = Symbol.for('iterscope.fuse.v1'); // C11: another copy's pipe fuses this operator
+/**
+ * @internal C11: another copy's pipe fuses this operator. v2: `makeStep` takes `end`; a
+ * v1 pipe would never call it, and would read past take's last item.
+ */
+export const kFuse = Symbol.for('iterscope.fuse.v2');
 
 /** Mark `operator` as fusable with `part` (only when it has no options of its own). */
 export function fusable<F extends object>(operator: F, part: FusePart): F {
@@ -46,7 +59,7 @@ const kFresh = Symbol.for('iterscope.fresh.v1');
 
 /**
  * Mark `operator` as returning a new single-source stage each time it is applied, so that
- * `pipe` may run the option-less per-item steps (map, filter, tap, scan) after it inside that stage.
+ * `pipe` may run the option-less per-item steps (map, filter, take, ...) after it inside that stage.
  * @internal
  */
 export function acceptsFusion<F extends object>(operator: F): F {
@@ -62,9 +75,9 @@ export function isFresh(operator: unknown): boolean {
 /** Give `stage` the steps of `parts` as its tail, if it takes them. */
 export function absorb(stage: unknown, parts: readonly FusePart[]): boolean {
   if (typeof stage !== 'object' || stage === null || !(kAbsorb in stage)) return false;
-  const steps = parts.map((p) => p.makeStep());
+  const makers = parts.map((p) => p.makeStep);
   const names = parts.map((p) => p.name);
-  return (stage as { [kAbsorb]: (steps: TailStep[], names: string[]) => boolean })[kAbsorb](steps, names);
+  return (stage as { [kAbsorb]: (makers: StepMaker[], names: string[]) => boolean })[kAbsorb](makers, names);
 }
 
 /** One stage for several consecutive fusable operators. */
@@ -74,8 +87,14 @@ export function fuse(source: unknown, parts: readonly FusePart[]): Stage<unknown
   // A stage that passes items through; every operator's step runs as its tail, the first
   // one's too.
   const stage = new PassStage<unknown>(first?.name ?? 'pipe', source, undefined);
+  // The first one is the stage's own: its stop or failure is the stage's (completed,
+  // error), the others' a stop from the consumer's side, as between separate stages.
   if (first !== undefined) {
-    stage[kAbsorb]([first.makeStep(), ...rest.map((p) => p.makeStep())], rest.map((p) => p.name));
+    stage[kAbsorb](
+      parts.map((p) => p.makeStep),
+      rest.map((p) => p.name),
+      1,
+    );
   }
   return stage;
 }

@@ -1,9 +1,10 @@
 /**
- * Per-item operators (map, filter, tap, scan) written once, as a step factory: the same
+ * Per-item operators (map, filter, tap, scan, take, takeWhile, drop, dropWhile) written
+ * once, as a step factory: the same
  * `makeStep()` gives the step of their standalone stage and the step `pipe` fuses into the
  * stage before them (fused.ts). An operator is therefore one function from the item to
  * the output, SKIP, STOP or a promise of one, with its per-stage state (an index, an
- * accumulator) in the factory's closure, not a class of its own.
+ * accumulator, a count) in the factory's closure, not a class of its own.
  */
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
@@ -20,7 +21,12 @@ class StepStage<T, S> extends StageBase<T, S> {
   private readonly run: FusedStep;
   constructor(part: FusePart, source: Source<S>, options: StageOptions | undefined) {
     super(part.name, source, options);
-    this.run = part.makeStep();
+    // take(0): finished before the first read; the source is closed on the first next() (C1).
+    this.stopBeforePull = part.endsAtOnce === true;
+    // The last item (take): answered, then the next read closes the source instead (C1).
+    this.run = part.makeStep(() => {
+      this.stopBeforePull = true;
+    });
   }
   protected override step(value: S): StepResult<T> | PromiseLike<StepResult<T>> {
     return this.run(value) as StepResult<T> | PromiseLike<StepResult<T>>;
@@ -34,6 +40,6 @@ class StepStage<T, S> extends StageBase<T, S> {
  */
 export function stepOperator<In, Out>(part: FusePart, options: StageOptions | undefined): Operator<In, Out> {
   const operator: Operator<In, Out> = (source) => new StepStage<Out, In>(part, source, options);
-  if (options !== undefined) return acceptsFusion(operator);
+  if (options !== undefined || part.endsAtOnce === true) return acceptsFusion(operator);
   return fusable(operator, part);
 }

@@ -1,26 +1,8 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { STOP, StageBase, type StageOptions, type StepResult } from '../stage.js';
+import { STOP, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class TakeWhileStage<T> extends StageBase<T, T> {
-  private index = 0;
-  constructor(
-    source: Source<T>,
-    private readonly predicate: (value: T, index: number) => unknown,
-    options: StageOptions | undefined,
-  ) {
-    super('takeWhile', source, options);
-  }
-  protected override step(value: T): StepResult<T> | PromiseLike<StepResult<T>> {
-    const keep = this.predicate(value, this.index++);
-    // STOP: the first item that fails ends the stream and closes the source (C1).
-    if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));
-    return keep ? value : STOP;
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Pass items while `predicate` holds; the first item for which it does not ends the
@@ -45,5 +27,19 @@ export function takeWhile<T>(predicate: (value: T, index: number) => unknown, op
 export function takeWhile<T>(predicate: (value: T, index: number) => unknown, options?: StageOptions): Operator<T, T> {
   checkFunction('takeWhile', 'predicate', predicate);
   checkStageOptions('takeWhile', options);
-  return acceptsFusion((source) => new TakeWhileStage<T>(source, predicate, options));
+  return stepOperator<T, T>(
+    {
+      name: 'takeWhile',
+      makeStep: () => {
+        let index = 0;
+        return (value) => {
+          const keep = predicate(value as T, index++);
+          // STOP: the first item that fails ends the stream and closes the source (C1).
+          if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));
+          return keep ? value : STOP;
+        };
+      },
+    },
+    options,
+  );
 }

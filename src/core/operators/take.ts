@@ -1,24 +1,7 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
+import type { StageOptions } from '../stage.js';
 import { checkCount, checkStageOptions } from '../validate.js';
-import { acceptsFusion } from './fused.js';
-
-class TakeStage<T> extends StageBase<T, T> {
-  private remaining: number;
-  constructor(source: Source<T>, count: number, options: StageOptions | undefined) {
-    super('take', source, options);
-    this.remaining = count;
-    // take(0) finishes without reading: the source is closed on the first next() (C1).
-    this.stopBeforePull = count === 0;
-  }
-  protected override step(value: T): T {
-    // Finished once the count is reached: the next pull closes the source instead of
-    // reading an item nobody asked for.
-    if (--this.remaining === 0) this.stopBeforePull = true;
-    return value;
-  }
-}
+import { stepOperator } from './step-stage.js';
 
 /**
  * Pass the first `count` items, then finish: the source is closed (C1) on the next read,
@@ -39,5 +22,21 @@ class TakeStage<T> extends StageBase<T, T> {
 export function take<T>(count: number, options?: StageOptions): Operator<T, T> {
   checkCount('take', 'count', count);
   checkStageOptions('take', options);
-  return acceptsFusion((source) => new TakeStage<T>(source, count, options));
+  // One step factory for the standalone stage and the fused step (step-stage.ts): the
+  // count-th item is marked the last, so the stage passes it and then closes the source
+  // instead of reading an item nobody asked for (C1).
+  return stepOperator<T, T>(
+    {
+      name: 'take',
+      endsAtOnce: count === 0,
+      makeStep: (end) => {
+        let remaining = count;
+        return (value) => {
+          if (--remaining === 0) end();
+          return value;
+        };
+      },
+    },
+    options,
+  );
 }
