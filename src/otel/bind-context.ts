@@ -1,7 +1,8 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
 import type { Operator, Source, StageOptions } from 'iterscope';
-import { StageBase, acceptsFusion, kSourceScope, type SourceScope } from 'iterscope/internal';
+import { StageBase, acceptsFusion, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkContext, checkStageOptions } from './checks.js';
+import { contextManagerRegistered } from './context-manager.js';
 import { nextInContext } from './next-in-context.js';
 
 class BoundStage<T> extends StageBase<T, T> {
@@ -11,9 +12,13 @@ class BoundStage<T> extends StageBase<T, T> {
     this.context = context;
   }
   // C8: each call into the source runs inside the bound context (nextInContext: no
-  // allocation per item).
-  protected override readSource(source: AsyncIterator<T>): unknown {
-    return nextInContext(this.context, source);
+  // allocation per item). With no context manager registered, or when the bound context
+  // is the active one already, there is nothing to switch: the source is read as any
+  // stage reads it (directly, with no promise, when it is an iterscope stage), as traced does.
+  protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
+    const bound = this.context;
+    if (!contextManagerRegistered() || contextApi.active() === bound) return super.readSource(source, reader);
+    return nextInContext(bound, source);
   }
   protected override inSourceContext<R>(fn: () => R): R {
     return contextApi.with(this.context, fn);

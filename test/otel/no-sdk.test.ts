@@ -1,7 +1,7 @@
 import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { map, pipe } from 'iterscope';
-import { mapTraced, traced } from 'iterscope/otel';
+import { bindContext, mapTraced, traced } from 'iterscope/otel';
 import { sdk, source } from './tracing.js';
 
 // C9: a non-recording span (no SDK, or sampled out) costs next to nothing: it is checked
@@ -151,6 +151,46 @@ describe('non-recording spans: no context switch per item when there is nothing 
       // read all
     }
     expect(noManager.nextCalls()).toBe(0);
+  });
+
+  it('bindContext, with nothing to switch, also reads an iterscope stage below it directly', async () => {
+    // The bound context is the active one, under a context manager.
+    countingManager();
+    const active = countedStage(10);
+    for await (const _ of pipe(active.stage, bindContext<number>(context.active()))) {
+      // read all
+    }
+    expect(active.nextCalls()).toBe(0);
+    context.disable();
+    // No context manager: no context could be seen, none is switched.
+    const noManager = countedStage(10);
+    const key = Symbol('bound');
+    for await (const _ of pipe(noManager.stage, bindContext<number>(ROOT_CONTEXT.setValue(key, 1)))) {
+      // read all
+    }
+    expect(noManager.nextCalls()).toBe(0);
+  });
+
+  it('bindContext with another context active still switches for every read (control)', async () => {
+    const counter = countingManager();
+    const bound = countedStage(10);
+    const key = Symbol('bound');
+    const seen: unknown[] = [];
+    async function* producer(): AsyncGenerator<number> {
+      for (let i = 0; i < 3; i++) {
+        seen.push(context.active().getValue(key));
+        yield i;
+      }
+    }
+    for await (const _ of pipe(bound.stage, bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+      // read all
+    }
+    expect(bound.nextCalls()).toBe(11);
+    for await (const _ of pipe(producer(), bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+      // read all
+    }
+    expect(seen).toEqual(['bound', 'bound', 'bound']);
+    expect(counter.calls()).toBeGreaterThanOrEqual(11);
   });
 
   it('a recording span still switches for every read (control)', async () => {
