@@ -9,6 +9,7 @@ import {
   buffered,
   concat,
   drop,
+  dropWhile,
   filter,
   flatMap,
   map,
@@ -38,7 +39,8 @@ function isAsync(source: PipelineSource): source is AsyncIterable<unknown> | Asy
  * The stage kinds built into the harness: `map` (sync, async, throwing), `filter`,
  * `take`, `withCleanup` (sync, async, throwing cleanups), `aclosing`, `abortable`,
  * `borrow` (with its owner closing after it), `takeWhile`, `drop`, `tap`, `scan`,
- * `buffered`, `timeout`, `merge`, `zip`, `concat`, `race` (with one or two instrumented
+ * `fused` (one `pipe` of take, map, drop, takeWhile, filter and dropWhile, which run as
+ * one stage, ending or failing where the variant says), `buffered`, `timeout`, `merge`, `zip`, `concat`, `race` (with one or two instrumented
  * siblings), `flatMap` (instrumented inner sources, concurrency 1, 2 or unbounded) and
  * `generator` (a user `async function*` pass-through stage, which does not keep the
  * contract itself).
@@ -111,6 +113,22 @@ export function builtinStages(): StageKind[] {
         if (variant % 4 === 3 && i === 1) throw error('callback', i);
       }, options))),
     stageKind('scan', (source, { options }) => pipe(asSource(source), scan((sum: number, x: number) => sum + x, 0, options))),
+    // One pipe call: its per-item operators run as one stage (fusion). take, with the
+    // kind's options, is the stage's own operator; the steps fused after it stop the
+    // stream (takeWhile), fail (map) or drop items, at places the variant picks.
+    stageKind('fused', (source, { variant, options, error }) =>
+      pipe(
+        asSource(source),
+        take(1 + (variant % 6), options),
+        map((x: number, i) => {
+          if (variant % 7 === 3 && i === 1) throw error('callback', i);
+          return x;
+        }),
+        drop(variant % 2),
+        takeWhile((_x: number, i) => i < 1 + (variant % 5)),
+        filter((_x: number, i) => i % 2 === 0 || variant % 3 !== 0),
+        dropWhile(() => false),
+      )),
     stageKind('buffered', (source, { variant, options }) => pipe(asSource(source), buffered(1 + (variant % 3), options))),
     // A deadline no scenario reaches (scenarios run on microtasks): checks that the
     // timer stage closes like every other stage and leaves no timer behind.

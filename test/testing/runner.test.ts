@@ -62,7 +62,7 @@ describe('a subject that fails once and then passes', () => {
     // A pass-through keeps `closed-once` only when its consumer closes it and the source is async: an abandoning
     // consumer leaks the source through it on every run. So the ends are the closing ones,
     // and the seeds are fixed, so the case is the same on every machine.
-    for (const seed of [1, 2, 3, 4, 5, 1150286471]) {
+    for (const seed of [1, 2, 1150286471]) {
       let builds = 0;
       const leaksOnce: Subject = ({ source }) => {
         const it = (source as AsyncIterable<number>)[Symbol.asyncIterator]();
@@ -82,5 +82,5 @@ describe('a subject that fails once and then passes', () => {
       expect(message, `seed ${seed}`).toContain('passed when run again');
       expect(message).not.toContain('the scenario threw');
     }
-  });
+  }, 30_000);
 });
