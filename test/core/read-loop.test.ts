@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { defineOperator, filter, map, pipe, stop, takeWhile, toArray, type Exit } from 'iterscope';
+import { defineOperator, filter, map, pipe, stop, takeWhile, toArray, withCleanup, type Exit } from 'iterscope';
 import { outcome } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
 import { probe, recordReports, settleAll } from '../helpers/probe.js';
@@ -167,5 +167,45 @@ describe('read loop: async steps', () => {
     await settleAll();
     expect(src.calls.next).toBe(1);
     expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe('read loop: C3, an iterable opened with the stage\'s own signal', () => {
+  /** How many abort listeners `signal` holds now, counted at its add/remove calls. */
+  function abortListeners(signal: AbortSignal): () => number {
+    const live = new Set<unknown>();
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = ((type: string, listener: EventListener, options?: AddEventListenerOptions) => {
+      if (type === 'abort') live.add(listener);
+      add(type, listener, options);
+    }) as typeof signal.addEventListener;
+    signal.removeEventListener = ((type: string, listener: EventListener, options?: EventListenerOptions) => {
+      if (type === 'abort') live.delete(listener);
+      remove(type, listener, options);
+    }) as typeof signal.removeEventListener;
+    return () => live.size;
+  }
+
+  it('a stage it opens on the same signal leaves the listening to it: one listener, both end aborted', async () => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const listeners = abortListeners(signal);
+    const exits: Exit[] = [];
+    const opens = {
+      [Symbol.asyncIterator]: () => pipe(probe({ parkAt: 1 }), withCleanup((e) => exits.push(e), { signal })),
+    };
+    const stage = pipe(opens, withCleanup((e) => exits.push(e), { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(listeners()).toBe(1);
+    const pending = stage.next();
+    const reason = new Error('stop');
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+    await settleAll();
+    expect(exits).toEqual([
+      { outcome: 'aborted', reason },
+      { outcome: 'aborted', reason },
+    ]);
   });
 });
