@@ -418,3 +418,29 @@ describe('C7: what goes wrong while the safety net closes an abandoned stage is 
     expect(cleanupErrors()).toEqual([]);
   });
 });
+
+describe('C5/C7: an error that arrives after its stage was collected', () => {
+  it("race collected while a loser is still closing: the loser's close error is reported late, not lost", async () => {
+    const error = new Error('loser failed to close');
+    let failClose: (() => void) | undefined;
+    const loser: AsyncIterator<number> = {
+      next: () => new Promise<never>(() => undefined), // never answers: it loses
+      return: () =>
+        new Promise<never>((_resolve, reject) => {
+          failClose = () => {
+            reject(error);
+          };
+        }),
+    };
+    await (async () => {
+      const stage = race(probe({ name: 'winner' }), loser);
+      expect(await stage.next()).toEqual({ done: false, value: 0 }); // the loser is being closed
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['race']);
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+    failClose?.();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'late-error'));
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([{ type: 'late-error', stage: 'race', error }]);
+  });
+});
