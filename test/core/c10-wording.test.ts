@@ -156,3 +156,65 @@ describe('C10: one wording for each kind of range', () => {
     }
   });
 });
+
+describe('C10: what the message shows of the value passed', () => {
+  /** The `got …` part of take's message for `value`. */
+  const got = (value: unknown): string => {
+    const message = failure(() => take(value as never)).message;
+    return message.slice(message.indexOf(', got ') + ', got '.length, -1);
+  };
+
+  it('a string is quoted, and cut at 40 characters', () => {
+    expect(got('a'.repeat(40))).toBe(`\`"${'a'.repeat(40)}"\` (string)`);
+    expect(got('b'.repeat(41))).toBe(`\`"${'b'.repeat(40)}…"\` (string)`);
+  });
+
+  it('booleans, bigints and symbols show their value and type', () => {
+    expect(got(true)).toBe('`true` (boolean)');
+    expect(got(7n)).toBe('`7` (bigint)');
+    expect(got(Symbol('tag'))).toBe('`Symbol(tag)` (symbol)');
+  });
+
+  it('a function shows its name, when it has one', () => {
+    function countItems(): number {
+      return 1;
+    }
+    expect(got(countItems)).toBe('a function `countItems`');
+    expect(got([() => 1][0])).toBe('a function');
+  });
+
+  it('an object shows its class, unless it is a plain or nameless one', () => {
+    class Settings {
+      readonly retries = 3;
+    }
+    expect(got(new Settings())).toBe('an instance of Settings');
+    expect(got([1])).toBe('an array');
+    expect(got({ a: 1 })).toBe('an object');
+    expect(got(Object.create(null))).toBe('an object');
+    expect(got(new (class {
+      readonly retries = 3;
+    })())).toBe('an object');
+    expect(got({ constructor: { name: 42 } })).toBe('an object');
+  });
+});
+
+describe('C10: an AbortSignal is checked by its shape', () => {
+  const listen = (): void => undefined;
+  it.each([
+    ['null', null, '`null`'],
+    ['an object without addEventListener', { aborted: false }, 'an object'],
+    ['an object without aborted', { addEventListener: listen }, 'an object'],
+    ['an object whose aborted is not a boolean', { aborted: 'no', addEventListener: listen }, 'an object'],
+    ['a function shaped like a signal', Object.assign(() => undefined, { aborted: false, addEventListener: listen }), 'a function'],
+  ])('%s is refused, naming the option', (_name, value, shown) => {
+    expect(() => map((x: number) => x, { signal: value as never })).toThrow(TypeError);
+    expect(() => map((x: number) => x, { signal: value as never })).toThrow(
+      `map: expected \`options.signal\` to be an AbortSignal, got ${shown}.`,
+    );
+  });
+
+  it('a signal from another realm or a polyfill with the same shape is accepted', () => {
+    const lookalike = { aborted: false, addEventListener: listen, removeEventListener: listen };
+    expect(() => map((x: number) => x, { signal: lookalike as never })).not.toThrow();
+  });
+});

@@ -346,3 +346,101 @@ describe('C7: sources that take a signal do not tie their stage to each other', 
     expect(heard).toEqual(['iterscope: map stopped (abandoned)']);
   });
 });
+
+describe('C7: what goes wrong while the safety net closes an abandoned stage is reported', () => {
+  const cleanupErrors = (): Report[] => recorded.reports.filter((r) => r.type === 'cleanup-error');
+
+  it('a cleanup that throws on abandonment is reported as a cleanup error of its stage', async () => {
+    const error = new Error('cleanup threw');
+    await (async () => {
+      const stage = pipe(
+        probe(),
+        withCleanup(() => {
+          throw error;
+        }),
+      );
+      await stage.next();
+    })();
+    await collectUntil(() => cleanupErrors().length > 0 && abandonedReports().length > 0);
+    expect(cleanupErrors()).toEqual([{ type: 'cleanup-error', stage: 'withCleanup', error }]);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['withCleanup']);
+  });
+
+  it('an async cleanup that rejects on abandonment is reported as a cleanup error of its stage', async () => {
+    const error = new Error('cleanup rejected');
+    await (async () => {
+      const stage = pipe(
+        probe(),
+        withCleanup(() => Promise.reject(error)),
+      );
+      await stage.next();
+    })();
+    await collectUntil(() => cleanupErrors().length > 0);
+    expect(cleanupErrors()).toEqual([{ type: 'cleanup-error', stage: 'withCleanup', error }]);
+  });
+
+  it.each([
+    ['rejects', (error: Error) => () => Promise.reject(error)],
+    [
+      'throws',
+      (error: Error) => () => {
+        throw error;
+      },
+    ],
+  ])("a foreign source whose return() %s when the safety net closes it is reported", async (_how, makeReturn) => {
+    const error = new Error('return failed');
+    const closes: string[] = [];
+    await (async () => {
+      const source: AsyncIterator<number> = {
+        next: () => Promise.resolve({ done: false, value: 1 }),
+        return: () => {
+          closes.push('return');
+          return makeReturn(error)();
+        },
+      };
+      const stage = pipe(source, map((x: number) => x));
+      await stage.next();
+    })();
+    await collectUntil(() => cleanupErrors().length > 0 && abandonedReports().length > 0);
+    expect(closes).toEqual(['return']);
+    expect(cleanupErrors()).toEqual([{ type: 'cleanup-error', stage: 'map', error }]);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['map']);
+  });
+
+  it('a foreign source without return() is left as it is; the leak is still reported', async () => {
+    await (async () => {
+      const source: AsyncIterator<number> = { next: () => Promise.resolve({ done: false, value: 1 }) };
+      const stage = pipe(source, map((x: number) => x));
+      await stage.next();
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['map']);
+    expect(cleanupErrors()).toEqual([]);
+  });
+});
+
+describe('C5/C7: an error that arrives after its stage was collected', () => {
+  it("race collected while a loser is still closing: the loser's close error is reported late, not lost", async () => {
+    const error = new Error('loser failed to close');
+    let failClose: (() => void) | undefined;
+    const loser: AsyncIterator<number> = {
+      next: () => new Promise<never>(() => undefined), // never answers: it loses
+      return: () =>
+        new Promise<never>((_resolve, reject) => {
+          failClose = () => {
+            reject(error);
+          };
+        }),
+    };
+    await (async () => {
+      const stage = race(probe({ name: 'winner' }), loser);
+      expect(await stage.next()).toEqual({ done: false, value: 0 }); // the loser is being closed
+    })();
+    await collectUntil(() => abandonedReports().length > 0);
+    expect(abandonedReports().map((r) => r.stage)).toEqual(['race']);
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+    failClose?.();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'late-error'));
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([{ type: 'late-error', stage: 'race', error }]);
+  });
+});

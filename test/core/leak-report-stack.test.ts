@@ -42,6 +42,9 @@ describe('C7 leak report stacks', () => {
     const stack = report?.type === 'abandoned' ? (report.createdAt ?? '') : '';
     const frames = stack.split('\n');
     expect(frames[0], stack).toMatch(/abandonOne .*leak-report-stack\.test\.ts/);
+    // One frame a line, each a place in code: the callers of the user's line follow it.
+    expect(frames.length, stack).toBeGreaterThan(1);
+    expect(frames.every((f) => /^\s+at .*:\d+:\d+\)?$/.test(f)), stack).toBe(true);
     expect(frames.filter((f) => f.includes('/src/core/')), stack).toEqual([]);
   });
 });

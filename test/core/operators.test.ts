@@ -46,4 +46,25 @@ describe('map, filter, take', () => {
     const stage = aclosing([1]);
     expect(stage[Symbol.asyncIterator]()).toBe(stage);
   });
+
+  it('return(value) resolves to { done: true, value }, like a generator object\'s, before and after the end', async () => {
+    const open = aclosing([1, 2]);
+    expect(await open.next()).toEqual({ done: false, value: 1 });
+    expect(await open.return('bye')).toEqual({ done: true, value: 'bye' });
+    expect(await open.return()).toEqual({ done: true, value: undefined });
+    const finished = aclosing([1]);
+    await collect(finished);
+    expect(await finished.return(7)).toEqual({ done: true, value: 7 });
+  });
+
+  it('throw(error) closes the stage and rejects with that error; disposing resolves to undefined', async () => {
+    const error = new Error('consumer gave up');
+    const thrown = aclosing([1, 2]);
+    await expect(thrown.throw(error)).rejects.toBe(error);
+    expect(await thrown.next()).toEqual({ done: true, value: undefined });
+    const disposed = aclosing([1, 2]);
+    const disposal: PromiseLike<unknown> = disposed[Symbol.asyncDispose]();
+    expect(await disposal).toBeUndefined();
+    expect(await disposed.next()).toEqual({ done: true, value: undefined });
+  });
 });
