@@ -270,6 +270,29 @@ describe('C7: an error kept for the consumer does not keep its stage alive', () 
   });
 });
 
+describe('C5/C7: an error kept for the consumer that is no object', () => {
+  it.each([
+    ['a string', 'read ahead, never asked for'],
+    ['null', null],
+    ['a number', 7],
+  ])('is reported when the stage is abandoned (%s)', async (_label, thrown) => {
+    await (async () => {
+      const stage = pipe(
+        probe({ items: 3 }),
+        map((x: number) => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a callback that throws no Error object is the case under test
+          if (x === 1) throw thrown;
+          return x;
+        }, { concurrency: 2 }),
+      );
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      for (let i = 0; i < 10; i++) await Promise.resolve(); // the read ahead has failed
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned') && recorded.reports.some((r) => r.type === 'late-error'));
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([{ type: 'late-error', stage: 'map', error: thrown }]);
+  });
+});
+
 describe('C7: sources that take a signal do not tie their stage to each other', () => {
   // The safety net holds a source strongly between reads (to close it on abandonment). If
   // every source shared one signal, a source held that way would reach, through that
