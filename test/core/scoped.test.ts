@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { abortable, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
+import { abortable, configure, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 import { outcome, watch } from '../helpers/contract.js';
 import { collectUntil } from '../helpers/collect.js';
@@ -352,7 +352,90 @@ describe('scoped: C5 errors', () => {
     expect(error.error).toBe(finallyError);
     expect(error.suppressed).toBeInstanceOf(AggregateError);
     expect((error.suppressed as AggregateError).errors).toEqual([e2, e1]);
+    expect((error.suppressed as AggregateError).message).toBe('scoped: several owned streams failed to close.');
     expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+  });
+});
+
+describe('scoped: own() after the scope stopped (from the body\'s finally)', () => {
+  it('closes the stream at once, exactly once, and reports nothing when the close is clean', async () => {
+    const late = probe();
+    const stream = scoped(async function* ({ own }) {
+      try {
+        yield* own([1, 2]);
+      } finally {
+        own(late);
+      }
+    })();
+    await stream.next();
+    await stream.return();
+    await ticks(10);
+    expect(late.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('reports its close error, as nobody waits for that close', async () => {
+    const closeError = new Error('late close failed');
+    const late = probe({ returnError: closeError });
+    const stream = scoped(async function* ({ own }) {
+      try {
+        yield* own([1, 2]);
+      } finally {
+        own(late);
+      }
+    })();
+    await stream.next();
+    await stream.return();
+    await ticks(10);
+    expect(late.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'scoped: own', error: closeError }]);
+  });
+});
+
+describe('scoped: closeTimeout', () => {
+  it('is the close deadline of each owned stream too, when the body closes one itself', async () => {
+    const previous = configure({ closeTimeout: 60_000 });
+    try {
+      const stream = scoped(
+        async function* ({ own }) {
+          // The owned stream's close never settles: the break waits for it up to the deadline.
+          for await (const _ of own(probe({ returnParks: true }))) break;
+          yield 'after';
+        },
+        { closeTimeout: 0 },
+      )();
+      expect(await stream.next()).toEqual({ done: false, value: 'after' });
+      expect(recorded.reports.map((r) => `${r.type} ${r.stage}`)).toEqual(['straggler scoped: own']);
+      await stream.return();
+    } finally {
+      configure(previous);
+    }
+  });
+});
+
+describe('scoped: a body that is a plain function returning an iterator (it runs at the call)', () => {
+  it('C1: an argument it owned at once is closed once, by its owned stream, when the stage is closed before it is read', async () => {
+    const upstream = probe();
+    const stage = scoped((scope: Scope, source: AsyncIterator<number>) => {
+      const owned = scope.own(source);
+      return (async function* () {
+        yield* owned;
+      })();
+    })(upstream);
+    await stage.return();
+    expect(upstream.calls.return).toBe(1);
+  });
+
+  it("C5: an owned stream's close error reaches return() beside an argument with nothing to close", async () => {
+    const closeError = new Error('close failed');
+    const noReturn: AsyncIterator<number> = { next: () => Promise.resolve({ done: true, value: undefined }) };
+    const stage = scoped((scope: Scope, _source: AsyncIterator<number>) => {
+      scope.own(probe({ returnError: closeError }));
+      return (async function* () {
+        yield* [1];
+      })();
+    })(noReturn);
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
   });
 });
 
@@ -409,6 +492,7 @@ describe('scoped: C7 abandonment', () => {
     expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'scoped', createdAt: undefined }]);
     expect(exits).toEqual([{ outcome: 'abandoned' }]);
     expect(upstream.calls.return).toBe(1);
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([]);
   });
 
   const kept: unknown[] = [];
@@ -429,6 +513,16 @@ describe('scoped: C7 abandonment', () => {
     await collectUntil(() => abandoned().length > 0 && upstream.calls.return > 0);
     expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'scoped', createdAt: undefined }]);
     expect(upstream.calls.return).toBe(1);
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([]);
+    kept.length = 0;
+  });
+
+  it("the close error of an owned stream the safety net closed is reported under the scoped stage's name", async () => {
+    const closeError = new Error('close failed');
+    const upstream = probe({ returnError: closeError });
+    await dropWithAnOwnedStreamKeptElsewhere(upstream);
+    await collectUntil(() => abandoned().length > 0 && recorded.reports.some((r) => r.type === 'cleanup-error'));
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([{ type: 'cleanup-error', stage: 'scoped', error: closeError }]);
     kept.length = 0;
   });
 });
