@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { abortable, configure, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
@@ -320,6 +321,43 @@ describe('scoped: C2 a body parked on what it does not own', () => {
   });
 });
 
+describe('scoped: how a body that was closed may end', () => {
+  it("rejecting with an AbortError of its own making (Node's timers, fetch) is the close it asked for", async () => {
+    const stream = scoped(async function* ({ own, signal }) {
+      yield* own([1]);
+      await sleep(60_000, undefined, { signal }); // rejects with a new AbortError, not signal.reason
+    })();
+    await stream.next();
+    const pending = stream.next();
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await ticks(10);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('an error after the close deadline passed is reported as late, once', async () => {
+    let fail: (error: unknown) => void = () => undefined;
+    const stream = scoped(
+      async function* ({ own }) {
+        yield* own([1]);
+        await new Promise((_resolve, reject) => {
+          fail = reject; // nothing the scope owns: only the deadline ends the wait
+        });
+      },
+      { closeTimeout: 0 },
+    )();
+    await stream.next();
+    void stream.next();
+    await ticks(5);
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+    const late = new Error('failed after the deadline');
+    fail(late);
+    await ticks(10);
+    expect(recorded.reports.map((r) => r.type)).toEqual(['straggler', 'late-error']);
+    expect(recorded.reports[1]).toEqual({ type: 'late-error', stage: 'scoped', error: late });
+  });
+});
+
 describe('scoped: C5 errors', () => {
   it("an owned stream's close error reaches return()", async () => {
     const closeError = new Error('close failed');
@@ -446,6 +484,7 @@ describe('scoped: C10 bad input', () => {
     };
     expect(() => scoped(42 as never)).toThrow(new TypeError('scoped: expected `body` to be a function, got `42` (number).'));
     expect(() => scoped(empty, { closeTimeout: -1 })).toThrow(RangeError);
+    expect(() => scoped(empty, { closeTimeout: -1 })).toThrow(/^scoped: expected `options.closeTimeout` to be a number of milliseconds/);
     expect(() => scoped(empty, { signal: 'no' as never })).toThrow(
       /scoped: expected `options.signal` to be an AbortSignal/,
     );
@@ -455,6 +494,36 @@ describe('scoped: C10 bad input', () => {
   it('a body that returns no async iterator fails when the scoped function is called', () => {
     const notGenerator = scoped((async () => 1) as never);
     expect(() => notGenerator()).toThrow(/scoped: expected `body` to return an async iterator .*got an instance of Promise/);
+  });
+
+  it('a body that returns nothing fails with the same message', () => {
+    const returnsNothing = scoped((() => undefined) as never);
+    expect(() => returnsNothing()).toThrow(/scoped: expected `body` to return an async iterator .*got `undefined`/);
+  });
+
+  it('a body may return an async iterable that is no iterator', async () => {
+    const fromIterable = scoped((_scope: Scope, n: number) => ({
+      async *[Symbol.asyncIterator]() {
+        yield n;
+      },
+    }));
+    const out: number[] = [];
+    for await (const x of fromIterable(7)) out.push(x);
+    expect(out).toEqual([7]);
+  });
+
+  it('arguments that are no iterators (null, numbers) are handed to the body and never closed', async () => {
+    const seen: unknown[] = [];
+    const fn = scoped(async function* (_scope: Scope, a: null, b: number) {
+      seen.push(a, b);
+      yield b;
+    });
+    const read = fn(null, 3);
+    expect(await read.next()).toEqual({ done: false, value: 3 });
+    expect(seen).toEqual([null, 3]);
+    await read.return();
+    expect(await fn(null, 4).return()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
   });
 
   it('own() of something that is not iterable fails at once', async () => {
