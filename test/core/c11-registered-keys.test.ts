@@ -88,10 +88,13 @@ describe('C11: the process-wide state another copy shares', () => {
 });
 
 /** A stage of another copy, speaking the v1 protocol by its registered keys, that logs each call. */
-function otherCopysStage(log: string[], options: { readFails?: unknown; abortedBy?: boolean; closeError?: unknown } = {}): AsyncIterator<number> {
+function otherCopysStage(
+  log: string[],
+  options: { readFails?: unknown; abortedBy?: boolean; closeError?: unknown; olderRelease?: boolean } = {},
+): AsyncIterator<number> {
   const key = (name: string): symbol => Symbol.for(`iterscope.stage.${name}.v1`);
   let n = 0;
-  return {
+  const stage = {
     next: () => {
       log.push('next');
       return Promise.resolve({ done: false, value: n++ });
@@ -111,12 +114,18 @@ function otherCopysStage(log: string[], options: { readFails?: unknown; abortedB
       log.push('abortedBy');
       return options.abortedBy === true && error === options.readFails;
     },
-    [key('read')]: (reader: { item(value: unknown): void; reject(error: unknown): void }): void => {
-      log.push('read');
-      if ('readFails' in options) reader.reject(options.readFails);
-      else reader.item(n++);
-    },
-  } as AsyncIterator<number>;
+    // A release before direct reads answers next() only (neither has the signal lookup).
+    ...(options.olderRelease === true
+      ? {}
+      : {
+          [key('read')]: (reader: { item(value: unknown): void; reject(error: unknown): void }): void => {
+            log.push('read');
+            if ('readFails' in options) reader.reject(options.readFails);
+            else reader.item(n++);
+          },
+        }),
+  };
+  return stage as AsyncIterator<number>;
 }
 
 describe('C11: a stage of another copy', () => {
@@ -127,6 +136,15 @@ describe('C11: a stage of another copy', () => {
     expect(await stage.return()).toEqual({ done: true, value: undefined });
     expect(log).toEqual(['adopt', 'read', 'close cancelled']);
     expect(recorded.reports).toEqual([]);
+  });
+
+  it('of an older release, without direct reads, is read through next()', async () => {
+    const log: string[] = [];
+    const stage = pipe(otherCopysStage(log, { olderRelease: true }), map((x: number) => x * 10));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await stage.next()).toEqual({ done: false, value: 10 });
+    await stage.return();
+    expect(log).toEqual(['adopt', 'next', 'next', 'close cancelled']);
   });
 
   it('a close error it resolves to reaches return()', async () => {
