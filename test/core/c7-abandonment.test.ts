@@ -140,7 +140,20 @@ describe('C7 abandonment', () => {
     await collectUntil(() => collected && abandonedReports().length > 0);
     expect(collected).toBe(true);
     expect(abandonedReports()).toHaveLength(1);
-    controller.abort(); // the dead listener does nothing
+    // The listener left behind finds its stage gone and does nothing: no call, no throw.
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      thrown.push(error);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      controller.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(thrown).toEqual([]);
+    expect(recorded.reports.filter((r) => r.type !== 'abandoned')).toEqual([]);
   });
 });
 
