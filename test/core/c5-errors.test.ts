@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, map, merge, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { aclosing, borrow, map, merge, pipe, SuppressedError, withCleanup } from 'iterscope';
 import { failsReadingAhead } from '../helpers/read-ahead.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -147,6 +147,23 @@ describe('C5 errors', () => {
     fail(late);
     await new Promise((r) => setImmediate(r));
     expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'aclosing', error: late }]);
+  });
+
+  it('borrow: a read that fails after return() is reported under its name', async () => {
+    let fail: (e: unknown) => void = () => undefined;
+    const stage = borrow({
+      next: () =>
+        new Promise<IteratorResult<number>>((_resolve, reject) => {
+          fail = reject;
+        }),
+    });
+    const pending = stage.next();
+    await stage.return();
+    await pending;
+    const late = new Error('network reset');
+    fail(late);
+    await new Promise((r) => setImmediate(r));
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'borrow', error: late }]);
   });
 
   it('reports print as process warnings when nobody listens', async () => {
