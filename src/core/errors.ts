@@ -120,7 +120,7 @@ export function suppress(later: unknown, earlier: unknown): unknown {
  * `AggregateError`, in the order the siblings were given. One failure stays itself.
  * @internal
  */
-export function aggregate(errors: readonly unknown[], message = 'Several sources failed to close.'): unknown {
+export function aggregate(errors: readonly unknown[], message: string): unknown {
   const failed = errors.filter((e) => e !== NO_ERROR);
   if (failed.length === 0) return NO_ERROR;
   if (failed.length === 1) return failed[0];

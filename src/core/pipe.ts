@@ -299,7 +299,6 @@ export function pipe(source: Source<unknown>, ...operators: unknown[]): unknown 
     } else {
       result = fuse(result, run);
     }
-    fresh = true;
     run = [];
   };
   operators.forEach((operator, i) => {

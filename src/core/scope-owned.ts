@@ -61,7 +61,8 @@ export class ScopeState {
     for (const iterator of this.handed) closing.push(closeIterator(iterator, sourceExit, deadlineAt, stageName));
     this.handed.clear();
     // C3: after the closes were sent, so the stages below stop as closed, not as failed.
-    if (!this.controller.signal.aborted) this.controller.abort(closeReason(stageName, exit));
+    // abort() does nothing on a signal already aborted: the first reason stays.
+    this.controller.abort(closeReason(stageName, exit));
     if (closing.every((c) => c === NO_ERROR)) {
       release();
       return NO_ERROR;
@@ -74,7 +75,7 @@ export class ScopeState {
 
   /** C1: register a stream the body reads; the scope closes it when it stops. */
   own<T>(source: unknown): OwnedStage<T> {
-    if (typeof source === 'object' && source !== null) this.handed.delete(source as AsyncIterator<unknown>);
+    this.handed.delete(source as AsyncIterator<unknown>); // whatever it is: only iterators are there
     const stage = new OwnedStage<T>(source, this);
     // C7: the scope answers for it: only the scoped stage reports a leak.
     adoptIterator(stage as AsyncIterator<unknown>, undefined);
@@ -120,7 +121,7 @@ export class OwnedStage<T> extends StageBase<T, T> {
 
   /** C3: the scope was aborted: reject the pending read with `reason` and close. */
   abort(reason: unknown): void {
-    if (!this.scopeAbort.signal.aborted) this.scopeAbort.abort(reason);
+    this.scopeAbort.abort(reason); // a second abort() does nothing: the first reason stays
   }
 
   /**

@@ -58,8 +58,6 @@ export type ScopedFunction<A extends unknown[], T> = (...args: A) => Stage<T>;
 
 class ScopedStage<T> extends StageBase<T, T> {
   private readonly scope: ScopeState;
-  /** The reason of the abort being handled, if the stop is one: not an error of the body. */
-  private abortedWith: unknown = NO_ERROR;
   /** The body's read that was in flight when the scope stopped failed: kept for return() (C5). */
   private bodyError: unknown = NO_ERROR;
   /** True from the stop until the body's cleanup has been collected. */
@@ -79,18 +77,13 @@ class ScopedStage<T> extends StageBase<T, T> {
    * them, or wrap them in a stage that closes them); until then, the scope closes them.
    */
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
-    if (!this.started) {
-      this.started = true;
-      this.scope.handed.clear();
-    }
+    this.scope.handed.clear(); // empty after the first read: nothing adds to it once the body runs
     return super.readSource(source, reader);
   }
-  private started = false;
 
   /** C4: the owned streams close first; that is what lets a parked body run its `finally`. */
   protected override closeChildren(exit: Exit, deadlineAt: number): Promise<unknown> | typeof NO_ERROR {
     this.collecting = true;
-    if (exit.outcome === 'aborted') this.abortedWith = exit.reason;
     return this.scope.close(exit, deadlineAt, this.stageName);
   }
 
@@ -100,8 +93,9 @@ class ScopedStage<T> extends StageBase<T, T> {
    * abort's own reason, rethrown by the body, is not an error.
    */
   protected override lateError(error: unknown): void {
+    // The scope's signal carries the abort's own reason on an abort (closeReason), so
+    // comparing with it covers both.
     const expected =
-      error === this.abortedWith ||
       error === this.scope.controller.signal.reason ||
       (error instanceof Error && error.name === 'AbortError');
     // C3: the abort's reason (also when an owner aborted this stage, which the base does

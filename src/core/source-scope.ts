@@ -17,7 +17,8 @@ export interface SourceScope {
 
 /** The scope `source` offers to the stage reading it, if any. @internal */
 export function sourceScopeOf(source: unknown): SourceScope | undefined {
-  if (typeof source !== 'object' || source === null || !(kSourceScope in source)) return undefined;
+  if (typeof source !== 'object' || source === null) return undefined;
+  // An absent key reads as undefined, which the shape check below turns away.
   const scope = (source as { [kSourceScope]?: unknown })[kSourceScope];
   if (typeof scope !== 'object' || scope === null || typeof (scope as { run?: unknown }).run !== 'function') return undefined;
   return scope as SourceScope;

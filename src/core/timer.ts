@@ -57,8 +57,7 @@ function fire(slot: TimerSlot, owner: WeakRef<TimerOwner>): void {
 }
 
 function clearSlot(slot: TimerSlot): void {
-  if (slot.timer === undefined) return;
-  clearTimeout(slot.timer);
+  clearTimeout(slot.timer); // clearTimeout(undefined) does nothing
   slot.timer = undefined;
 }
 

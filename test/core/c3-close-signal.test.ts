@@ -59,6 +59,15 @@ describe('C3 the close signal', () => {
     expect(signals[0]?.reason).toMatchObject({ name: 'AbortError', message: 'iterscope: defer stopped (cancelled)' });
   });
 
+  it('making its reason leaves Error.stackTraceLimit as it was (the reason itself has no frames, C7)', async () => {
+    const limit = Error.stackTraceLimit;
+    const { signals, source } = recordingDefer();
+    for await (const _ of pipe(source, map((x: number) => x))) break;
+    expect(signals[0]?.aborted).toBe(true);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+
   it('take reaching its count aborts it', async () => {
     const { signals, source } = recordingDefer();
     expect(await toArray(pipe(source, take(1)))).toEqual([1]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { aclosing, borrow, map, merge, pipe, SuppressedError, withCleanup } from 'iterscope';
 import { failsReadingAhead } from '../helpers/read-ahead.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -28,6 +28,18 @@ describe('C5 SuppressedError', () => {
     expect(err).toBeInstanceOf(SuppressedError);
     expect((err.error as Error).message).toBe('later');
     expect((err.suppressed as Error).message).toBe('earlier');
+  });
+
+  it("has a name like a built-in error's: not enumerable, writable, configurable", () => {
+    expect(Object.getOwnPropertyDescriptor(SuppressedError.prototype, 'name')).toEqual({
+      ...Object.getOwnPropertyDescriptor(RangeError.prototype, 'name'),
+      value: 'SuppressedError',
+    });
+  });
+
+  it('says what happened when no message is given (the native one has an empty message)', () => {
+    const native = (globalThis as { SuppressedError?: unknown }).SuppressedError;
+    expect(new SuppressedError(1, 2).message).toBe(native === undefined ? 'An error was suppressed during cleanup.' : '');
   });
 });
 
@@ -137,6 +149,23 @@ describe('C5 errors', () => {
     expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'aclosing', error: late }]);
   });
 
+  it('borrow: a read that fails after return() is reported under its name', async () => {
+    let fail: (e: unknown) => void = () => undefined;
+    const stage = borrow({
+      next: () =>
+        new Promise<IteratorResult<number>>((_resolve, reject) => {
+          fail = reject;
+        }),
+    });
+    const pending = stage.next();
+    await stage.return();
+    await pending;
+    const late = new Error('network reset');
+    fail(late);
+    await new Promise((r) => setImmediate(r));
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'borrow', error: late }]);
+  });
+
   it('reports print as process warnings when nobody listens', async () => {
     recorded.stop();
     const warnings: Error[] = [];
@@ -159,6 +188,26 @@ describe('C5 errors', () => {
 });
 
 describe('C5: an error no next() was waiting for', () => {
+  it.each([
+    ['a string', 'boom'],
+    ['null', null],
+    ['a number', 42],
+  ])('is kept and handed over as thrown when it is no object (%s)', async (_label, thrown) => {
+    // merge reads both sources at once: the second fails while nobody waits for an item.
+    const failsLater: AsyncIterator<number> = {
+      next: async () => {
+        await ticks(3);
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a source that rejects with no Error object is the case under test
+        throw thrown;
+      },
+    };
+    const stage = merge([1], failsLater);
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    await ticks(24);
+    await expect(stage.next()).rejects.toBe(thrown);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
   it('is handed to the next next() once; every next() after it gets done', async () => {
     const boom = new Error('boom');
     const stage = failsReadingAhead(boom); // the stage keeps the error for the next reader

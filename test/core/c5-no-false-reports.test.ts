@@ -77,3 +77,30 @@ describe('C5 no false reports on a clean close', () => {
     });
   }
 });
+
+describe('C2/C5 a straggler', () => {
+  it('that finishes closing cleanly after the deadline is reported once, as a straggler only; its wait is measured from the close', async () => {
+    let finish: () => void = () => undefined;
+    const source: AsyncIterator<number> = {
+      next: () => Promise.resolve({ done: false, value: 1 }),
+      return: () =>
+        new Promise((resolve) => {
+          finish = () => {
+            resolve({ done: true, value: undefined });
+          };
+        }),
+    };
+    const stage = aclosing(source, { closeTimeout: 0 });
+    await stage.next();
+    const before = performance.now();
+    await stage.return();
+    const waited = performance.now() - before;
+    finish();
+    await settleAll();
+    expect(recorded.reports.map((r) => r.type)).toEqual(['straggler']);
+    const [straggler] = recorded.reports as [Report & { type: 'straggler' }];
+    expect(straggler.stage).toBe('aclosing');
+    expect(straggler.waitedMs).toBeGreaterThanOrEqual(0);
+    expect(straggler.waitedMs).toBeLessThanOrEqual(Math.ceil(waited));
+  });
+});

@@ -140,7 +140,20 @@ describe('C7 abandonment', () => {
     await collectUntil(() => collected && abandonedReports().length > 0);
     expect(collected).toBe(true);
     expect(abandonedReports()).toHaveLength(1);
-    controller.abort(); // the dead listener does nothing
+    // The listener left behind finds its stage gone and does nothing: no call, no throw.
+    const thrown: unknown[] = [];
+    const onUncaught = (error: unknown): void => {
+      thrown.push(error);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      controller.abort();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(thrown).toEqual([]);
+    expect(recorded.reports.filter((r) => r.type !== 'abandoned')).toEqual([]);
   });
 });
 
@@ -267,6 +280,29 @@ describe('C7: an error kept for the consumer does not keep its stage alive', () 
     await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned'));
     expect(recorded.reports.filter((r) => r.type === 'abandoned').map((r) => r.stage)).toEqual(['map']);
     expect(recorded.reports.some((r) => r.type === 'late-error' && (r.error as Error).message === 'read ahead, never asked for')).toBe(true);
+  });
+});
+
+describe('C5/C7: an error kept for the consumer that is no object', () => {
+  it.each([
+    ['a string', 'read ahead, never asked for'],
+    ['null', null],
+    ['a number', 7],
+  ])('is reported when the stage is abandoned (%s)', async (_label, thrown) => {
+    await (async () => {
+      const stage = pipe(
+        probe({ items: 3 }),
+        map((x: number) => {
+          // eslint-disable-next-line @typescript-eslint/only-throw-error -- a callback that throws no Error object is the case under test
+          if (x === 1) throw thrown;
+          return x;
+        }, { concurrency: 2 }),
+      );
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      for (let i = 0; i < 10; i++) await Promise.resolve(); // the read ahead has failed
+    })();
+    await collectUntil(() => recorded.reports.some((r) => r.type === 'abandoned') && recorded.reports.some((r) => r.type === 'late-error'));
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([{ type: 'late-error', stage: 'map', error: thrown }]);
   });
 });
 

@@ -1,5 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { abortable, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
+import { abortable, configure, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 import { outcome, watch } from '../helpers/contract.js';
 import { collectUntil } from '../helpers/collect.js';
@@ -320,6 +321,43 @@ describe('scoped: C2 a body parked on what it does not own', () => {
   });
 });
 
+describe('scoped: how a body that was closed may end', () => {
+  it("rejecting with an AbortError of its own making (Node's timers, fetch) is the close it asked for", async () => {
+    const stream = scoped(async function* ({ own, signal }) {
+      yield* own([1]);
+      await sleep(60_000, undefined, { signal }); // rejects with a new AbortError, not signal.reason
+    })();
+    await stream.next();
+    const pending = stream.next();
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await ticks(10);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('an error after the close deadline passed is reported as late, once', async () => {
+    let fail: (error: unknown) => void = () => undefined;
+    const stream = scoped(
+      async function* ({ own }) {
+        yield* own([1]);
+        await new Promise((_resolve, reject) => {
+          fail = reject; // nothing the scope owns: only the deadline ends the wait
+        });
+      },
+      { closeTimeout: 0 },
+    )();
+    await stream.next();
+    void stream.next();
+    await ticks(5);
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+    const late = new Error('failed after the deadline');
+    fail(late);
+    await ticks(10);
+    expect(recorded.reports.map((r) => r.type)).toEqual(['straggler', 'late-error']);
+    expect(recorded.reports[1]).toEqual({ type: 'late-error', stage: 'scoped', error: late });
+  });
+});
+
 describe('scoped: C5 errors', () => {
   it("an owned stream's close error reaches return()", async () => {
     const closeError = new Error('close failed');
@@ -352,7 +390,90 @@ describe('scoped: C5 errors', () => {
     expect(error.error).toBe(finallyError);
     expect(error.suppressed).toBeInstanceOf(AggregateError);
     expect((error.suppressed as AggregateError).errors).toEqual([e2, e1]);
+    expect((error.suppressed as AggregateError).message).toBe('scoped: several owned streams failed to close.');
     expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+  });
+});
+
+describe('scoped: own() after the scope stopped (from the body\'s finally)', () => {
+  it('closes the stream at once, exactly once, and reports nothing when the close is clean', async () => {
+    const late = probe();
+    const stream = scoped(async function* ({ own }) {
+      try {
+        yield* own([1, 2]);
+      } finally {
+        own(late);
+      }
+    })();
+    await stream.next();
+    await stream.return();
+    await ticks(10);
+    expect(late.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('reports its close error, as nobody waits for that close', async () => {
+    const closeError = new Error('late close failed');
+    const late = probe({ returnError: closeError });
+    const stream = scoped(async function* ({ own }) {
+      try {
+        yield* own([1, 2]);
+      } finally {
+        own(late);
+      }
+    })();
+    await stream.next();
+    await stream.return();
+    await ticks(10);
+    expect(late.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'scoped: own', error: closeError }]);
+  });
+});
+
+describe('scoped: closeTimeout', () => {
+  it('is the close deadline of each owned stream too, when the body closes one itself', async () => {
+    const previous = configure({ closeTimeout: 60_000 });
+    try {
+      const stream = scoped(
+        async function* ({ own }) {
+          // The owned stream's close never settles: the break waits for it up to the deadline.
+          for await (const _ of own(probe({ returnParks: true }))) break;
+          yield 'after';
+        },
+        { closeTimeout: 0 },
+      )();
+      expect(await stream.next()).toEqual({ done: false, value: 'after' });
+      expect(recorded.reports.map((r) => `${r.type} ${r.stage}`)).toEqual(['straggler scoped: own']);
+      await stream.return();
+    } finally {
+      configure(previous);
+    }
+  });
+});
+
+describe('scoped: a body that is a plain function returning an iterator (it runs at the call)', () => {
+  it('C1: an argument it owned at once is closed once, by its owned stream, when the stage is closed before it is read', async () => {
+    const upstream = probe();
+    const stage = scoped((scope: Scope, source: AsyncIterator<number>) => {
+      const owned = scope.own(source);
+      return (async function* () {
+        yield* owned;
+      })();
+    })(upstream);
+    await stage.return();
+    expect(upstream.calls.return).toBe(1);
+  });
+
+  it("C5: an owned stream's close error reaches return() beside an argument with nothing to close", async () => {
+    const closeError = new Error('close failed');
+    const noReturn: AsyncIterator<number> = { next: () => Promise.resolve({ done: true, value: undefined }) };
+    const stage = scoped((scope: Scope, _source: AsyncIterator<number>) => {
+      scope.own(probe({ returnError: closeError }));
+      return (async function* () {
+        yield* [1];
+      })();
+    })(noReturn);
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
   });
 });
 
@@ -363,6 +484,7 @@ describe('scoped: C10 bad input', () => {
     };
     expect(() => scoped(42 as never)).toThrow(new TypeError('scoped: expected `body` to be a function, got `42` (number).'));
     expect(() => scoped(empty, { closeTimeout: -1 })).toThrow(RangeError);
+    expect(() => scoped(empty, { closeTimeout: -1 })).toThrow(/^scoped: expected `options.closeTimeout` to be a number of milliseconds/);
     expect(() => scoped(empty, { signal: 'no' as never })).toThrow(
       /scoped: expected `options.signal` to be an AbortSignal/,
     );
@@ -372,6 +494,36 @@ describe('scoped: C10 bad input', () => {
   it('a body that returns no async iterator fails when the scoped function is called', () => {
     const notGenerator = scoped((async () => 1) as never);
     expect(() => notGenerator()).toThrow(/scoped: expected `body` to return an async iterator .*got an instance of Promise/);
+  });
+
+  it('a body that returns nothing fails with the same message', () => {
+    const returnsNothing = scoped((() => undefined) as never);
+    expect(() => returnsNothing()).toThrow(/scoped: expected `body` to return an async iterator .*got `undefined`/);
+  });
+
+  it('a body may return an async iterable that is no iterator', async () => {
+    const fromIterable = scoped((_scope: Scope, n: number) => ({
+      async *[Symbol.asyncIterator]() {
+        yield n;
+      },
+    }));
+    const out: number[] = [];
+    for await (const x of fromIterable(7)) out.push(x);
+    expect(out).toEqual([7]);
+  });
+
+  it('arguments that are no iterators (null, numbers) are handed to the body and never closed', async () => {
+    const seen: unknown[] = [];
+    const fn = scoped(async function* (_scope: Scope, a: null, b: number) {
+      seen.push(a, b);
+      yield b;
+    });
+    const read = fn(null, 3);
+    expect(await read.next()).toEqual({ done: false, value: 3 });
+    expect(seen).toEqual([null, 3]);
+    await read.return();
+    expect(await fn(null, 4).return()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
   });
 
   it('own() of something that is not iterable fails at once', async () => {
@@ -409,6 +561,7 @@ describe('scoped: C7 abandonment', () => {
     expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'scoped', createdAt: undefined }]);
     expect(exits).toEqual([{ outcome: 'abandoned' }]);
     expect(upstream.calls.return).toBe(1);
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([]);
   });
 
   const kept: unknown[] = [];
@@ -429,6 +582,16 @@ describe('scoped: C7 abandonment', () => {
     await collectUntil(() => abandoned().length > 0 && upstream.calls.return > 0);
     expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'scoped', createdAt: undefined }]);
     expect(upstream.calls.return).toBe(1);
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([]);
+    kept.length = 0;
+  });
+
+  it("the close error of an owned stream the safety net closed is reported under the scoped stage's name", async () => {
+    const closeError = new Error('close failed');
+    const upstream = probe({ returnError: closeError });
+    await dropWithAnOwnedStreamKeptElsewhere(upstream);
+    await collectUntil(() => abandoned().length > 0 && recorded.reports.some((r) => r.type === 'cleanup-error'));
+    expect(recorded.reports.filter((r) => r.type === 'cleanup-error')).toEqual([{ type: 'cleanup-error', stage: 'scoped', error: closeError }]);
     kept.length = 0;
   });
 });

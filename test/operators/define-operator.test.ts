@@ -84,6 +84,11 @@ describe('defineOperator: items', () => {
     expect(src.calls.return).toBe(1);
   });
 
+  it('passes null and undefined answered by step as items', async () => {
+    const out = await toArray(pipe([1, 2, 3], defineOperator('blanks', { step: (x: number) => (x === 1 ? null : x === 2 ? undefined : x) })));
+    expect(out).toEqual([null, undefined, 3]);
+  });
+
   it('passes items unchanged without a step', async () => {
     expect(await toArray(pipe([1, 2], defineOperator<number>('same', {})))).toEqual([1, 2]);
   });
@@ -358,4 +363,6 @@ badInputSuite('defineOperator', [
   ['a signal that is not an AbortSignal', () => defineOperator('op', {}, { signal: 'no' as unknown as AbortSignal }), TypeError, /op: expected `options.signal` to be an AbortSignal, got `"no"` \(string\)/],
   ['a negative closeTimeout', () => defineOperator('op', {}, { closeTimeout: -1 }), RangeError, /op: expected `options.closeTimeout` to be a number of milliseconds from 0 up, or Infinity, got `-1`/],
   ['many() of something not iterable', () => many(3 as unknown as number[]), TypeError, /many: expected `items` to be an iterable, got `3` \(number\)/],
+  ['many() of null', () => many(null as unknown as number[]), TypeError, /many: expected `items` to be an iterable, got `null`/],
+  ['many() of nothing', () => many(undefined as unknown as number[]), TypeError, /many: expected `items` to be an iterable, got `undefined`/],
 ]);

@@ -63,4 +63,22 @@ describe('flatMap and the scope its source offers', () => {
     for await (const x of pipe([1, 2], flatMap((n: number) => [n, n * 10]))) out.push(x);
     expect(out).toEqual([1, 10, 2, 20]);
   });
+
+  it.each([
+    ['null', null],
+    ['a number', 5],
+    ['an object without run', {}],
+    ['an object whose run is not a function', { run: 'fn' }],
+    ['a function with a run method', Object.assign(() => undefined, { run: () => 'hijacked' })],
+  ])('a value that is no scope at the scope key (%s) is ignored', async (_label, notAScope) => {
+    const source = {
+      [kSourceScope]: notAScope,
+      *[Symbol.iterator]() {
+        yield* [1, 2];
+      },
+    };
+    const out: number[] = [];
+    for await (const x of pipe(source, flatMap((n: number) => [n, n * 10]))) out.push(x);
+    expect(out).toEqual([1, 10, 2, 20]);
+  });
 });

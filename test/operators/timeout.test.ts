@@ -27,8 +27,16 @@ describe('timeout', () => {
     expect((result.value as TimeoutError).name).toBe('TimeoutError');
     expect((result.value as TimeoutError).code).toBe('ITERSCOPE_TIMEOUT');
     expect((result.value as TimeoutError).ms).toBe(5);
+    expect((result.value as TimeoutError).message).toBe('No item arrived within 5 ms.');
     await stage.return();
     expect(src.calls.return).toBe(1);
+  });
+
+  it("TimeoutError has a name like a built-in error's: not enumerable, writable, configurable", () => {
+    expect(Object.getOwnPropertyDescriptor(TimeoutError.prototype, 'name')).toEqual({
+      ...Object.getOwnPropertyDescriptor(RangeError.prototype, 'name'),
+      value: 'TimeoutError',
+    });
   });
 
   it('C2: rejects without waiting for a parked source whose close never settles', async () => {
