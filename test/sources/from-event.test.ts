@@ -134,5 +134,6 @@ badInputSuite('fromEvent', [
   ['target a string', () => fromEvent('emitter' as never, 'x'), TypeError, /^fromEvent: expected `target`/],
   ['on without off', () => fromEvent({ on: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
   ['off without on', () => fromEvent({ off: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
+  ['a function with on and off', () => fromEvent(Object.assign(() => undefined, { on: () => undefined, off: () => undefined }) as never, 'x'), TypeError, /^fromEvent: expected `target`.*got a function/],
   ['options', () => fromEvent(new EventTarget(), 'x', { closeTimeout: -1 }), RangeError, /^fromEvent: expected `options.closeTimeout`/],
 ]);
