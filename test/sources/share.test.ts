@@ -88,6 +88,26 @@ describe('share: closing, late consumers, and a failure nobody read', () => {
   });
 });
 
+describe('share: a failure read later by a consumer that was not waiting', () => {
+  it('C5: the consumer that was not waiting reads the error when it asks; it is not reported as well', async () => {
+    const error = new Error('read failed');
+    const source = controlled<number>();
+    const shared = share(source);
+    const a = shared[Symbol.asyncIterator]();
+    const b = shared[Symbol.asyncIterator]();
+    const pending = a.next(); // the sharing reads for a
+    await ticks(5);
+    await a.return(); // a leaves; b stays, not reading
+    expect(await pending).toEqual({ done: true, value: undefined });
+    source.fail(error); // nobody waits for it: b keeps it
+    await ticks(5);
+    expect(await outcome(b.next())).toEqual({ ok: false, value: error });
+    await b.return();
+    await settleAll();
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
 badInputSuite('share', [
   ['a source that is not one', () => share(42 as never), TypeError, /^share: expected `source` to be/],
   ['bufferSize 0', () => share([1], { bufferSize: 0 }), RangeError, /^share: expected `options\.bufferSize` to be a whole number from 1 up, got `0`/],
