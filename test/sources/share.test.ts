@@ -406,6 +406,21 @@ describe('tee', () => {
     expect(handed?.reason).toBe(reason);
   });
 
+  it("C3: branches read under one owner's signal: the source's close signal carries that abort's reason", async () => {
+    const src = signalSource(1);
+    const controller = new AbortController();
+    const stage = pipe(zip(...tee(src, 2)), map((pair: number[]) => pair, { signal: controller.signal }));
+    expect(await stage.next()).toEqual({ done: false, value: [0, 0] });
+    const pending = outcome(stage.next());
+    await ticks(5);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await settleAll();
+    expect(src.signals).toHaveLength(1);
+    expect(src.signals[0]?.reason).toBe(reason);
+  });
+
   it('n branches, each with every item; the source closed once when the last branch closes', async () => {
     const src = probe();
     const branches = tee(src, 3);
