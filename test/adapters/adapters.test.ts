@@ -90,6 +90,22 @@ describe('fromReadableStream', () => {
     expect(reasons[0]).toBe(reason); // that exact object
   });
 
+  it('C5: a cancel that fails rejects return() with its error, and the lock is released', async () => {
+    const cancelError = new Error('cancel failed');
+    const stream = new ReadableStream<number>(
+      {
+        cancel() {
+          throw cancelError;
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const stage = fromReadableStream(stream);
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: cancelError });
+    expect(stream.locked).toBe(false);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'fromReadableStream', error: cancelError }]);
+  });
+
   it('a stream error rejects the read; the stream is not cancelled', async () => {
     const error = new Error('stream failed');
     const log: string[] = [];
@@ -317,6 +333,7 @@ badInputSuite('adapters', [
   ['fromReadableStream: null', () => fromReadableStream(null as never), TypeError, /^fromReadableStream: expected `stream` to be a ReadableStream, got `null`/],
   ['fromReadableStream: a number', () => fromReadableStream(5 as never), TypeError, /^fromReadableStream: expected `stream` to be a ReadableStream/],
   ['fromReadableStream: getReader not a function', () => fromReadableStream({ getReader: 1 } as never), TypeError, /^fromReadableStream: expected `stream` to be a ReadableStream/],
+  ['fromReadableStream: a function with getReader', () => fromReadableStream(Object.assign(() => undefined, { getReader: idle }) as never), TypeError, /^fromReadableStream: expected `stream` to be a ReadableStream, got a function/],
   ['toReadableStream: source not iterable', () => toReadableStream(1 as never), TypeError, /toReadableStream: expected `source`.*`1`/],
   ['fromNodeReadable: not a Readable', () => fromNodeReadable([] as never), TypeError, /fromNodeReadable: expected `readable` to be a Node Readable stream, got an array/],
   ['fromNodeReadable: null', () => fromNodeReadable(null as never), TypeError, /^fromNodeReadable: expected `readable` to be a Node Readable stream, got `null`/],

@@ -134,6 +134,26 @@ describe('channel', () => {
     expect(await pending).toEqual({ ok: false, value: error });
   });
 
+  it('C5: an error nobody read is reported when the consumer leaves without reading it, once', async () => {
+    const ch = channel<number>({ capacity: 1 });
+    void ch.push(1);
+    const error = new Error('never read');
+    ch.error(error);
+    expect(await ch.stream.next()).toEqual({ done: false, value: 1 });
+    await ch.stream.return();
+    await ch.stream.return();
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'channel', error }]);
+    recorded.reports.length = 0; // seen: the afterEach check is for reports nobody expected
+  });
+
+  it('C5: an error that was read is not reported again when the stream is closed', async () => {
+    const ch = channel<number>();
+    const error = new Error('read');
+    ch.error(error);
+    expect(await outcome(ch.stream.next())).toEqual({ ok: false, value: error });
+    await ch.stream.return();
+  });
+
   it('C6: the stream is disposable', async () => {
     const ch = channel<number>();
     {

@@ -82,6 +82,20 @@ describe('fromEvent', () => {
     expect(emitter.listenerCount('error')).toBe(0);
   });
 
+  it("C5: an EventEmitter's 'error' nobody read is reported, under fromEvent, when the stream is closed", async () => {
+    const emitter = new EventEmitter();
+    const stream = fromEvent(emitter, 'data');
+    const read = stream.next();
+    await ticks(2);
+    emitter.emit('data', 1);
+    expect(await read).toEqual({ done: false, value: 1 });
+    const error = new Error('broken while nobody read');
+    emitter.emit('error', error);
+    await stream.return();
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'fromEvent', error }]);
+    recorded.reports.length = 0; // seen: the afterEach check is for reports nobody expected
+  });
+
   it('C1: a stream closed before its first read adds no listener', async () => {
     const emitter = new EventEmitter();
     await fromEvent(emitter, 'data').return();
@@ -120,5 +134,6 @@ badInputSuite('fromEvent', [
   ['target a string', () => fromEvent('emitter' as never, 'x'), TypeError, /^fromEvent: expected `target`/],
   ['on without off', () => fromEvent({ on: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
   ['off without on', () => fromEvent({ off: () => undefined } as never, 'x'), TypeError, /^fromEvent: expected `target`/],
+  ['a function with on and off', () => fromEvent(Object.assign(() => undefined, { on: () => undefined, off: () => undefined }) as never, 'x'), TypeError, /^fromEvent: expected `target`.*got a function/],
   ['options', () => fromEvent(new EventTarget(), 'x', { closeTimeout: -1 }), RangeError, /^fromEvent: expected `options.closeTimeout`/],
 ]);

@@ -88,6 +88,26 @@ describe('share: closing, late consumers, and a failure nobody read', () => {
   });
 });
 
+describe('share: a failure read later by a consumer that was not waiting', () => {
+  it('C5: the consumer that was not waiting reads the error when it asks; it is not reported as well', async () => {
+    const error = new Error('read failed');
+    const source = controlled<number>();
+    const shared = share(source);
+    const a = shared[Symbol.asyncIterator]();
+    const b = shared[Symbol.asyncIterator]();
+    const pending = a.next(); // the sharing reads for a
+    await ticks(5);
+    await a.return(); // a leaves; b stays, not reading
+    expect(await pending).toEqual({ done: true, value: undefined });
+    source.fail(error); // nobody waits for it: b keeps it
+    await ticks(5);
+    expect(await outcome(b.next())).toEqual({ ok: false, value: error });
+    await b.return();
+    await settleAll();
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
 badInputSuite('share', [
   ['a source that is not one', () => share(42 as never), TypeError, /^share: expected `source` to be/],
   ['bufferSize 0', () => share([1], { bufferSize: 0 }), RangeError, /^share: expected `options\.bufferSize` to be a whole number from 1 up, got `0`/],
@@ -384,6 +404,21 @@ describe('tee', () => {
     await settleAll();
     expect(handed?.aborted).toBe(true);
     expect(handed?.reason).toBe(reason);
+  });
+
+  it("C3: branches read under one owner's signal: the source's close signal carries that abort's reason", async () => {
+    const src = signalSource(1);
+    const controller = new AbortController();
+    const stage = pipe(zip(...tee(src, 2)), map((pair: number[]) => pair, { signal: controller.signal }));
+    expect(await stage.next()).toEqual({ done: false, value: [0, 0] });
+    const pending = outcome(stage.next());
+    await ticks(5);
+    const reason = new Error('stop');
+    controller.abort(reason);
+    expect(await pending).toEqual({ ok: false, value: reason });
+    await settleAll();
+    expect(src.signals).toHaveLength(1);
+    expect(src.signals[0]?.reason).toBe(reason);
   });
 
   it('n branches, each with every item; the source closed once when the last branch closes', async () => {

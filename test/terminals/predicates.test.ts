@@ -30,6 +30,14 @@ describe('some / every / find', () => {
     expect(await find(['a', 'b'], async (_x, i) => i === 1)).toBe('b');
   });
 
+  it('every awaits an async predicate: a promise is not taken as a truthy answer', async () => {
+    expect(await every([1, 2, 3], async (x) => x < 3)).toBe(false);
+    expect(await every([1, 2], async (x) => x < 3)).toBe(true);
+    const src = probe();
+    expect(await every(src, async (x) => x < 1)).toBe(false);
+    expect(src.calls).toEqual({ next: 2, return: 1, throw: 0 });
+  });
+
   it.each([
     ['some', (src: AsyncIterator<number>) => some(src, isTwo), true],
     ['every', (src: AsyncIterator<number>) => every(src, (x) => x < 2), false],

@@ -59,6 +59,20 @@ describe('forEach', () => {
     expect(seen).toEqual(['0a', '1b']);
   });
 
+  it('C1: an async fn that rejects closes the source once, and forEach rejects with its error', async () => {
+    const src = probe({ items: 3 });
+    const error = new Error('async body');
+    expect(
+      await outcome(
+        forEach(src, async () => {
+          await Promise.resolve();
+          throw error;
+        }),
+      ),
+    ).toEqual({ ok: false, value: error });
+    expect(src.calls).toEqual({ next: 1, return: 1, throw: 0 });
+  });
+
   it('C1: fn throwing closes the source once and rejects with the error', async () => {
     const src = probe();
     const error = new Error('body');

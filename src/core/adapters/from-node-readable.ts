@@ -17,7 +17,6 @@ interface Waiter<T> {
 class NodeReadableIterator<T> implements AsyncIterator<T> {
   private waiter: Waiter<T> | undefined;
   private error: unknown = NO_ERROR;
-  private ended = false;
   private detached = false;
   /** Set by return(): the stream's close is under way; an error now is the close's (C5). */
   private closing: { error: unknown } | undefined;
@@ -28,13 +27,16 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
     // 'error' event. 'readable' only at the first read: listening to it starts the stream
     // reading, and nothing is read before the consumer asks (a toNodeReadable below would
     // open its source).
-    stream.on('end', this.onEnd);
+    // 'end' wakes a read once the stream has ended (readableEnded is true by then); a
+    // stream that does not close after its end (autoDestroy: false) emits nothing else.
+    stream.on('end', this.wake);
     stream.on('error', this.onError);
     stream.on('close', this.wake);
   }
 
+  // The stage calls next() only while the stream is live: never after an end, an error or
+  // return() detached it.
   next(): Promise<IteratorResult<T>> {
-    if (this.detached) return Promise.resolve({ done: true, value: undefined });
     if (!this.reading) {
       this.reading = true;
       this.stream.on('readable', this.wake);
@@ -63,7 +65,7 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
       waiter.resolve({ done: false, value: chunk as T });
       return;
     }
-    if (this.ended || stream.readableEnded) {
+    if (stream.readableEnded) {
       this.waiter = undefined;
       this.detach();
       waiter.resolve({ done: true, value: undefined });
@@ -75,11 +77,6 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
       this.detach();
       waiter.reject(Object.assign(new Error('The stream was destroyed before it ended.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     }
-  };
-
-  private readonly onEnd = (): void => {
-    this.ended = true;
-    this.wake();
   };
 
   private readonly onError = (error: unknown): void => {
@@ -139,7 +136,7 @@ class NodeReadableIterator<T> implements AsyncIterator<T> {
     this.detached = true;
     const stream = this.stream;
     stream.off('readable', this.wake);
-    stream.off('end', this.onEnd);
+    stream.off('end', this.wake);
     stream.off('close', this.wake);
     // The 'error' listener stays: an error after this point is reported, never thrown
     // as an uncaught 'error' event.

@@ -23,7 +23,7 @@ export interface NodeReadableLike {
   off(event: 'readable' | 'end' | 'close', listener: () => void): unknown;
   /** Destroys the stream: how the stage closes it (C1). */
   destroy(): unknown;
-  /** True once `'end'` was emitted. */
+  /** True once `'end'` is emitted (already while its listeners run, as Node sets it). */
   readonly readableEnded: boolean;
   /** True once the stream was destroyed. */
   readonly destroyed: boolean;

@@ -43,7 +43,10 @@ export interface Channel<T> {
   push(value: T): Promise<boolean>;
   /** End the stream after the items already pushed. */
   close(): void;
-  /** Fail the stream with `error` after the items already pushed. */
+  /**
+   * Fail the stream with `error` after the items already pushed. If the consumer stops
+   * before reading it, the error is reported (`late-error` through `onReport`), not lost (C5).
+   */
   error(error: unknown): void;
   /**
    * Aborts when the stream stops for any reason: the consumer's `break`/`return()`, an

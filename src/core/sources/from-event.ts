@@ -64,8 +64,9 @@ function listenerApi(target: unknown): Listen | undefined {
  * The events of one type, as a stream. The listener is added at the first `next()` and
  * removed when the stream stops for any reason (`break`, `return()`, an abort, an error),
  * so a consumer that leaves does not leave a listener behind. An `EventEmitter`'s
- * `'error'` event fails the stream. Events arriving faster than they are read wait in an
- * unbounded queue: events cannot be slowed down; add `take`, `takeUntil` or a signal.
+ * `'error'` event fails the stream (one the consumer leaves without reading is reported, C5).
+ * Events arriving faster than they are read wait in an unbounded queue: events cannot be
+ * slowed down; add `take`, `takeUntil` or a signal.
  *
  * Each item is the event (EventTarget) or the listener's first argument (EventEmitter).
  *

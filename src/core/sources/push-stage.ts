@@ -5,6 +5,7 @@
  * sees the stream stop through a signal (C3).
  */
 import type { Exit } from '../exit.js';
+import { report } from '../report.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { stopReason } from './stop-reason.js';
 
@@ -24,6 +25,8 @@ export class PushStage<T> extends StageBase<T, never> {
   private wanted = false;
   private ended = false;
   private failure: unknown = NO_ERROR;
+  /** The failure reached a read: nothing left to report when the stream stops. */
+  private failureDelivered = false;
   private stopped = false;
   private readonly controller = new AbortController();
   private release: (() => void) | undefined;
@@ -104,14 +107,18 @@ export class PushStage<T> extends StageBase<T, never> {
       this.emit(pushed.value);
       return;
     }
-    if (this.failure !== NO_ERROR) this.sourceFailed(this.failure);
-    else if (this.ended) this.finish(false);
+    if (this.failure !== NO_ERROR) {
+      this.failureDelivered = true;
+      this.sourceFailed(this.failure);
+    } else if (this.ended) this.finish(false);
     else this.wanted = true;
   }
 
   protected override cleanup(exit: Exit): void {
     this.stopped = true;
     this.wanted = false;
+    // C5: the producer failed while nobody was reading, and now nobody will: reported, not lost.
+    if (this.failure !== NO_ERROR && !this.failureDelivered) report({ type: 'late-error', stage: this.stageName, error: this.failure });
     // Items nobody will read: their producers learn they were not taken.
     for (const pushed of this.waiting.splice(0)) {
       const accepted = pushed.accepted;

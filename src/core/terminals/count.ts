@@ -47,7 +47,7 @@ async function countMatching<T>(reader: StageBase<T, T>, predicate: (value: T, i
       if (isThenable(hit)) hit = await hit;
       if (hit) n++;
     } catch (error) {
-      return closeAfterFailure(reader, error, 'count');
+      return closeAfterFailure(reader, error);
     }
   }
 }

@@ -27,5 +27,5 @@ import { negate, search } from './search.js';
 export function every<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<boolean> {
   checkFunction('every', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
-  return search(openReader('every', source, options), negate(predicate), 'every').then((miss) => miss === undefined);
+  return search(openReader('every', source, options), negate(predicate)).then((miss) => miss === undefined);
 }

@@ -33,5 +33,5 @@ export function find<T>(source: Source<T>, predicate: (value: T, index: number) 
 export function find<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<T | undefined> {
   checkFunction('find', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
-  return search(openReader('find', source, options), predicate, 'find').then((hit) => hit?.value);
+  return search(openReader('find', source, options), predicate).then((hit) => hit?.value);
 }

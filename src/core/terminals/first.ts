@@ -27,6 +27,6 @@ export function first<T>(source: Source<T>, options?: StageOptions): Promise<T |
 async function run<T>(reader: StageBase<T, T>): Promise<T | undefined> {
   const result = await reader.next();
   if (result.done === true) return undefined;
-  await closeEarly(reader, 'first');
+  await closeEarly(reader);
   return result.value;
 }

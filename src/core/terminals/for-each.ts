@@ -42,7 +42,7 @@ async function run<T>(reader: StageBase<T, T>, fn: (value: T, index: number) => 
       const done = fn(result.value, index++);
       if (isThenable(done)) await done;
     } catch (error) {
-      await closeAfterFailure(reader, error, 'forEach');
+      await closeAfterFailure(reader, error);
     }
   }
 }

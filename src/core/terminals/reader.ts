@@ -7,7 +7,8 @@
 import { NO_ERROR, suppress } from '../errors.js';
 import { CANCELLED } from '../exit.js';
 import type { Source } from '../source.js';
-import { closeIterator, PassStage, type StageOptions } from '../stage.js';
+import { kClose, type InternalStage } from '../protocol.js';
+import { PassStage, type StageOptions } from '../stage.js';
 
 /** @internal */
 export function openReader<T>(where: string, source: Source<T>, options: StageOptions | undefined): PassStage<T> {
@@ -15,13 +16,16 @@ export function openReader<T>(where: string, source: Source<T>, options: StageOp
 }
 
 /**
+ * The reader is always the terminal's own stage (openReader), closed as an owner closes a
+ * stage: the stage's own deadline bounds the close, and nothing is reported.
+ *
  * The consumer's own code failed while the stream was open: close it and throw the
  * failure, with a close error attached as `await using` does (C5) instead of dropped as
  * `for await` does.
  * @internal
  */
-export async function closeAfterFailure(reader: AsyncIterator<unknown>, error: unknown, where: string): Promise<never> {
-  const closeError = await closeIterator(reader, CANCELLED, Infinity, where);
+export async function closeAfterFailure(reader: InternalStage, error: unknown): Promise<never> {
+  const closeError = await reader[kClose](CANCELLED, Infinity);
   throw suppress(closeError, error);
 }
 
@@ -29,7 +33,7 @@ export async function closeAfterFailure(reader: AsyncIterator<unknown>, error: u
  * The terminal stops early on its own terms (first): close; a close error is the result.
  * @internal
  */
-export async function closeEarly(reader: AsyncIterator<unknown>, where: string): Promise<void> {
-  const closeError = await closeIterator(reader, CANCELLED, Infinity, where);
+export async function closeEarly(reader: InternalStage): Promise<void> {
+  const closeError = await reader[kClose](CANCELLED, Infinity);
   if (closeError !== NO_ERROR) throw closeError;
 }

@@ -50,7 +50,7 @@ async function run<T, A>(
       const next = reducer(acc, result.value, index++);
       acc = isThenable(next) ? await next : next;
     } catch (error) {
-      return closeAfterFailure(reader, error, 'reduce');
+      return closeAfterFailure(reader, error);
     }
   }
 }

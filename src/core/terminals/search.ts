@@ -13,7 +13,6 @@ export type Predicate<T> = (value: T, index: number) => unknown;
 export async function search<T>(
   reader: StageBase<T, T>,
   predicate: Predicate<T>,
-  where: string,
 ): Promise<{ readonly value: T } | undefined> {
   let index = 0;
   for (;;) {
@@ -25,10 +24,10 @@ export async function search<T>(
       hit = predicate(result.value, index++);
       if (isThenable(hit)) hit = await hit;
     } catch (error) {
-      return closeAfterFailure(reader, error, where); // C1/C5: closed, close error attached
+      return closeAfterFailure(reader, error); // C1/C5: closed, close error attached
     }
     if (hit) {
-      await closeEarly(reader, where);
+      await closeEarly(reader);
       return { value: result.value };
     }
   }

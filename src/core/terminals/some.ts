@@ -27,5 +27,5 @@ import { search } from './search.js';
 export function some<T>(source: Source<T>, predicate: (value: T, index: number) => unknown, options?: StageOptions): Promise<boolean> {
   checkFunction('some', 'predicate', predicate);
   // C10: the checks above and openReader's run at the call, not inside a promise.
-  return search(openReader('some', source, options), predicate, 'some').then((hit) => hit !== undefined);
+  return search(openReader('some', source, options), predicate).then((hit) => hit !== undefined);
 }
