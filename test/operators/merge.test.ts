@@ -185,3 +185,19 @@ describe('merge: a failure that arrives while nobody waits', () => {
 badInputSuite('merge', [
   ['a source not iterable', () => merge([1], 5 as never), TypeError, /merge: sources\[1\]: expected `source`.*`5` \(number\)/],
 ]);
+
+describe('merge: a source whose next() throws at once', () => {
+  it('stops the stage: the sources after it are never opened, and nothing is reported', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const later = probeIterable({ name: 'later' });
+    const stage = merge(throwing, later);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(later.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
+  });
+});

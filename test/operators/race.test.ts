@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aclosing, race, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
-import { probe, recordReports, ticks } from '../helpers/probe.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -114,3 +114,19 @@ describe('race: edges', () => {
 });
 
 badInputSuite('race', [['a source not iterable', () => race(undefined as never), TypeError, /race: sources\[0\]/]]);
+
+describe('race: a source whose next() throws at once', () => {
+  it('stops the stage: the sources after it are never opened, and nothing is reported', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const later = probeIterable({ name: 'later' });
+    const stage = race(throwing, later);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(later.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
+  });
+});
