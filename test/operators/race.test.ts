@@ -58,6 +58,28 @@ describe('race', () => {
     expect(recorded.reports.filter((r) => 'error' in r && r.error === closeError)).toHaveLength(1);
   });
 
+  it('C5: losers that closed cleanly leave nothing to report when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    await (async () => {
+      const stage = race(probe({ name: 'loser', parkAt: 0 }), probe({ name: 'winner' }));
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(5); // the loser has closed by now, without an error
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.map((r) => r.type)).toEqual(['abandoned']);
+  });
+
+  it("C5: the winner's close error reaches return(), after the losers' clean close", async () => {
+    const closeError = new Error('winner close');
+    const stage = race(probe({ name: 'loser', parkAt: 0 }), probe({ name: 'winner', returnError: closeError }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
+  });
+
   it('C5: several loser close errors arrive as one AggregateError', async () => {
     const e1 = new Error('l1');
     const e2 = new Error('l2');
