@@ -112,3 +112,63 @@ describe('takeUntil: a notifier source that fails', () => {
 badInputSuite('takeUntil', [
   ['notifier', () => takeUntil(5 as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `5` \(number\)/],
 ]);
+
+describe('takeUntil: after the stream stopped, and once the stage is gone', () => {
+  it('a notifier source whose next() answers something other than an iterator result fails the stream, naming the notifier', async () => {
+    const odd: AsyncIterator<unknown> = { next: () => Promise.resolve(42 as never) };
+    const stage = pipe(probe({ parkAt: 0 }), takeUntil(odd));
+    const result = await outcome(stage.next());
+    expect(result.ok).toBe(false);
+    expect(result.value).toEqual(new TypeError("takeUntil: the notifier's next() resolved to `42` (number), not an iterator result."));
+  });
+
+  it('a notifier promise that rejects after the consumer closed the stream changes nothing', async () => {
+    let reject!: (error: unknown) => void;
+    const notifier = new Promise<void>((_, r) => (reject = r));
+    const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await stage.return();
+    reject(new Error('too late'));
+    await ticks(5);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it.each(['resolves', 'rejects'] as const)(
+    'C7: a pending notifier promise does not keep a dropped stage alive, and one that %s after it was collected does nothing',
+    async (settles) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      expect(typeof gc).toBe('function');
+      const unhandled: unknown[] = [];
+      const onUnhandled = (error: unknown): void => {
+        unhandled.push(error);
+      };
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        let settle!: { resolve: () => void; reject: (error: unknown) => void };
+        const notifier = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+        const stageGone = { collected: false };
+        const registry = new FinalizationRegistry(() => {
+          stageGone.collected = true;
+        });
+        await (async () => {
+          const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+          registry.register(stage, undefined);
+          expect(await stage.next()).toEqual({ done: false, value: 0 });
+        })();
+        for (let i = 0; i < 30 && !stageGone.collected; i++) {
+          gc?.();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(stageGone.collected).toBe(true);
+        if (settles === 'resolves') settle.resolve();
+        else settle.reject(new Error('after the stage was collected'));
+        for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+        recorded.reports.length = 0; // the dropped stage's safety net reported it (C7)
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    },
+  );
+});
