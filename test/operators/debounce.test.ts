@@ -159,3 +159,22 @@ badInputSuite('debounce', [
   ['ms "5"', () => debounce('5' as never), TypeError, /debounce: expected `ms` to be a number of milliseconds, got `"5"` \(string\)/],
   ['options.signal', () => debounce(5, { signal: 'x' as never }), TypeError, /debounce: expected `options.signal` to be an AbortSignal/],
 ]);
+
+describe('debounce: nothing held, nothing passed', () => {
+  it('an empty source gives an empty stream', async () => {
+    expect(await toArray(pipe([] as string[], debounce(100)))).toEqual([]);
+  });
+
+  it('the source ends after the held item was passed: done, with nothing more', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(100));
+    const first = stage.next();
+    src.push('a');
+    await ticks(5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await first).toEqual({ done: false, value: 'a' });
+    const second = stage.next();
+    src.end();
+    expect(await second).toEqual({ done: true, value: undefined });
+  });
+});
