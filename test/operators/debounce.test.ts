@@ -178,3 +178,32 @@ describe('debounce: nothing held, nothing passed', () => {
     expect(await second).toEqual({ done: true, value: undefined });
   });
 });
+
+describe('debounce: reads after the end, failures after the close', () => {
+  it('C1: once the source reported done, it is never read again', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(60_000));
+    const first = stage.next();
+    src.push('a');
+    await ticks(5);
+    const reads = src.calls.next; // the item is held and the source is read ahead
+    src.end();
+    expect(await first).toEqual({ done: false, value: 'a' });
+    await ticks(5);
+    expect(src.calls.next).toBe(reads);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(src.calls.next).toBe(reads);
+  });
+
+  it('C5: a read that fails after return() is reported, not lost', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(60_000));
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    src.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'debounce', error })]);
+  });
+});
