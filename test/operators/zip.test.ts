@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { map, pipe, toArray, zip } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -106,6 +107,20 @@ describe('zip: answers after the stop', () => {
     const stage = zip(failing, endsWhenClosed(log));
     expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
     expect(log).toEqual(['return']);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('zip: a failure after the stop', () => {
+  it('C5: a source whose read fails after the zip ended is reported, and the zip stays done', async () => {
+    const b = controlled<number>();
+    const stage = zip([] as number[], b);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(b.calls.return).toBe(1); // closed with its read still in flight
+    const error = new Error('failed after the close');
+    b.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'zip', error })]);
     expect(await stage.next()).toEqual({ done: true, value: undefined });
   });
 });
