@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channel, pipe, takeUntil, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -36,6 +37,7 @@ describe('takeUntil', () => {
     const src = probeIterable();
     expect(await toArray(pipe(src, takeUntil(AbortSignal.abort())))).toEqual([]);
     expect(src.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
   });
 
   it('a promise: finishes when it resolves; a rejection fails the stream and closes the source', async () => {
@@ -110,6 +112,14 @@ describe('takeUntil: a notifier source that fails', () => {
 });
 
 badInputSuite('takeUntil', [
+  ['null', () => takeUntil(null as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `null`/],
+  ['an EventTarget that is no signal', () => takeUntil(new EventTarget() as never), TypeError, /takeUntil: expected `notifier`/],
+  [
+    'a function with a signal\'s members',
+    () => takeUntil(Object.assign(() => undefined, { aborted: false, addEventListener: () => undefined }) as never),
+    TypeError,
+    /takeUntil: expected `notifier`/,
+  ],
   ['notifier', () => takeUntil(5 as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `5` \(number\)/],
 ]);
 
@@ -171,4 +181,46 @@ describe('takeUntil: after the stream stopped, and once the stage is gone', () =
       }
     },
   );
+});
+
+describe('takeUntil: the notifier source is read once', () => {
+  it('one read of the notifier, however many items the stream passes meanwhile', async () => {
+    const notifier = probe({ name: 'notifier', parkAt: 0 });
+    const stage = pipe(probe({ items: 5 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    expect(await stage.next()).toEqual({ done: false, value: 2 });
+    expect(notifier.calls.next).toBe(1);
+    await stage.return();
+  });
+
+  it('a notifier that ends before the source has an item does not stop the stream', async () => {
+    const src = controlled<number>();
+    const stage = pipe(src, takeUntil(probe({ name: 'notifier', items: 0 })));
+    const first = stage.next();
+    await ticks(5); // the notifier has ended by now
+    src.push(7);
+    expect(await first).toEqual({ done: false, value: 7 });
+    await stage.return();
+  });
+
+  it('a failure stays the answer when the notifier, closed because of it, answers an item meanwhile', async () => {
+    const error = new Error('source failed');
+    let answer: ((r: IteratorResult<number>) => void) | undefined;
+    const notifier: AsyncIterator<number> = {
+      next: () =>
+        new Promise<IteratorResult<number>>((resolve) => {
+          answer = resolve;
+        }),
+      return: async () => {
+        answer?.({ done: false, value: 1 });
+        await ticks(5);
+        return { done: true, value: undefined };
+      },
+    };
+    const failing: AsyncIterator<number> = { next: () => Promise.reject(error) };
+    const stage = pipe(failing, takeUntil(notifier));
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
 });
