@@ -80,6 +80,17 @@ describe('race', () => {
     expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
   });
 
+  it("C5: the winner's failure after a loser's close failed: SuppressedError(close error, failure)", async () => {
+    const error = new Error('winner failed');
+    const closeError = new Error('loser close');
+    const stage = race(probe({ name: 'loser', parkAt: 0, returnError: closeError }), probe({ name: 'winner', throwAt: 1, error }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const result = await outcome(stage.next());
+    expect((result.value as { name: string }).name).toBe('SuppressedError');
+    expect((result.value as { error: unknown }).error).toBe(closeError);
+    expect((result.value as { suppressed: unknown }).suppressed).toBe(error);
+  });
+
   it('C5: several loser close errors arrive as one AggregateError', async () => {
     const e1 = new Error('l1');
     const e2 = new Error('l2');
