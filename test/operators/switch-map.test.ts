@@ -209,3 +209,21 @@ describe('switchMap', () => {
     expect(await toArray(pipe(['a', 'b'], switchMap((x: string, i) => [`${x}${String(i)}`])))).toEqual(['a0', 'b1']);
   });
 });
+
+describe('switchMap: closing while it switches', () => {
+  it('C4: a source without return() closed while the previous inner closes: return() resolves once that close has settled', async () => {
+    const log: string[] = [];
+    const parked = probe({ name: 'outer', log, parkAt: 2 });
+    const outer: AsyncIterator<number> = { next: () => parked.next() }; // nothing to close
+    const stage = pipe(outer, switchMap((x: number) => probe({ name: `i${String(x)}`, log, parkAt: 1, returnTicks: 30 })));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const pending = stage.next(); // i0 parks, the outer's next item switches: i0 closing
+    await ticks(5);
+    expect(log).toContain('i0:return:start');
+    const closing = stage.return();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await closing).toEqual({ done: true, value: undefined });
+    expect(log).toContain('i0:return:end');
+    expect(log).not.toContain('i1:next');
+  });
+});
