@@ -274,3 +274,27 @@ describe('map with concurrency: when the source is read', () => {
     expect(mapped).toEqual([]);
   });
 });
+
+describe('map with concurrency: abandoned with results nobody read', () => {
+  it('C5: results read ahead are nothing to report when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const stageGone = { collected: false };
+    const registry = new FinalizationRegistry(() => {
+      stageGone.collected = true;
+    });
+    await (async () => {
+      const stage = pipe(probe({ items: 3 }), map((x: number) => Promise.resolve(x), { concurrency: 2 }));
+      registry.register(stage, undefined);
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(10); // the next result is mapped by now, waiting for a next()
+    })();
+    for (let i = 0; i < 30 && !stageGone.collected; i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(stageGone.collected).toBe(true);
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+  });
+});
