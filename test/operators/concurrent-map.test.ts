@@ -298,3 +298,17 @@ describe('map with concurrency: abandoned with results nobody read', () => {
     expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
   });
 });
+
+describe('map with concurrency: a failure after the close', () => {
+  it('C5: a read that fails after return() is reported, not lost', async () => {
+    const src = controlledSource<number>();
+    const stage = pipe(src, map((x: number) => Promise.resolve(x), { concurrency: 2 }));
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    src.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'map', error })]);
+  });
+});
