@@ -201,3 +201,16 @@ describe('merge: a source whose next() throws at once', () => {
     expect(recorded.reports).toEqual([]);
   });
 });
+
+describe('merge: items nobody read', () => {
+  it('an item waiting unread when the consumer closes is dropped without a report', async () => {
+    const a = probe({ name: 'a' });
+    const b = probe({ name: 'b' });
+    const stage = merge(a, b);
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(5); // the other source's first item has arrived, unread
+    await stage.return();
+    expect(recorded.reports).toEqual([]);
+    expect([a.calls.return, b.calls.return]).toEqual([1, 1]);
+  });
+});
