@@ -254,3 +254,17 @@ describe('flatMap: after the stop', () => {
     expect(mapped).toEqual([]);
   });
 });
+
+describe('flatMap: items nobody read', () => {
+  it('an item waiting unread when the consumer closes is dropped without a report', async () => {
+    const inners = [probe({ name: 'a' }), probe({ name: 'b' })];
+    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!, { concurrency: 2 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const second = stage.next(); // both inners are read for it; one item comes back unread
+    await ticks(10);
+    expect(await second).toEqual({ done: false, value: expect.any(Number) as unknown });
+    await ticks(10);
+    await stage.return();
+    expect(recorded.reports).toEqual([]);
+  });
+});
