@@ -163,3 +163,21 @@ describe('race: a source whose next() throws at once', () => {
     expect(recorded.reports).toEqual([]);
   });
 });
+
+describe("race: the winner's failure after the close", () => {
+  it('C5: a read of the winner that fails after return() is reported, and the stream stays done', async () => {
+    const winner = controlled<number>();
+    const stage = race(winner, probe({ name: 'loser', parkAt: 0 }));
+    const first = stage.next();
+    winner.push(1);
+    expect(await first).toEqual({ done: false, value: 1 });
+    void stage.next(); // the winner is read again
+    await ticks(5);
+    await stage.return();
+    const error = new Error('failed after the close');
+    winner.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'race', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
