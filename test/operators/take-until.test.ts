@@ -224,3 +224,17 @@ describe('takeUntil: the notifier source is read once', () => {
     expect(await stage.next()).toEqual({ done: true, value: undefined });
   });
 });
+
+describe('takeUntil: a notifier that fails after the close', () => {
+  it('C5: is reported, and the stream stays done', async () => {
+    const notifier = controlled<number>();
+    const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await stage.return(); // the notifier's read is still in flight
+    const error = new Error('failed after the close');
+    notifier.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'takeUntil', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
