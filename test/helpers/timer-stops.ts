@@ -54,6 +54,17 @@ export function timerClearedOnEveryStop(make: (source: Controlled<number>, optio
       expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
     });
 
+    it('return() while a read is in flight, whose item arrives after it: no timer starts', async () => {
+      const src = controlled<number>();
+      const stage = make(src, {});
+      void stage.next().catch(() => undefined);
+      await ticks(5); // the read is in flight, nothing held
+      await stage.return();
+      src.push(1); // answers the read that was in flight
+      await ticks(5);
+      expect(vi.getTimerCount()).toBe(0);
+    });
+
     it('the source ending', async () => {
       const { src, stage } = await running();
       src.end();

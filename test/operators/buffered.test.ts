@@ -157,3 +157,56 @@ describe('buffered: reads ahead that nobody takes (C5)', () => {
     expect(src.calls.return).toBe(0); // C1: a finished source is not closed
   });
 });
+
+describe('buffered: failures and ends read ahead', () => {
+  it('a source whose next() throws at once fails the stream with that error', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const stage = pipe(throwing, buffered(2));
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it('a next() that resolves to something other than an iterator result fails the stream with a TypeError naming it', async () => {
+    const odd: AsyncIterator<number> = { next: () => Promise.resolve(42 as never) };
+    const result = await outcome(pipe(odd, buffered(2)).next());
+    expect(result.ok).toBe(false);
+    expect(result.value).toEqual(new TypeError("buffered: a source's next() resolved to `42` (number), not an iterator result."));
+  });
+
+  it('C5: a failure the consumer received is not reported again', async () => {
+    const error = new Error('read 1 failed');
+    const stage = pipe(probe({ throwAt: 1, error }), buffered(3));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    await stage.return();
+    await ticks(5);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C5: an end read ahead is nothing to report when the stream is abandoned before it is read', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const stageGone = { collected: false };
+    const registry = new FinalizationRegistry(() => {
+      stageGone.collected = true;
+    });
+    await (async () => {
+      const stage = pipe(probe({ items: 1 }), buffered(2));
+      registry.register(stage, undefined);
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(5); // the second read has come back done, held for the next next()
+    })();
+    for (let i = 0; i < 30 && !stageGone.collected; i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(stageGone.collected).toBe(true);
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+  });
+});

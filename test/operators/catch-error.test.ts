@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { catchError, map, pipe, take, toArray, withCleanup, type Exit } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
-import { probe, probeIterable, recordReports } from '../helpers/probe.js';
+import { controlled } from '../helpers/controlled.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -100,3 +101,25 @@ describe('catchError', () => {
 badInputSuite('catchError', [
   ['handler', () => catchError(1 as never), TypeError, /catchError: expected `handler` to be a function, got `1` \(number\)/],
 ]);
+
+describe('catchError: a failure after the close', () => {
+  it('C5: a read that fails after return() is reported, and the handler is not called for it', async () => {
+    const src = controlled<number>();
+    const handled: unknown[] = [];
+    const stage = pipe(
+      src,
+      catchError((error) => {
+        handled.push(error);
+        return [];
+      }),
+    );
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    src.fail(error);
+    await ticks(5);
+    expect(handled).toEqual([]);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'catchError', error })]);
+  });
+});

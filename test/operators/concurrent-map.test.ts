@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { map, pipe, take, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled as controlledSource } from '../helpers/controlled.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -204,3 +205,110 @@ badInputSuite('map', [
   ['concurrency 0', () => map((x) => x, { concurrency: 0 }), RangeError, /map: expected `options.concurrency` to be a whole number from 1 up, or Infinity, got `0`/],
   ['ordered', () => map((x) => x, { concurrency: 2, ordered: 'no' as never }), TypeError, /map: expected `options.ordered` to be a boolean/],
 ]);
+
+describe('map with concurrency: when the source is read', () => {
+  it('unordered: runs up to `concurrency` calls at once, never more', async () => {
+    const c = controlled();
+    const stage = pipe(probe({ items: 6 }), map(c.fn, { concurrency: 3, ordered: false }));
+    const first = stage.next();
+    await ticks(20);
+    expect(c.started).toEqual([0, 1, 2]);
+    c.finish(1);
+    expect(await first).toEqual({ done: false, value: 10 });
+    await ticks(20);
+    expect(c.started).toEqual([0, 1, 2, 3]);
+    await stage.return();
+  });
+
+  it('C1: a source that reported done is not read again while calls still run', async () => {
+    const c = controlled();
+    const src = probe({ items: 2 });
+    const stage = pipe(src, map(c.fn, { concurrency: 3 }));
+    const first = stage.next();
+    await ticks(20);
+    expect(src.calls.next).toBe(3); // two items, then done
+    c.finish(0);
+    expect(await first).toEqual({ done: false, value: 0 });
+    c.finish(1);
+    expect(await stage.next()).toEqual({ done: false, value: 10 });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(src.calls.next).toBe(3);
+  });
+
+  it('C1: a source whose read failed is not read again while calls still run', async () => {
+    const c = controlled();
+    const error = new Error('source');
+    const src = probe({ throwAt: 2, error });
+    const stage = pipe(src, map(c.fn, { concurrency: 3 }));
+    const first = stage.next();
+    await ticks(20);
+    expect(src.calls.next).toBe(3); // two items, then the failure
+    c.finish(0);
+    expect(await first).toEqual({ done: false, value: 0 });
+    c.finish(1);
+    expect(await stage.next()).toEqual({ done: false, value: 10 });
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(src.calls.next).toBe(3);
+  });
+
+  it('an item that arrives after the consumer closed the stream is never mapped', async () => {
+    const src = controlledSource<number>();
+    const mapped: number[] = [];
+    const stage = pipe(
+      src,
+      map(
+        (x: number) => {
+          mapped.push(x);
+          return Promise.resolve(x);
+        },
+        { concurrency: 2 },
+      ),
+    );
+    const pending = stage.next();
+    await ticks(2);
+    const closing = stage.return();
+    src.push(1); // answers the read that was in flight when the stream closed
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await closing;
+    await ticks(5);
+    expect(mapped).toEqual([]);
+  });
+});
+
+describe('map with concurrency: abandoned with results nobody read', () => {
+  it('C5: results read ahead are nothing to report when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const stageGone = { collected: false };
+    const registry = new FinalizationRegistry(() => {
+      stageGone.collected = true;
+    });
+    await (async () => {
+      const stage = pipe(probe({ items: 3 }), map((x: number) => Promise.resolve(x), { concurrency: 2 }));
+      registry.register(stage, undefined);
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(10); // the next result is mapped by now, waiting for a next()
+    })();
+    for (let i = 0; i < 30 && !stageGone.collected; i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(stageGone.collected).toBe(true);
+    expect(recorded.reports.filter((r) => r.type === 'late-error')).toEqual([]);
+  });
+});
+
+describe('map with concurrency: a failure after the close', () => {
+  it('C5: a read that fails after return() is reported, not lost', async () => {
+    const src = controlledSource<number>();
+    const stage = pipe(src, map((x: number) => Promise.resolve(x), { concurrency: 2 }));
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    src.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'map', error })]);
+  });
+});

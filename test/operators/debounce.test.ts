@@ -159,3 +159,51 @@ badInputSuite('debounce', [
   ['ms "5"', () => debounce('5' as never), TypeError, /debounce: expected `ms` to be a number of milliseconds, got `"5"` \(string\)/],
   ['options.signal', () => debounce(5, { signal: 'x' as never }), TypeError, /debounce: expected `options.signal` to be an AbortSignal/],
 ]);
+
+describe('debounce: nothing held, nothing passed', () => {
+  it('an empty source gives an empty stream', async () => {
+    expect(await toArray(pipe([] as string[], debounce(100)))).toEqual([]);
+  });
+
+  it('the source ends after the held item was passed: done, with nothing more', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(100));
+    const first = stage.next();
+    src.push('a');
+    await ticks(5);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(await first).toEqual({ done: false, value: 'a' });
+    const second = stage.next();
+    src.end();
+    expect(await second).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('debounce: reads after the end, failures after the close', () => {
+  it('C1: once the source reported done, it is never read again', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(60_000));
+    const first = stage.next();
+    src.push('a');
+    await ticks(5);
+    const reads = src.calls.next; // the item is held and the source is read ahead
+    src.end();
+    expect(await first).toEqual({ done: false, value: 'a' });
+    await ticks(5);
+    expect(src.calls.next).toBe(reads);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(src.calls.next).toBe(reads);
+  });
+
+  it('C5: a read that fails after return() is reported, not lost', async () => {
+    const src = controlled<string>();
+    const stage = pipe(src, debounce(60_000));
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    src.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'debounce', error })]);
+  });
+});

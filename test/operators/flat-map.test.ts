@@ -213,3 +213,58 @@ badInputSuite('flatMap', [
   ['concurrency fractional', () => flatMap(() => [], { concurrency: 1.5 }), RangeError, /`options.concurrency`.*`1.5`/],
   ['options not an object', () => flatMap(() => [], 3 as never), TypeError, /flatMap: expected `options`/],
 ]);
+
+describe('flatMap: after the stop', () => {
+  it('an inner whose next() throws at once stops the stage: an inner not yet read is closed, never read', async () => {
+    const error = new Error('next threw');
+    let reads = 0;
+    const throwsOnSecondRead: AsyncIterator<string> = {
+      next: () => {
+        if (reads++ === 0) return Promise.resolve({ done: false, value: 'a0' });
+        throw error;
+      },
+    };
+    const b = probe({ name: 'b' });
+    const inners = [throwsOnSecondRead, b as AsyncIterator<unknown> as AsyncIterator<string>];
+    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!, { concurrency: 2 }));
+    expect(await stage.next()).toEqual({ done: false, value: 'a0' });
+    await ticks(5); // the outer's second item has opened b, which nobody has read yet
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(b.calls).toMatchObject({ next: 0, return: 1 });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('an outer item that arrives after the consumer closed the stream is never mapped', async () => {
+    const outer = controlled<number>();
+    const mapped: number[] = [];
+    const stage = pipe(
+      outer,
+      flatMap((x: number) => {
+        mapped.push(x);
+        return [x];
+      }),
+    );
+    const pending = stage.next();
+    await ticks(2);
+    const closing = stage.return();
+    outer.push(1); // answers the read that was in flight when the stream closed
+    expect(await pending).toEqual({ done: true, value: undefined });
+    await closing;
+    await ticks(5);
+    expect(mapped).toEqual([]);
+  });
+});
+
+describe('flatMap: items nobody read', () => {
+  it('an item waiting unread when the consumer closes is dropped without a report', async () => {
+    const inners = [probe({ name: 'a' }), probe({ name: 'b' })];
+    const stage = pipe([0, 1], flatMap((i: number) => inners[i]!, { concurrency: 2 }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const second = stage.next(); // both inners are read for it; one item comes back unread
+    await ticks(10);
+    expect(await second).toEqual({ done: false, value: expect.any(Number) as unknown });
+    await ticks(10);
+    await stage.return();
+    expect(recorded.reports).toEqual([]);
+  });
+});

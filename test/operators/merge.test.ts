@@ -185,3 +185,32 @@ describe('merge: a failure that arrives while nobody waits', () => {
 badInputSuite('merge', [
   ['a source not iterable', () => merge([1], 5 as never), TypeError, /merge: sources\[1\]: expected `source`.*`5` \(number\)/],
 ]);
+
+describe('merge: a source whose next() throws at once', () => {
+  it('stops the stage: the sources after it are never opened, and nothing is reported', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const later = probeIterable({ name: 'later' });
+    const stage = merge(throwing, later);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(later.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe('merge: items nobody read', () => {
+  it('an item waiting unread when the consumer closes is dropped without a report', async () => {
+    const a = probe({ name: 'a' });
+    const b = probe({ name: 'b' });
+    const stage = merge(a, b);
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await ticks(5); // the other source's first item has arrived, unread
+    await stage.return();
+    expect(recorded.reports).toEqual([]);
+    expect([a.calls.return, b.calls.return]).toEqual([1, 1]);
+  });
+});

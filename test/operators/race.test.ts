@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aclosing, race, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
 import { controlled } from '../helpers/controlled.js';
-import { probe, recordReports, ticks } from '../helpers/probe.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -56,6 +56,39 @@ describe('race', () => {
     }
     expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
     expect(recorded.reports.filter((r) => 'error' in r && r.error === closeError)).toHaveLength(1);
+  });
+
+  it('C5: losers that closed cleanly leave nothing to report when the stream is abandoned', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    await (async () => {
+      const stage = race(probe({ name: 'loser', parkAt: 0 }), probe({ name: 'winner' }));
+      expect(await stage.next()).toEqual({ done: false, value: 0 });
+      await ticks(5); // the loser has closed by now, without an error
+    })();
+    for (let i = 0; i < 30 && !recorded.reports.some((r) => r.type === 'abandoned'); i++) {
+      gc?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(recorded.reports.map((r) => r.type)).toEqual(['abandoned']);
+  });
+
+  it("C5: the winner's close error reaches return(), after the losers' clean close", async () => {
+    const closeError = new Error('winner close');
+    const stage = race(probe({ name: 'loser', parkAt: 0 }), probe({ name: 'winner', returnError: closeError }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await outcome(stage.return())).toEqual({ ok: false, value: closeError });
+  });
+
+  it("C5: the winner's failure after a loser's close failed: SuppressedError(close error, failure)", async () => {
+    const error = new Error('winner failed');
+    const closeError = new Error('loser close');
+    const stage = race(probe({ name: 'loser', parkAt: 0, returnError: closeError }), probe({ name: 'winner', throwAt: 1, error }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const result = await outcome(stage.next());
+    expect((result.value as { name: string }).name).toBe('SuppressedError');
+    expect((result.value as { error: unknown }).error).toBe(closeError);
+    expect((result.value as { suppressed: unknown }).suppressed).toBe(error);
   });
 
   it('C5: several loser close errors arrive as one AggregateError', async () => {
@@ -114,3 +147,37 @@ describe('race: edges', () => {
 });
 
 badInputSuite('race', [['a source not iterable', () => race(undefined as never), TypeError, /race: sources\[0\]/]]);
+
+describe('race: a source whose next() throws at once', () => {
+  it('stops the stage: the sources after it are never opened, and nothing is reported', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const later = probeIterable({ name: 'later' });
+    const stage = race(throwing, later);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(later.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe("race: the winner's failure after the close", () => {
+  it('C5: a read of the winner that fails after return() is reported, and the stream stays done', async () => {
+    const winner = controlled<number>();
+    const stage = race(winner, probe({ name: 'loser', parkAt: 0 }));
+    const first = stage.next();
+    winner.push(1);
+    expect(await first).toEqual({ done: false, value: 1 });
+    void stage.next(); // the winner is read again
+    await ticks(5);
+    await stage.return();
+    const error = new Error('failed after the close');
+    winner.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'race', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});

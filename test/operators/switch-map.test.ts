@@ -209,3 +209,69 @@ describe('switchMap', () => {
     expect(await toArray(pipe(['a', 'b'], switchMap((x: string, i) => [`${x}${String(i)}`])))).toEqual(['a0', 'b1']);
   });
 });
+
+describe('switchMap: closing while it switches', () => {
+  it('C4: a source without return() closed while the previous inner closes: return() resolves once that close has settled', async () => {
+    const log: string[] = [];
+    const parked = probe({ name: 'outer', log, parkAt: 2 });
+    const outer: AsyncIterator<number> = { next: () => parked.next() }; // nothing to close
+    const stage = pipe(outer, switchMap((x: number) => probe({ name: `i${String(x)}`, log, parkAt: 1, returnTicks: 30 })));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const pending = stage.next(); // i0 parks, the outer's next item switches: i0 closing
+    await ticks(5);
+    expect(log).toContain('i0:return:start');
+    const closing = stage.return();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(await closing).toEqual({ done: true, value: undefined });
+    expect(log).toContain('i0:return:end');
+    expect(log).not.toContain('i1:next');
+  });
+});
+
+describe('switchMap: dropped while it switches', () => {
+  it('C7: a previous inner whose close hangs does not keep the stage alive, and its close settling afterwards does nothing', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    expect(typeof gc).toBe('function');
+    const unhandled: unknown[] = [];
+    const onUnhandled = (error: unknown): void => {
+      unhandled.push(error);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const closeHangs = { release: (): void => undefined };
+      const hanging = new Promise<void>((resolve) => (closeHangs.release = resolve));
+      const stageGone = { collected: false };
+      const registry = new FinalizationRegistry(() => {
+        stageGone.collected = true;
+      });
+      let closeStarted = false;
+      (() => {
+        const stage = pipe(
+          [0, 1],
+          switchMap((): AsyncIterator<number> => ({
+            next: () => new Promise<IteratorResult<number>>(() => undefined), // parks for good
+            return: () => {
+              closeStarted = true;
+              return hanging.then(() => ({ done: true, value: undefined }));
+            },
+          })),
+        );
+        registry.register(stage, undefined);
+        void stage.next(); // the second item switches: the first inner's close hangs
+      })();
+      await ticks(10);
+      expect(closeStarted).toBe(true);
+      for (let i = 0; i < 30 && !stageGone.collected; i++) {
+        gc?.();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect(stageGone.collected).toBe(true);
+      closeHangs.release();
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+      recorded.reports.length = 0; // the dropped stage's safety net reported it (C7)
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});

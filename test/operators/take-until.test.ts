@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { channel, pipe, takeUntil, toArray } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
+import { controlled } from '../helpers/controlled.js';
 import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
@@ -36,6 +37,7 @@ describe('takeUntil', () => {
     const src = probeIterable();
     expect(await toArray(pipe(src, takeUntil(AbortSignal.abort())))).toEqual([]);
     expect(src.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
   });
 
   it('a promise: finishes when it resolves; a rejection fails the stream and closes the source', async () => {
@@ -110,5 +112,129 @@ describe('takeUntil: a notifier source that fails', () => {
 });
 
 badInputSuite('takeUntil', [
+  ['null', () => takeUntil(null as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `null`/],
+  ['an EventTarget that is no signal', () => takeUntil(new EventTarget() as never), TypeError, /takeUntil: expected `notifier`/],
+  [
+    'a function with a signal\'s members',
+    () => takeUntil(Object.assign(() => undefined, { aborted: false, addEventListener: () => undefined }) as never),
+    TypeError,
+    /takeUntil: expected `notifier`/,
+  ],
   ['notifier', () => takeUntil(5 as never), TypeError, /takeUntil: expected `notifier` to be an AbortSignal, a promise or an async iterable, got `5` \(number\)/],
 ]);
+
+describe('takeUntil: after the stream stopped, and once the stage is gone', () => {
+  it('a notifier source whose next() answers something other than an iterator result fails the stream, naming the notifier', async () => {
+    const odd: AsyncIterator<unknown> = { next: () => Promise.resolve(42 as never) };
+    const stage = pipe(probe({ parkAt: 0 }), takeUntil(odd));
+    const result = await outcome(stage.next());
+    expect(result.ok).toBe(false);
+    expect(result.value).toEqual(new TypeError("takeUntil: the notifier's next() resolved to `42` (number), not an iterator result."));
+  });
+
+  it('a notifier promise that rejects after the consumer closed the stream changes nothing', async () => {
+    let reject!: (error: unknown) => void;
+    const notifier = new Promise<void>((_, r) => (reject = r));
+    const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await stage.return();
+    reject(new Error('too late'));
+    await ticks(5);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it.each(['resolves', 'rejects'] as const)(
+    'C7: a pending notifier promise does not keep a dropped stage alive, and one that %s after it was collected does nothing',
+    async (settles) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      expect(typeof gc).toBe('function');
+      const unhandled: unknown[] = [];
+      const onUnhandled = (error: unknown): void => {
+        unhandled.push(error);
+      };
+      process.on('unhandledRejection', onUnhandled);
+      try {
+        let settle!: { resolve: () => void; reject: (error: unknown) => void };
+        const notifier = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+        const stageGone = { collected: false };
+        const registry = new FinalizationRegistry(() => {
+          stageGone.collected = true;
+        });
+        await (async () => {
+          const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+          registry.register(stage, undefined);
+          expect(await stage.next()).toEqual({ done: false, value: 0 });
+        })();
+        for (let i = 0; i < 30 && !stageGone.collected; i++) {
+          gc?.();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(stageGone.collected).toBe(true);
+        if (settles === 'resolves') settle.resolve();
+        else settle.reject(new Error('after the stage was collected'));
+        for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+        recorded.reports.length = 0; // the dropped stage's safety net reported it (C7)
+      } finally {
+        process.off('unhandledRejection', onUnhandled);
+      }
+    },
+  );
+});
+
+describe('takeUntil: the notifier source is read once', () => {
+  it('one read of the notifier, however many items the stream passes meanwhile', async () => {
+    const notifier = probe({ name: 'notifier', parkAt: 0 });
+    const stage = pipe(probe({ items: 5 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    expect(await stage.next()).toEqual({ done: false, value: 1 });
+    expect(await stage.next()).toEqual({ done: false, value: 2 });
+    expect(notifier.calls.next).toBe(1);
+    await stage.return();
+  });
+
+  it('a notifier that ends before the source has an item does not stop the stream', async () => {
+    const src = controlled<number>();
+    const stage = pipe(src, takeUntil(probe({ name: 'notifier', items: 0 })));
+    const first = stage.next();
+    await ticks(5); // the notifier has ended by now
+    src.push(7);
+    expect(await first).toEqual({ done: false, value: 7 });
+    await stage.return();
+  });
+
+  it('a failure stays the answer when the notifier, closed because of it, answers an item meanwhile', async () => {
+    const error = new Error('source failed');
+    let answer: ((r: IteratorResult<number>) => void) | undefined;
+    const notifier: AsyncIterator<number> = {
+      next: () =>
+        new Promise<IteratorResult<number>>((resolve) => {
+          answer = resolve;
+        }),
+      return: async () => {
+        answer?.({ done: false, value: 1 });
+        await ticks(5);
+        return { done: true, value: undefined };
+      },
+    };
+    const failing: AsyncIterator<number> = { next: () => Promise.reject(error) };
+    const stage = pipe(failing, takeUntil(notifier));
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('takeUntil: a notifier that fails after the close', () => {
+  it('C5: is reported, and the stream stays done', async () => {
+    const notifier = controlled<number>();
+    const stage = pipe(probe({ items: 3 }), takeUntil(notifier));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await stage.return(); // the notifier's read is still in flight
+    const error = new Error('failed after the close');
+    notifier.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'takeUntil', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { map, pipe, toArray, zip } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
-import { probe, recordReports } from '../helpers/probe.js';
+import { controlled } from '../helpers/controlled.js';
+import { probe, probeIterable, recordReports, ticks } from '../helpers/probe.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -66,3 +67,60 @@ describe('zip', () => {
 });
 
 badInputSuite('zip', [['a source not iterable', () => zip(null as never), TypeError, /zip: sources\[0\]: expected `source`.*`null`/]]);
+
+/** A source whose pending read answers done the moment it is closed; its close takes a few ticks. */
+function endsWhenClosed(log: string[] = []): AsyncIterator<number> {
+  let answer: ((r: IteratorResult<number>) => void) | undefined;
+  return {
+    next: () =>
+      new Promise<IteratorResult<number>>((resolve) => {
+        answer = resolve;
+      }),
+    return: async () => {
+      log.push('return');
+      answer?.({ done: true, value: undefined });
+      await ticks(5);
+      return { done: true, value: undefined };
+    },
+  };
+}
+
+describe('zip: answers after the stop', () => {
+  it('a source whose next() throws at once ends the round: the sources after it are never opened', async () => {
+    const error = new Error('next threw');
+    const throwing: AsyncIterator<number> = {
+      next: () => {
+        throw error;
+      },
+    };
+    const later = probeIterable({ name: 'later' });
+    const stage = zip(throwing, later);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(later.opened).toHaveLength(0);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C5: a failure stays the answer when another source, closed because of it, answers done meanwhile', async () => {
+    const error = new Error('a failed');
+    const failing: AsyncIterator<number> = { next: () => Promise.reject(error) };
+    const log: string[] = [];
+    const stage = zip(failing, endsWhenClosed(log));
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: error });
+    expect(log).toEqual(['return']);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('zip: a failure after the stop', () => {
+  it('C5: a source whose read fails after the zip ended is reported, and the zip stays done', async () => {
+    const b = controlled<number>();
+    const stage = zip([] as number[], b);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(b.calls.return).toBe(1); // closed with its read still in flight
+    const error = new Error('failed after the close');
+    b.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'zip', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});

@@ -111,15 +111,12 @@ class BufferedStage<T> extends InputsStage<T, T> {
     if (this.wanted) this.deliverHead();
   }
 
-  /** Answer the pending next() with the oldest read, if it has settled. */
+  /**
+   * Answer the pending next() with the oldest read, if it has settled. There is always one
+   * counted: `fill()` runs before, and the read that came back done or failed stays counted
+   * until it is delivered, which stops the stage.
+   */
   private deliverHead(): void {
-    if (this.count === 0) {
-      if (this.ended) {
-        this.wanted = false;
-        this.finish(false);
-      }
-      return;
-    }
     const slot = this.slotAt(this.head);
     const state = slot.state;
     if (state === PENDING) return;

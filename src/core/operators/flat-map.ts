@@ -173,11 +173,14 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
     });
   }
 
-  /** switchMap: the previous inner's close settled (with `error`, or NO_ERROR). */
+  /**
+   * switchMap: the previous inner's close settled (with `error`, or NO_ERROR). Still
+   * `switching` means the stage is open: every stop runs `closeChildren` first, which takes
+   * the switch over.
+   */
   private switched(closing: Promise<unknown>, value: T, error: unknown): void {
     if (this.switching !== closing) return; // the stage stopped: its close took this one over
     this.switching = undefined;
-    if (!this.isOpen) return;
     if (error !== NO_ERROR) this.callbackFailed(error);
     else this.openInner(value);
   }

@@ -37,10 +37,11 @@ class MergeStage<T> extends SiblingsStage<T, T> {
     this.wanted = true;
     // Demand-driven: each child has at most one read in flight or one result waiting. No
     // result waits here (the queue was empty above), so every child not reading is read.
+    // A child that fails at once stops the stage, whose close marks every child finished
+    // at once (closeChildren runs first): the rest of the loop reads nothing.
     const signal = this.sourceSignal;
     for (const child of this.children) {
       if (!child.finished && !child.reading) child.read(signal);
-      if (!this.isOpen) return; // a child failed synchronously
     }
   }
 
