@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, map, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { aclosing, map, pipe, SuppressedError, takeUntil, withCleanup } from 'iterscope';
+import { outcome } from '../helpers/contract.js';
 import { failsReadingAhead } from '../helpers/read-ahead.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -167,5 +168,47 @@ describe('C5: an error no next() was waiting for', () => {
     await expect(stage.next()).rejects.toBe(boom);
     expect(await stage.next()).toEqual({ done: true, value: undefined });
     expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('C5: a close error of a stage that stopped while nobody was reading', () => {
+  // takeUntil stops on its own when its notifier fires, reading or not: closing its source
+  // fails, and no next() is waiting to receive that error.
+  async function stoppedWithCloseError(closeError: Error, signal?: AbortSignal) {
+    const notifier = new AbortController();
+    const src = probe({ returnError: closeError });
+    const stage = pipe(src, takeUntil(notifier.signal, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    notifier.abort();
+    await ticks(10);
+    expect(src.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([]); // held for the next next()
+    return stage;
+  }
+
+  it('the next next() receives it', async () => {
+    const closeError = new Error('source close failed');
+    const stage = await stoppedWithCloseError(closeError);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: closeError });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('return() instead of next() discards it from the stream and reports it late, once', async () => {
+    const closeError = new Error('source close failed');
+    const stage = await stoppedWithCloseError(closeError);
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error: closeError }]);
+  });
+
+  it('C3: an abort before anyone read it wins: the next next() rejects with the reason, the error is reported late', async () => {
+    const closeError = new Error('source close failed');
+    const controller = new AbortController();
+    const stage = await stoppedWithCloseError(closeError, controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error: closeError }]);
   });
 });
