@@ -212,3 +212,74 @@ describe('C5: a close error of a stage that stopped while nobody was reading', (
     expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error: closeError }]);
   });
 });
+
+describe('C5: an error of a stage still closing after it stopped while nobody was reading', () => {
+  // takeUntil(promise) fails when its notifier rejects, reading or not; its source then
+  // takes a while to close.
+  async function failingWhileClosing(error: Error, signal?: AbortSignal) {
+    let fail: (() => void) | undefined;
+    const notifier = new Promise<void>((_resolve, reject) => {
+      fail = () => {
+        reject(error);
+      };
+    });
+    const src = probe({ returnTicks: 50 });
+    const stage = pipe(src, takeUntil(notifier, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    fail?.();
+    await ticks(3);
+    expect(src.calls.return).toBe(1); // closing, not closed yet
+    return stage;
+  }
+
+  it('return() during that close: the error nobody read is reported late, once', async () => {
+    const error = new Error('notifier failed');
+    const stage = await failingWhileClosing(error);
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error }]);
+  });
+
+  it('C3: an abort during that close wins: the next next() rejects with the reason, the error is reported late', async () => {
+    const error = new Error('notifier failed');
+    const controller = new AbortController();
+    const stage = await failingWhileClosing(error, controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    await ticks(60);
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error }]);
+  });
+});
+
+describe('C5: no report on a clean stop that a close or an abort overtakes', () => {
+  // takeUntil stops cleanly when its notifier fires, reading or not; its source then takes
+  // a while to close.
+  async function stoppingCleanly(signal?: AbortSignal) {
+    const notifier = new AbortController();
+    const src = probe({ returnTicks: 50 });
+    const stage = pipe(src, takeUntil(notifier.signal, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    notifier.abort();
+    await ticks(3);
+    expect(src.calls.return).toBe(1); // closing, not closed yet
+    return stage;
+  }
+
+  it('return() during that close reports nothing', async () => {
+    const stage = await stoppingCleanly();
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C3: an abort during that close rejects the next next() with its reason and reports nothing', async () => {
+    const controller = new AbortController();
+    const stage = await stoppingCleanly(controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    await ticks(60);
+    expect(recorded.reports).toEqual([]);
+  });
+});
