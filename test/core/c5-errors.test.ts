@@ -283,3 +283,32 @@ describe('C5: no report on a clean stop that a close or an abort overtakes', () 
     expect(recorded.reports).toEqual([]);
   });
 });
+
+describe('C5: return() while a stage stops on its own and its cleanup fails', () => {
+  it('the pending next() gets done, the first return() the cleanup error, a second return() nothing again', async () => {
+    const cleanupError = new Error('cleanup failed');
+    let failCleanup: (() => void) | undefined;
+    const stage = pipe(
+      probe({ items: 1 }),
+      withCleanup(
+        () =>
+          new Promise<void>((_resolve, reject) => {
+            failCleanup = () => {
+              reject(cleanupError);
+            };
+          }),
+      ),
+    );
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const pending = stage.next(); // the source ends: the stage stops, its cleanup runs
+    await ticks(5);
+    expect(failCleanup).toBeDefined();
+    const first = outcome(stage.return());
+    const second = outcome(stage.return());
+    expect(await pending).toEqual({ done: true, value: undefined });
+    failCleanup?.();
+    expect(await first).toEqual({ ok: false, value: cleanupError });
+    expect(await second).toEqual({ ok: true, value: { done: true, value: undefined } });
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'withCleanup', error: cleanupError }]);
+  });
+});
