@@ -137,6 +137,36 @@ describe('C2 close deadline', () => {
     ]);
   });
 
+  it('waits for a source that finishes closing within the deadline, and reports nothing', async () => {
+    let finishClosing: (() => void) | undefined;
+    const src: AsyncIterator<number> = {
+      next: () => Promise.resolve({ done: false, value: 1 }),
+      return: () =>
+        new Promise<IteratorResult<number>>((resolve) => {
+          finishClosing = () => {
+            resolve({ done: true, value: undefined });
+          };
+        }),
+    };
+    const stage = aclosing(src, { closeTimeout: 60_000 });
+    await stage.next();
+    const closing = settledFlag(stage.return());
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a turn of the timers: the deadline is far off
+    expect(closing.settled).toBe(false);
+    finishClosing?.();
+    await ticks(5);
+    expect(closing.settled).toBe(true);
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('the outermost deadline bounds the whole chain, even below a stage with a longer one of its own', async () => {
+    const src = probe({ returnParks: true });
+    const stage = pipe(aclosing(src, { closeTimeout: 60_000 }), map((x: number) => x, { closeTimeout: 10 }));
+    await stage.next();
+    await stage.return(); // by the 10 ms deadline, not the 60 s one below
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler', stage: 'aclosing' })]);
+  });
+
   it('uses one deadline for the whole chain: only the stage next to the stuck source reports', async () => {
     const src = probe({ returnParks: true });
     const stage = pipe(aclosing(src, { closeTimeout: 10 }), map((x: number) => x), filter(() => true));

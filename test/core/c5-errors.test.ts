@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, borrow, map, merge, pipe, SuppressedError, withCleanup } from 'iterscope';
+import { aclosing, borrow, map, merge, pipe, SuppressedError, takeUntil, withCleanup } from 'iterscope';
+import { outcome } from '../helpers/contract.js';
 import { failsReadingAhead } from '../helpers/read-ahead.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -216,5 +217,147 @@ describe('C5: an error no next() was waiting for', () => {
     await expect(stage.next()).rejects.toBe(boom);
     expect(await stage.next()).toEqual({ done: true, value: undefined });
     expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
+
+describe('C5: a close error of a stage that stopped while nobody was reading', () => {
+  // takeUntil stops on its own when its notifier fires, reading or not: closing its source
+  // fails, and no next() is waiting to receive that error.
+  async function stoppedWithCloseError(closeError: Error, signal?: AbortSignal) {
+    const notifier = new AbortController();
+    const src = probe({ returnError: closeError });
+    const stage = pipe(src, takeUntil(notifier.signal, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    notifier.abort();
+    await ticks(10);
+    expect(src.calls.return).toBe(1);
+    expect(recorded.reports).toEqual([]); // held for the next next()
+    return stage;
+  }
+
+  it('the next next() receives it', async () => {
+    const closeError = new Error('source close failed');
+    const stage = await stoppedWithCloseError(closeError);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: closeError });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('return() instead of next() discards it from the stream and reports it late, once', async () => {
+    const closeError = new Error('source close failed');
+    const stage = await stoppedWithCloseError(closeError);
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error: closeError }]);
+  });
+
+  it('C3: an abort before anyone read it wins: the next next() rejects with the reason, the error is reported late', async () => {
+    const closeError = new Error('source close failed');
+    const controller = new AbortController();
+    const stage = await stoppedWithCloseError(closeError, controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error: closeError }]);
+  });
+});
+
+describe('C5: an error of a stage still closing after it stopped while nobody was reading', () => {
+  // takeUntil(promise) fails when its notifier rejects, reading or not; its source then
+  // takes a while to close.
+  async function failingWhileClosing(error: Error, signal?: AbortSignal) {
+    let fail: (() => void) | undefined;
+    const notifier = new Promise<void>((_resolve, reject) => {
+      fail = () => {
+        reject(error);
+      };
+    });
+    const src = probe({ returnTicks: 50 });
+    const stage = pipe(src, takeUntil(notifier, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    fail?.();
+    await ticks(3);
+    expect(src.calls.return).toBe(1); // closing, not closed yet
+    return stage;
+  }
+
+  it('return() during that close: the error nobody read is reported late, once', async () => {
+    const error = new Error('notifier failed');
+    const stage = await failingWhileClosing(error);
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error }]);
+  });
+
+  it('C3: an abort during that close wins: the next next() rejects with the reason, the error is reported late', async () => {
+    const error = new Error('notifier failed');
+    const controller = new AbortController();
+    const stage = await failingWhileClosing(error, controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    await ticks(60);
+    expect(recorded.reports).toEqual([{ type: 'late-error', stage: 'takeUntil', error }]);
+  });
+});
+
+describe('C5: no report on a clean stop that a close or an abort overtakes', () => {
+  // takeUntil stops cleanly when its notifier fires, reading or not; its source then takes
+  // a while to close.
+  async function stoppingCleanly(signal?: AbortSignal) {
+    const notifier = new AbortController();
+    const src = probe({ returnTicks: 50 });
+    const stage = pipe(src, takeUntil(notifier.signal, { signal }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    notifier.abort();
+    await ticks(3);
+    expect(src.calls.return).toBe(1); // closing, not closed yet
+    return stage;
+  }
+
+  it('return() during that close reports nothing', async () => {
+    const stage = await stoppingCleanly();
+    expect(await stage.return()).toEqual({ done: true, value: undefined });
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+    expect(recorded.reports).toEqual([]);
+  });
+
+  it('C3: an abort during that close rejects the next next() with its reason and reports nothing', async () => {
+    const controller = new AbortController();
+    const stage = await stoppingCleanly(controller.signal);
+    const reason = new Error('user abort');
+    controller.abort(reason);
+    expect(await outcome(stage.next())).toEqual({ ok: false, value: reason });
+    await ticks(60);
+    expect(recorded.reports).toEqual([]);
+  });
+});
+
+describe('C5: return() while a stage stops on its own and its cleanup fails', () => {
+  it('the pending next() gets done, the first return() the cleanup error, a second return() nothing again', async () => {
+    const cleanupError = new Error('cleanup failed');
+    let failCleanup: (() => void) | undefined;
+    const stage = pipe(
+      probe({ items: 1 }),
+      withCleanup(
+        () =>
+          new Promise<void>((_resolve, reject) => {
+            failCleanup = () => {
+              reject(cleanupError);
+            };
+          }),
+      ),
+    );
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    const pending = stage.next(); // the source ends: the stage stops, its cleanup runs
+    await ticks(5);
+    expect(failCleanup).toBeDefined();
+    const first = outcome(stage.return());
+    const second = outcome(stage.return());
+    expect(await pending).toEqual({ done: true, value: undefined });
+    failCleanup?.();
+    expect(await first).toEqual({ ok: false, value: cleanupError });
+    expect(await second).toEqual({ ok: true, value: { done: true, value: undefined } });
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'withCleanup', error: cleanupError }]);
   });
 });

@@ -24,6 +24,13 @@ describe('direct reads between stages', () => {
     expect(next).not.toHaveBeenCalled();
   });
 
+  it('a stage below that had already finished answers its end to the stage reading it', async () => {
+    const inner = map((x: number) => x + 1)([1]);
+    expect(await toArray(inner)).toEqual([2]);
+    const outer = map((x: number) => x * 10)(inner);
+    expect(await outer.next()).toEqual({ done: true, value: undefined });
+  });
+
   it('items the stage below holds are taken without growing the stack (a filter skipping 50,000 of them)', async () => {
     const values = Array.from({ length: 50_000 }, (_, i) => i);
     // startWith answers each read at once, inside the read: the filter above skips and reads

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buffered, pipe, toArray } from 'iterscope';
+import { buffered, pipe, toArray, withCleanup } from 'iterscope';
 import { badInputSuite, contractSuite, outcome } from '../helpers/contract.js';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -67,6 +67,13 @@ describe('buffered', () => {
     }
     expect(recorded.reports.filter((r) => r.type === 'abandoned')).toHaveLength(1);
     expect(recorded.reports.filter((r) => 'error' in r && r.error === error)).toHaveLength(1);
+  });
+
+  it('reads an iterscope stage below it like any source: items in order, then its end', async () => {
+    const src = probe({ items: 3 });
+    const stage = pipe(src, withCleanup(() => undefined), buffered(2));
+    expect(await toArray(stage)).toEqual([0, 1, 2]);
+    expect(src.calls.return).toBe(0);
   });
 
   it('passes items in order, then an error in its place', async () => {
