@@ -37,7 +37,8 @@ class RangeStage extends StageBase<number, never> {
  * ```
  */
 export function range(start: number, count: number, options?: StageOptions): Stage<number> {
-  if (typeof start !== 'number' || !Number.isFinite(start)) {
+  // Number.isFinite is false for anything that is not a number, NaN and ±Infinity alike.
+  if (!Number.isFinite(start)) {
     throw new TypeError(`range: expected \`start\` to be a finite number, got ${describe(start)}.`);
   }
   checkRange('range', 'count', count, 'count');
