@@ -251,6 +251,31 @@ describe('C3 an abort is an abort all the way up', () => {
 });
 
 describe('C3 abort versus end', () => {
+  it('up a chain: an item decided below before the abort, not yet answered above, is superseded by the abort', async () => {
+    const controller = new AbortController();
+    const stepMayEnd = deferred();
+    const exits: Exit[] = [];
+    const stream = pipe(
+      probe(),
+      map((x: number) => x, { signal: controller.signal }), // decides the item, then the abort reaches it
+      map(async (x: number) => {
+        await stepMayEnd.promise;
+        return x;
+      }, { closeTimeout: 1000 }), // no signal of its own: still answering when the abort fires
+      withCleanup((e) => exits.push(e)),
+    );
+    const pending = watch(stream.next());
+    await ticks(10);
+    expect(pending.state).toBe('pending');
+    const reason = new Error('abort wins');
+    controller.abort(reason);
+    stepMayEnd.resolve();
+    await ticks(10);
+    expect(pending).toEqual({ state: 'rejected', value: reason });
+    await ticks(10);
+    expect(exits).toEqual([{ outcome: 'aborted', reason }]);
+  });
+
   it('a pending next() still waiting while the stage stops on its own is answered by the abort', async () => {
     const controller = new AbortController();
     const cleanupMayEnd = deferred();
