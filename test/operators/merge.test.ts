@@ -214,3 +214,18 @@ describe('merge: items nobody read', () => {
     expect([a.calls.return, b.calls.return]).toEqual([1, 1]);
   });
 });
+
+describe('merge: a failure after the close', () => {
+  it('C5: a read that fails after return() is reported, and the stream stays done', async () => {
+    const a = controlled<number>();
+    const stage = merge(a);
+    void stage.next();
+    await ticks(5); // the read is in flight
+    await stage.return();
+    const error = new Error('failed after the close');
+    a.fail(error);
+    await ticks(5);
+    expect(recorded.reports).toEqual([expect.objectContaining({ type: 'late-error', stage: 'merge', error })]);
+    expect(await stage.next()).toEqual({ done: true, value: undefined });
+  });
+});
