@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { abortable, configure, map, pipe, scoped, SuppressedError, take, withCleanup, type Exit, type Report, type Scope, type Source } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
@@ -321,11 +320,34 @@ describe('scoped: C2 a body parked on what it does not own', () => {
   });
 });
 
+/**
+ * Waits as Node's `timers/promises` setTimeout or `fetch` do with a signal: an abort rejects
+ * with a new AbortError, not with `signal.reason` (written here, so the file runs on every runtime).
+ */
+function abortableWait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const aborted = (): DOMException => new DOMException('The operation was aborted', 'AbortError');
+    if (signal.aborted) {
+      reject(aborted());
+      return;
+    }
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(aborted());
+      },
+      { once: true },
+    );
+  });
+}
+
 describe('scoped: how a body that was closed may end', () => {
   it("rejecting with an AbortError of its own making (Node's timers, fetch) is the close it asked for", async () => {
     const stream = scoped(async function* ({ own, signal }) {
       yield* own([1]);
-      await sleep(60_000, undefined, { signal }); // rejects with a new AbortError, not signal.reason
+      await abortableWait(60_000, signal); // rejects with a new AbortError, not signal.reason
     })();
     await stream.next();
     const pending = stream.next();
