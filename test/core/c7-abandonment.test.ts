@@ -145,12 +145,12 @@ describe('C7 abandonment', () => {
     const onUncaught = (error: unknown): void => {
       thrown.push(error);
     };
-    process.on('uncaughtException', onUncaught);
+    (globalThis as { process?: typeof process }).process?.on('uncaughtException', onUncaught); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
     try {
       controller.abort();
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
-      process.off('uncaughtException', onUncaught);
+      (globalThis as { process?: typeof process }).process?.off('uncaughtException', onUncaught); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
     }
     expect(thrown).toEqual([]);
     expect(recorded.reports.filter((r) => r.type !== 'abandoned')).toEqual([]);

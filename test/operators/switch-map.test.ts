@@ -236,7 +236,7 @@ describe('switchMap: dropped while it switches', () => {
     const onUnhandled = (error: unknown): void => {
       unhandled.push(error);
     };
-    process.on('unhandledRejection', onUnhandled);
+    (globalThis as { process?: typeof process }).process?.on('unhandledRejection', onUnhandled); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
     try {
       const closeHangs = { release: (): void => undefined };
       const hanging = new Promise<void>((resolve) => (closeHangs.release = resolve));
@@ -271,7 +271,7 @@ describe('switchMap: dropped while it switches', () => {
       expect(unhandled).toEqual([]);
       recorded.reports.length = 0; // the dropped stage's safety net reported it (C7)
     } finally {
-      process.off('unhandledRejection', onUnhandled);
+      (globalThis as { process?: typeof process }).process?.off('unhandledRejection', onUnhandled); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
     }
   });
 });

@@ -153,7 +153,7 @@ describe('takeUntil: after the stream stopped, and once the stage is gone', () =
       const onUnhandled = (error: unknown): void => {
         unhandled.push(error);
       };
-      process.on('unhandledRejection', onUnhandled);
+      (globalThis as { process?: typeof process }).process?.on('unhandledRejection', onUnhandled); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
       try {
         let settle!: { resolve: () => void; reject: (error: unknown) => void };
         const notifier = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
@@ -177,7 +177,7 @@ describe('takeUntil: after the stream stopped, and once the stage is gone', () =
         expect(unhandled).toEqual([]);
         recorded.reports.length = 0; // the dropped stage's safety net reported it (C7)
       } finally {
-        process.off('unhandledRejection', onUnhandled);
+        (globalThis as { process?: typeof process }).process?.off('unhandledRejection', onUnhandled); // Node only; elsewhere the runtime matrix fails on any unhandled error itself
       }
     },
   );

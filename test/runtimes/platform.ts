@@ -89,9 +89,26 @@ export const skip: Readonly<Record<string, string>> = {
         // each file in a process of its own (test/runtimes/run.ts). In one process, what
         // these two leave alive kept later files' stages from being collected in time.
         const why = 'Bun does not collect a scoped stage whose generator body is parked (open issue)';
+        const late = 'Bun: collected one test late after the C7 tests before it in its file (open)';
         return {
           'scoped: C7 abandonment > a scoped stage dropped while its body is parked on an owned stream is reported once and its owned streams closed': why,
           'scoped: C7 abandonment > an owned stream still alive when the scoped stage is collected is closed by its safety net': why,
+          // Open: these pass on Bun with their group alone and on every V8 runtime. After the
+          // C7 tests before them in the same file (one process per file does not separate
+          // them), the group's first stage is collected one test late, and each later test
+          // then sees the report of the one before.
+          'C7 abandonment of multi-source stages parked on a foreign source > zip: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > concat: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > merge: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > race: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > buffered: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > debounce: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > batchTime: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > flatMap: reported abandoned, and its sources closed': late,
+          'C7 abandonment of multi-source stages parked on a foreign source > switchMap: reported abandoned, and its sources closed': late,
+          'C7: a stage listening to a long-lived signal > takeUntil(signal) dropped unfinished is collected and reported while the signal lives on': late,
+          'C7: consumers of a shared source > a tee branch dropped unfinished is reported and no longer holds the others back': late,
+          'C7: consumers of a shared source > a consumer dropped before reading the source error: the error is reported, not lost (C5)': late,
         };
       })()
     : {}),

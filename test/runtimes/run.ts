@@ -37,6 +37,8 @@ const nodeOnly = new Set([
   'test/core/scoped-contract.test.ts',
   // Reads package.json from disk (the engines range it checks).
   'test/core/c6-disposal.test.ts',
+  // Node's process warnings, watched through process.on('warning') and vitest's mocks.
+  'test/core/report-warnings.test.ts',
 ]);
 
 interface Result {
