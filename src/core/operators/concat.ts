@@ -3,11 +3,12 @@ import type { Stage } from '../stage.js';
 import type { Input } from '../input.js';
 import { classifyAll, SiblingsStage } from './children.js';
 
-class ConcatStage<T> extends SiblingsStage<T, T> {
+/** Reads its sources one after the other; also behind `startWith` (its values, then the source). */
+export class ConcatStage<T> extends SiblingsStage<T, T> {
   private current = 0;
 
-  constructor(sources: readonly Classified[]) {
-    super('concat', sources);
+  constructor(name: string, sources: readonly Classified[]) {
+    super(name, sources);
   }
 
   protected override pull(): void {
@@ -30,8 +31,6 @@ class ConcatStage<T> extends SiblingsStage<T, T> {
     }
     this.emit(result.value);
   }
-
-
 }
 
 /**
@@ -54,5 +53,5 @@ class ConcatStage<T> extends SiblingsStage<T, T> {
  * ```
  */
 export function concat<S extends readonly Source<unknown>[]>(...sources: S): Stage<SourceItem<S[number]>> {
-  return new ConcatStage<SourceItem<S[number]>>(classifyAll('concat', sources));
+  return new ConcatStage<SourceItem<S[number]>>('concat', classifyAll('concat', sources));
 }

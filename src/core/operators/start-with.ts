@@ -1,22 +1,6 @@
 import type { Operator } from '../operator.js';
-import type { Source } from '../source.js';
-import { StageBase, type StageOptions } from '../stage.js';
-
-class StartWithStage<T> extends StageBase<T, T> {
-  private passed = 0;
-  constructor(
-    source: Source<T>,
-    private readonly values: readonly T[],
-    options: StageOptions | undefined,
-  ) {
-    super('startWith', source, options);
-  }
-  protected override pull(): void {
-    // C1: the source is opened only once the values are passed, at the first read after them.
-    if (this.passed < this.values.length) this.emit(this.values[this.passed++] as T);
-    else super.pull();
-  }
-}
+import { classify } from '../source.js';
+import { ConcatStage } from './concat.js';
 
 /**
  * Pass `values` first, then the source's items. The source is opened only when the
@@ -33,5 +17,7 @@ class StartWithStage<T> extends StageBase<T, T> {
  * ```
  */
 export function startWith<T>(...values: T[]): Operator<T, T> {
-  return (source) => new StartWithStage<T>(source, values, undefined);
+  // C1: concat's order is startWith's: the source opens only when its turn comes, and a
+  // source given as an open iterator is owned (closed on stop) from the start.
+  return (source) => new ConcatStage<T>('startWith', [classify('startWith', values), classify('startWith', source)]);
 }

@@ -1,6 +1,7 @@
 import { NO_ERROR, TimeoutError } from '../errors.js';
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
+import type { DirectReader } from '../protocol.js';
 import { StageBase, type StageOptions } from '../stage.js';
 import { StageTimer } from '../timer.js';
 import { checkRange, checkStageOptions } from '../validate.js';
@@ -17,9 +18,10 @@ class TimeoutStage<T> extends StageBase<T, T> {
     super('timeout', source, options);
   }
 
-  protected override pull(): void {
+  /** The per-read hook (C8's): the limit runs from asking the source until its answer. */
+  protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     this.timer.start(this.ms);
-    super.pull();
+    return super.readSource(source, reader);
   }
 
   protected override step(value: T): T {
