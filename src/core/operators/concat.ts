@@ -1,4 +1,4 @@
-import type { Classified, Source, SourceItem } from '../source.js';
+import type { Source, SourceItem } from '../source.js';
 import type { Stage } from '../stage.js';
 import type { Input } from '../input.js';
 import { classifyAll, SiblingsStage } from './children.js';
@@ -6,10 +6,6 @@ import { classifyAll, SiblingsStage } from './children.js';
 /** Reads its sources one after the other; also behind `startWith` (its values, then the source). */
 export class ConcatStage<T> extends SiblingsStage<T, T> {
   private current = 0;
-
-  constructor(name: string, sources: readonly Classified[]) {
-    super(name, sources);
-  }
 
   protected override pull(): void {
     const child = this.children[this.current];
