@@ -4,8 +4,8 @@ import base from './vitest.config.js';
 // The suite as Stryker runs it (npm run mutation): in-process tests only. Tests that spawn
 // a process (doc examples, why scripts, the built package, two copies of it, consumer type checks) cannot see
 // which mutant is active, and type tests do not run code; both would only slow it down.
-// Stryker runs vitest in worker threads, which refuse `--expose-gc`: a setup file exposes
-// `gc` instead.
+// Worker threads, as in the main config: a setup file exposes `gc` (they refuse
+// `--expose-gc`).
 export default defineConfig({
   ...base,
   test: {

@@ -1,6 +1,7 @@
 /**
- * `globalThis.gc` where the worker could not be started with `--expose-gc`: Stryker runs
- * vitest in worker threads, which refuse that flag, and the leak tests need to collect.
+ * `globalThis.gc` where the worker could not be started with `--expose-gc`: the suite runs
+ * in worker threads (vitest.config.ts; Stryker's runs too), which refuse that flag, and
+ * the leak tests need to collect.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
