@@ -297,7 +297,7 @@ export function pipe(source: Source<unknown>, ...operators: unknown[]): unknown 
     } else if (run.length === 1) {
       result = (operators[runStart] as UnaryFunction<unknown, unknown>)(result);
     } else {
-      result = fuse(result, run);
+      result = fuse(result, run as [FusePart, ...FusePart[]]); // two or more here
     }
     run = [];
   };

@@ -152,6 +152,49 @@ describe('steps fused into the stage before them', () => {
     expect(doubled).not.toBe(mine);
     expect(await toArray(doubled)).toEqual([2, 4, 6]);
   });
+
+  it('nor into a stage an operator returns without making it: readers of that stage see only its own steps', async () => {
+    const inner = pipe([1, 2, 3], map((x: number) => x * 10));
+    const passOn = (_source: unknown): typeof inner => inner;
+    const outer = pipe([0], passOn, map((x: number) => x + 1));
+    expect(await toArray(inner)).toEqual([10, 20, 30]);
+    await outer.return();
+  });
+
+  it('nor into a stage of another copy that takes none (C11): the steps run as a stage after it', async () => {
+    // Marked as making a new stage per call under the shared key, as another copy's
+    // operators are, but with no way to take steps (an older copy's stage).
+    const foreign = (source: Iterable<number>): AsyncIterableIterator<number> => {
+      const it = source[Symbol.iterator]();
+      const stage: AsyncIterableIterator<number> = {
+        [Symbol.asyncIterator]: () => stage,
+        next: () => Promise.resolve(it.next()),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+      };
+      return stage;
+    };
+    (foreign as unknown as Record<symbol, boolean>)[Symbol.for('iterscope.fresh.v1')] = true;
+    expect(await toArray(pipe([1, 2], foreign as never, map((x: number) => x * 2)))).toEqual([2, 4]);
+  });
+
+  it('C11: operators carry the keys another copy of iterscope looks for', () => {
+    expect(Symbol.for('iterscope.fuse.v2') in map((x: number) => x)).toBe(true);
+    expect(Symbol.for('iterscope.fresh.v1') in withCleanup(() => undefined)).toBe(true);
+  });
+
+  it('with no stage before them, they are one stage reported under all their names', async () => {
+    const exits: Exit[] = [];
+    await (async () => {
+      const below = withCleanup<number>((exit) => exits.push(exit))(probe());
+      const stream = pipe(below, map((x: number) => x), filter(() => true));
+      await stream.next();
+    })();
+    const abandoned = (): unknown[] => recorded.reports.filter((r) => r.type === 'abandoned');
+    await collectUntil(() => exits.length > 0 && abandoned().length > 1);
+    expect(abandoned()).toEqual(
+      expect.arrayContaining([{ type: 'abandoned', stage: 'map+filter', createdAt: undefined }]),
+    );
+  });
 });
 
 contractSuite('fused tap → scan → filter', {

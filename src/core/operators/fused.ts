@@ -80,21 +80,19 @@ export function absorb(stage: unknown, parts: readonly FusePart[]): boolean {
   return (stage as { [kAbsorb]: (makers: StepMaker[], names: string[]) => boolean })[kAbsorb](makers, names);
 }
 
-/** One stage for several consecutive fusable operators. */
-export function fuse(source: unknown, parts: readonly FusePart[]): Stage<unknown> {
+/** One stage for several (two or more: `pipe` applies a lone one as it is) consecutive fusable operators. */
+export function fuse(source: unknown, parts: readonly [FusePart, ...FusePart[]]): Stage<unknown> {
   // Named after the first operator: it is the one a bad source was passed to (C10).
   const [first, ...rest] = parts;
   // A stage that passes items through; every operator's step runs as its tail, the first
-  // one's too.
-  const stage = new PassStage<unknown>(first?.name ?? 'pipe', source, undefined);
-  // The first one is the stage's own: its stop or failure is the stage's (completed,
-  // error), the others' a stop from the consumer's side, as between separate stages.
-  if (first !== undefined) {
-    stage[kAbsorb](
-      parts.map((p) => p.makeStep),
-      rest.map((p) => p.name),
-      1,
-    );
-  }
+  // one's too. The first one is the stage's own: its stop or failure is the stage's
+  // (completed, error), the others' a stop from the consumer's side, as between separate
+  // stages.
+  const stage = new PassStage<unknown>(first.name, source, undefined);
+  stage[kAbsorb](
+    parts.map((p) => p.makeStep),
+    rest.map((p) => p.name),
+    1,
+  );
   return stage;
 }
