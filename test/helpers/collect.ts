@@ -1,6 +1,6 @@
 /**
- * Garbage collection for the safety-net tests (C7). Every test worker runs with
- * `--expose-gc`; where a runtime has no `gc`, `collectUntil` only lets the loop turn.
+ * Garbage collection for the safety-net tests (C7). Every test worker has `gc`
+ * (test/setup/expose-gc.ts); where a runtime has none, `collectUntil` only lets the loop turn.
  */
 export const gc = (globalThis as { gc?: () => void }).gc;
 

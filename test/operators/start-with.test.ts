@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { abortable, pipe, startWith, take, toArray } from 'iterscope';
 import { contractSuite } from '../helpers/contract.js';
 import { probe, probeIterable, recordReports } from '../helpers/probe.js';
+import { collectUntil } from '../helpers/collect.js';
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -31,6 +32,17 @@ describe('startWith', () => {
     const src = probe();
     expect(await toArray(pipe(src, startWith(-1), take(1)))).toEqual([-1]);
     expect(src.calls).toEqual({ next: 0, return: 1, throw: 0 });
+  });
+
+  it('C7: dropped unfinished, it is reported under its own name', async () => {
+    await (async () => {
+      const stage = pipe(probe(), startWith(-1));
+      await stage.next();
+      await stage.next(); // the source is open now
+    })();
+    const abandoned = (): unknown[] => recorded.reports.filter((r) => r.type === 'abandoned');
+    await collectUntil(() => abandoned().length > 0);
+    expect(abandoned()).toEqual([{ type: 'abandoned', stage: 'startWith', createdAt: undefined }]);
   });
 
   it('answers concurrent next() calls in order', async () => {
