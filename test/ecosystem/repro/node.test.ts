@@ -10,6 +10,9 @@ import { settled } from './settled.js';
 const fromSource = (source: AsyncIterable<number> | Iterable<number>, signal?: AbortSignal): AsyncIterator<number> =>
   Readable.from(source, { objectMode: true, ...(signal === undefined ? {} : { signal }) })[Symbol.asyncIterator]() as AsyncIterator<number>;
 
+/** Node's streams changed between the lines this file runs on. */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
 describe('Readable.from', () => {
   it('lazy-open: opens its source when called, before the first next()', () => {
     let opened = 0;
@@ -71,7 +74,13 @@ describe('Readable.from', () => {
       () => undefined,
       (e: unknown) => e,
     );
-    expect(error).toBe(closeError); // the read error is nowhere
+    if (nodeMajor >= 24) {
+      // Node 24 keeps both here: one AggregateError, the close error first. (The harness
+      // still finds a lost close error on Node 24: a return() that throws at an abort.)
+      expect(error).toMatchObject({ message: 'close failed', errors: [closeError, readError] });
+    } else {
+      expect(error).toBe(closeError); // the read error is nowhere
+    }
   });
 });
 
