@@ -9,7 +9,7 @@ import { corpus, keyOf } from './corpus.js';
 import { baseline } from './baseline.js';
 import type { EcosystemSubject } from './subject.js';
 import { discover, RUNS, SEED } from './verdict.js';
-import { beyond, noise, verdicts, type Finding, type Noise } from './verdicts.js';
+import { beyond, findingsHere, noise, type Finding, type Noise } from './verdicts.js';
 
 const page = new URL('../../docs/ecosystem.md', import.meta.url);
 const reproLink = (finding: Pick<Finding, 'repro'>): string => `[${finding.repro.file}](../test/ecosystem/repro/${finding.repro.file})`;
@@ -26,17 +26,17 @@ const mismatches: string[] = [];
 for (const entry of corpus) {
   const key = keyOf(entry);
   const { broken, summary } = await discover(entry);
-  const reported = [...(verdicts[key] ?? []).filter((f) => f.missed === undefined), ...(noise[key] ?? [])];
+  const reported = [...findingsHere(key).filter((f) => f.missed === undefined), ...(noise[key] ?? [])];
   const expected = [...new Set(reported.map((f) => f.invariant))].sort();
   // A finding the per-invariant run misses (`missed`) may still show up here, beside another
   // invariant's violation in the same shrunk scenario: that agrees with the table too.
-  const missedHere = new Set((verdicts[key] ?? []).filter((f) => f.missed !== undefined).map((f) => f.invariant));
+  const missedHere = new Set(findingsHere(key).filter((f) => f.missed !== undefined).map((f) => f.invariant));
   const found = [...new Set(broken.map((b) => b.invariant))].filter((name) => !missedHere.has(name)).sort();
   if (expected.join() !== found.join()) {
     mismatches.push(`${key}: the table says [${expected.join(', ')}], the harness found [${found.join(', ')}]`);
     for (const b of broken.filter((x) => !expected.includes(x.invariant))) mismatches.push(b.error.message);
   }
-  judged.push({ entry, findings: verdicts[key] ?? [], noise: noise[key] ?? [], known: summary.known });
+  judged.push({ entry, findings: findingsHere(key), noise: noise[key] ?? [], known: summary.known });
   console.log(`${key}: ${found.length === 0 ? 'keeps the contract' : found.join(', ')}`);
 }
 if (mismatches.length > 0) {

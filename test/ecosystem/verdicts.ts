@@ -18,6 +18,18 @@ export interface Finding {
    * harness does report it (a gap in what the scenarios cover, not in the checks).
    */
   readonly missed?: Scenario | undefined;
+  /**
+   * Set when Node fixed the bug in this major: the finding holds on older Node only, and
+   * the harness must not report it from this major on.
+   */
+  readonly nodeBelow?: number | undefined;
+}
+
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+
+/** The findings of `key` on the Node this runs on (those Node fixed since are left out). */
+export function findingsHere(key: string): readonly Finding[] {
+  return (verdicts[key] ?? []).filter((f) => f.nodeBelow === undefined || nodeMajor < f.nodeBelow);
 }
 
 /**
@@ -35,6 +47,8 @@ export interface Noise {
 
 /** Harness noise per subject (same keys as {@link verdicts}). */
 export const noise: Readonly<Record<string, readonly Noise[]>> = {};
+
+const readableStreamSyncLeft = 'closed-once and cleanup-order: return() before the first read leaves a sync source open (Node 20 and 22)';
 
 const generatorWaitsTest = 'prompt-settlement and return-bounded: return() waits behind a pending next() on a source it never asks to close, which then resolves with an item';
 
@@ -291,6 +305,22 @@ export const verdicts: Readonly<Record<string, readonly Finding[]>> = {
       invariant: 'return-bounded',
       what: '`return()` waits on a parked read of a source it does not ask to close until that read is answered',
       repro: { file: 'node.test.ts', test: readableStreamWaits },
+    },
+    {
+      invariant: 'closed-once',
+      what: 'leaves a source it opened open: a sync source when `return()` comes before the first read (Node 20 and 22; Node 24 closes it), and on every Node a source whose stream stalls on a lost `next()` (see settles)',
+      repro: { file: 'node.test.ts', test: readableStreamSyncLeft },
+    },
+    {
+      invariant: 'cleanup-order',
+      what: '`return()` settles while that sync source is still open (the same case; fixed in Node 24)',
+      repro: { file: 'node.test.ts', test: readableStreamSyncLeft },
+      nodeBelow: 24,
+    },
+    {
+      invariant: 'settles',
+      what: 'of three `next()` calls pending when the source ends, one is never answered (Node 20 to 26)',
+      repro: { file: 'node.test.ts', test: 'settles: of three next() calls pending when the source ends, one is never answered' },
     },
   ],
   'Node Readable.from': [

@@ -106,4 +106,40 @@ describe('ReadableStream.from', () => {
     expect((await pending).done).toBe(false); // an item, after return() was called
     await closing;
   });
+
+  it('closed-once and cleanup-order: return() before the first read leaves a sync source open (Node 20 and 22)', async () => {
+    let closed = 0;
+    const source: Iterable<number> = {
+      [Symbol.iterator]: () => ({
+        next: () => ({ done: false, value: 1 }),
+        return: () => {
+          closed++;
+          return { done: true, value: undefined };
+        },
+      }),
+    };
+    const stream = (ReadableStream as unknown as { from: (source: Iterable<number>) => AsyncIterable<number> }).from(source)[Symbol.asyncIterator]();
+    expect(await stream.return!()).toEqual({ done: true, value: undefined });
+    expect(closed).toBe(nodeMajor >= 24 ? 1 : 0); // Node 24 closes it
+  });
+
+  it('settles: of three next() calls pending when the source ends, one is never answered', async () => {
+    const source = controlled<number>();
+    const stream = readableStreamFrom(source)[Symbol.asyncIterator]();
+    const calls = [stream.next(), stream.next()];
+    await ticks(3);
+    source.push(0);
+    await ticks(3);
+    calls.push(stream.next()); // a third, while the first answer is on its way
+    await ticks(20);
+    source.end();
+    // Every call settles but one, on Node 20 to 26; which one depends on the timing.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const states = await Promise.all(calls.map((call) => settled(call)));
+    expect(states.filter((state) => state === 'pending')).toHaveLength(1);
+  });
 });
+
+async function ticks(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await Promise.resolve();
+}
