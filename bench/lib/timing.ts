@@ -16,7 +16,7 @@
  *   and counts the items. Each call compiles a new function so that one pipeline's
  *   iterator classes do not make another's call site megamorphic.
  * - `collectGarbage()`, `heapUsed()`: forced GC (needs `--expose-gc`) and heap size after it.
- * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`: markdown output; `resolved(a, b)`: whether
+ * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`, `digits(x)`: markdown output; `resolved(a, b)`: whether
  *   two ranges are apart, so a ratio between them means something.
  */
 
@@ -106,7 +106,18 @@ export function fmt(n: number): string {
 }
 
 export function ratio(a: number, b: number): string {
-  return `${(a / b).toFixed(2)}×`;
+  return `${digits(a / b)}×`;
+}
+
+/**
+ * A ratio to three significant digits (0.0812, 0.412, 1.25, 12.3): with two decimals, a
+ * small ratio moving from 0.075 to 0.085 read as 0.08 → 0.09, a "change" of 12.5%.
+ */
+export function digits(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x >= 10) return x.toFixed(1);
+  if (x >= 1) return x.toFixed(2);
+  return x.toPrecision(3);
 }
 
 export function spreadOf(s: Summary): string {

@@ -1,23 +1,26 @@
 /**
- * map → filter → map over 1e6 numbers: iterscope against three raw async generators, a
- * minimal hand-written chain with no guarantees, and the peers, all in one process;
+ * map → filter → map over a counting source: iterscope against three raw async generators, a
+ * minimal hand-written chain with no guarantees, and the peers, in the same processes;
  * then the same with OpenTelemetry's context manager registered. Both halves run in
  * fresh child processes (see bench/lib/chain-runner.ts).
  */
 import { execFileSync } from 'node:child_process';
 import { chains } from '../lib/chains.js';
-import { fmt, spreadOf, summarize, table, type Summary } from '../lib/timing.js';
+import { digits, fmt, spreadOf, summarize, table, type Summary } from '../lib/timing.js';
 
-const FAST = 1_000_000;
-const SLOW = 200_000; // IxJS and Repeater take ~4 µs per item: fewer items, same ns/item
-const ROUNDS = 7;
-const CM_ITEMS = 200_000;
+const FAST = 400_000;
+const SLOW = 80_000; // IxJS and Repeater take ~4 µs per item: fewer items, same ns/item
+const ROUNDS = 3;
+const CM_ITEMS = 100_000;
 // Each measurement runs in this many fresh processes. Within one process the rounds agree
 // with each other better than processes do with each other: the JIT's choices (what it
 // inlines, where it deoptimizes) differ from process to process, and a single process can
 // land on either side. Every figure below is the median over the processes, with the
-// lowest and highest process beside it.
-const PROCESSES = Number(process.env['ITERSCOPE_BENCH_PROCESSES'] ?? 3);
+// lowest and highest process beside it. Neither split of the budget has given ratios
+// within 10% from one run to the next yet: 3 processes of 7 rounds over 1e6 items moved
+// up to 25% between two runs, and these 7 processes of 3 rounds over 400,000 items up to
+// 74% (docs/benchmarks.md, Reproducibility): short processes vary more.
+const PROCESSES = Number(process.env['ITERSCOPE_BENCH_PROCESSES'] ?? 7);
 const slow = new Set(['IxJS', 'Repeater']);
 
 type Runs = readonly Record<string, Summary>[];
@@ -32,8 +35,8 @@ function ratioAcross(runs: Runs, a: string, b: string): Summary {
   return summarize(runs.map((run) => (run[a]?.median ?? NaN) / (run[b]?.median ?? NaN)));
 }
 
-const times = (s: Summary): string => `${s.median.toFixed(2)}×`;
-const timesRange = (s: Summary): string => `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const times = (s: Summary): string => `${digits(s.median)}×`;
+const timesRange = (s: Summary): string => `${digits(s.median)}× (${digits(s.min)}–${digits(s.max)})`;
 
 /** A goal `ratio ≤ limit`: met in every process, in the median process only, or not. */
 function judged(s: Summary, limit: number): string {
@@ -80,7 +83,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
       ['≥ 10× faster than IxJS', `${ix.median.toFixed(1)}× faster (${ix.min.toFixed(1)}–${ix.max.toFixed(1)})`, ix.min >= 10 ? 'yes, in every process' : ix.median >= 10 ? 'in the median process, not in every one' : 'no'],
       [
         'faster than every peer',
-        peerRatios.map(([p, r]) => `${p} ${r.median.toFixed(2)}×`).join(', '),
+        peerRatios.map(([p, r]) => `${p} ${digits(r.median)}×`).join(', '),
         peerRatios.every(([, r]) => r.min > 1) ? 'yes, in every process' : peerRatios.every(([, r]) => r.median > 1) ? 'in the median process, not in every one' : 'no',
       ],
     ],
@@ -110,7 +113,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
       fmt(without),
       fmt(s.median),
       spreadOf(s),
-      `${(s.median / without).toFixed(2)}×`,
+      `${digits(s.median / without)}×`,
       times(ratioAcross(withCm, name, 'async generators')),
       times(ratioAcross(withCm, name, 'hand-written')),
     ];
@@ -137,7 +140,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
     '',
     table(['pipeline', 'without (ns/item)', 'with (ns/item)', 'range', 'slowdown', 'vs async generators', 'vs hand-written'], cmRows),
   ].join('\n');
-  return { title: 'map → filter → map over 1e6 items', markdown };
+  return { title: 'map → filter → map', markdown };
 }
 
 function runChains(names: string[], contextManager: boolean, items: number, cold = false): Record<string, Summary> {
