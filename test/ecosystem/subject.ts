@@ -12,8 +12,8 @@ export interface EcosystemSubject {
   readonly operator: string;
   /** Builds the operator over the instrumented sources. */
   readonly subject: Subject;
-  /** Only what the operator cannot do is left out (aborts, source kinds, source count). */
-  readonly options: Pick<ContractOptions, 'abort' | 'sourceKinds' | 'sources' | 'ends'>;
+  /** Only what the operator cannot do is left out (aborts, source kinds, source count); `runs` where a bug needs more scenarios to show. */
+  readonly options: Pick<ContractOptions, 'abort' | 'sourceKinds' | 'sources' | 'ends' | 'runs'>;
   /** Why the options are what they are, for the generated page. */
   readonly supports: string;
 }
