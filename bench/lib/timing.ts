@@ -16,6 +16,7 @@
  *   and counts the items. Each call compiles a new function so that one pipeline's
  *   iterator classes do not make another's call site megamorphic.
  * - `collectGarbage()`, `heapUsed()`: forced GC (needs `--expose-gc`) and heap size after it.
+ * - `pairedRatio(a, b)`: the median of the per-round ratios (see there).
  * - `table(headers, rows)`, `fmt(n)`, `ratio(a, b)`, `digits(x)`: markdown output; `resolved(a, b)`: whether
  *   two ranges are apart, so a ratio between them means something.
  */
@@ -105,8 +106,19 @@ export function fmt(n: number): string {
   return n.toFixed(2);
 }
 
-export function ratio(a: number, b: number): string {
-  return `${digits(a / b)}×`;
+/**
+ * `a / b` as a ratio: the median over the rounds of `a`'s time over `b`'s in the same round
+ * when both come from one `together()` run (its rounds are interleaved, so round i of each
+ * ran side by side and a change in machine speed between rounds cancels out), the ratio
+ * of their medians otherwise.
+ */
+export function pairedRatio(a: Summary, b: Summary): number {
+  if (a.samples.length === 0 || a.samples.length !== b.samples.length) return a.median / b.median;
+  return summarize(a.samples.map((x, i) => x / (b.samples[i] ?? NaN))).median;
+}
+
+export function ratio(a: Summary, b: Summary): string {
+  return `${digits(pairedRatio(a, b))}×`;
 }
 
 /**

@@ -6,21 +6,19 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chains } from '../lib/chains.js';
-import { digits, fmt, spreadOf, summarize, table, type Summary } from '../lib/timing.js';
+import { digits, fmt, pairedRatio, spreadOf, summarize, table, type Summary } from '../lib/timing.js';
 
-const FAST = 400_000;
-const SLOW = 80_000; // IxJS and Repeater take ~4 µs per item: fewer items, same ns/item
-const ROUNDS = 3;
+const FAST = 200_000;
+const SLOW = 20_000; // IxJS and Repeater take 15–30 µs per item: fewer items, same ns/item
+const ROUNDS = 8;
 const CM_ITEMS = 100_000;
-// Each measurement runs in this many fresh processes. Within one process the rounds agree
-// with each other better than processes do with each other: the JIT's choices (what it
-// inlines, where it deoptimizes) differ from process to process, and a single process can
-// land on either side. Every figure below is the median over the processes, with the
-// lowest and highest process beside it. Neither split of the budget has given ratios
-// within 10% from one run to the next yet: 3 processes of 7 rounds over 1e6 items moved
-// up to 25% between two runs, and these 7 processes of 3 rounds over 400,000 items up to
-// 74% (docs/benchmarks.md, Reproducibility): short processes vary more.
-const PROCESSES = Number(process.env['ITERSCOPE_BENCH_PROCESSES'] ?? 7);
+// Each measurement runs in this many fresh processes: the JIT's choices (what it inlines,
+// where it deoptimizes) differ from process to process. Rounds on this 2-core machine
+// vary by 15–20% from one to the next even as a ratio of two pipelines measured side by
+// side, so a ratio is the median of every per-round ratio of every process (40), not of
+// a few process medians: earlier splits (3 processes of 7 rounds over 1e6 items, 7 of 3
+// over 400,000) moved up to 25% and 74% between two runs.
+const PROCESSES = Number(process.env['ITERSCOPE_BENCH_PROCESSES'] ?? 5);
 const slow = new Set(['IxJS', 'Repeater']);
 
 type Runs = readonly Record<string, Summary>[];
@@ -30,9 +28,15 @@ function acrossProcesses(runs: Runs, name: string): Summary {
   return summarize(runs.map((run) => run[name]?.median ?? NaN));
 }
 
-/** `a / b` in each process (both measured in it, rounds interleaved), summarized across the processes. */
+/**
+ * `a / b`: the median of the per-round ratios (round i of `a` over round i of `b`, measured
+ * side by side in one process) over every process; min and max are the lowest and highest
+ * process's own median ratio.
+ */
 function ratioAcross(runs: Runs, a: string, b: string): Summary {
-  return summarize(runs.map((run) => (run[a]?.median ?? NaN) / (run[b]?.median ?? NaN)));
+  const perProcess = summarize(runs.map((run) => (run[a] === undefined || run[b] === undefined ? NaN : pairedRatio(run[a], run[b]))));
+  const everyRound = runs.flatMap((run) => (run[a]?.samples ?? []).map((x, i) => x / (run[b]?.samples[i] ?? NaN)));
+  return { ...perProcess, median: summarize(everyRound).median };
 }
 
 const times = (s: Summary): string => `${digits(s.median)}×`;
@@ -120,7 +124,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   });
 
   const markdown = [
-    `Per source item, in ${String(PROCESSES)} fresh processes; in each, ${String(ROUNDS)} rounds after a warm-up, interleaved across the pipelines (round 1 of each, then round 2, ...), with one open pipeline of each chain held meanwhile (see "Cold" below). ns/item is the median over the processes of each process's median, with the lowest and highest process as the range; a ratio is computed within each process (both sides measured in it) and the median over the processes is shown. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
+    `Per source item, in ${String(PROCESSES)} fresh processes; in each, ${String(ROUNDS)} rounds after a warm-up, interleaved across the pipelines (round 1 of each, then round 2, ...), with one open pipeline of each chain held meanwhile (see "Cold" below). ns/item is the median over the processes of each process's median, with the lowest and highest process as the range; a ratio is the median of the per-round ratios (round i of one pipeline over round i of the other, measured side by side in one process) over every round of every process, and where a range is shown it is the lowest and highest process's own median ratio. The source is a minimal hand-written async iterator over 0..n-1; every chain is map(x + 1) → filter(even) → map(x * 2). \`iterscope\` is \`pipe(source, map, filter, map)\`, which runs the three operators as one stage (fusion, same contract); \`iterscope, unfused\` applies them one by one, as three stages.`,
     '',
     'All pipelines of this table run in one fresh child process (`bench/lib/chain-runner.ts`): measured after the other suites in the main process, iterscope\'s shared stage code has already seen many other stage classes (its call sites are megamorphic) while the generator and hand-written chains have no shared code to slow down, which is not a like-for-like comparison.',
     '',
