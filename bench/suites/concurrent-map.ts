@@ -18,7 +18,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   const si = m.add('streaming-iterables parallelMap(4)', () => d[2](parallelMap(4, call, counter(N))));
   const siT = m.add('streaming-iterables transform(4)', () => d[3](transform(4, call, counter(N))));
   const gen = m.add('async generator, one call at a time', () => d[4](genMap(counter(N), call)));
-  await m.run(17);
+  await m.run(25);
   const markdown = [
     `An async callback (\`x => x * 2\`, so the cost is the operator's own) over a hand-written source of ${N.toLocaleString('en-US')} numbers, up to 4 calls in flight; ns per item.`,
     '',

@@ -27,13 +27,13 @@ export default async function suite(): Promise<{ title: string; markdown: string
     return fanOut(Array.from({ length: CONSUMERS }, () => shared[Symbol.asyncIterator]()), d1);
   });
   const ix = m.add('IxJS publish, 4 consumers', () => {
-    const published = ixFrom(counter(N / 10)).pipe(publish());
+    const published = ixFrom(counter(N / 5)).pipe(publish());
     return fanOut(Array.from({ length: CONSUMERS }, () => published[Symbol.asyncIterator]() as unknown as AsyncIterable<number>), d2);
   });
   const alone = m.add('the source read by one consumer', () => one(counter(N)));
   await m.run(17);
   const markdown = [
-    `One hand-written async source of ${N.toLocaleString('en-US')} numbers (IxJS: a tenth per round), read by ${String(CONSUMERS)} consumers side by side; ns per source item (each reaches all ${String(CONSUMERS)}).`,
+    `One hand-written async source of ${N.toLocaleString('en-US')} numbers (IxJS: a fifth per round), read by ${String(CONSUMERS)} consumers side by side; ns per source item (each reaches all ${String(CONSUMERS)}).`,
     '',
     table(
       ['pipeline', 'ns/item (median)', 'range (min–max)', 'vs iterscope', 'apart?'],

@@ -23,7 +23,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   const ours1 = m.add('iterscope flatMap (concurrency 1)', () => d2(pipe(counter(OUTER), flatMap(inner))));
   const ix4 = m.add('IxJS flatMap (concurrent 4)', () => d3(ixFrom(counter(OUTER / 10)).pipe(ixFlatMap(inner, 4))));
   const gen = m.add('async generator (yield*, sequential)', () => d4(genFlat(counter(OUTER))));
-  await m.run(13);
+  await m.run(17);
   const markdown = [
     `${OUTER.toLocaleString('en-US')} outer items, each mapped to a hand-written async source of ${String(INNER)} numbers; ns per inner item. (IxJS: a tenth of the outer items per round.)`,
     '',
