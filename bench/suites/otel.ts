@@ -93,18 +93,23 @@ interface Row {
    * interleaved, so both saw the same load): min, median and max.
    */
   readonly roundRatios: readonly [number, number, number];
-  /** `traced` adds a stage: the same pipeline with an untraced pass-through stage instead. */
-  readonly passThrough?: number;
+  /** measured / baseline in every round. */
+  readonly perRound: readonly number[];
+  /** `traced` adds a stage: traced / an untraced pass-through stage in its place, in every round. */
+  readonly perRoundVsStage?: readonly number[];
 }
 
-function pair(baseline: Summary, measured: Summary): Pick<Row, 'baseline' | 'measured' | 'baselineRange' | 'measuredRange' | 'roundRatios'> {
-  const perRound = summarize(measured.samples.map((m, i) => m / (baseline.samples[i] ?? NaN)));
+const perRoundOf = (measured: Summary, baseline: Summary): number[] => measured.samples.map((m, i) => m / (baseline.samples[i] ?? NaN));
+
+function pair(baseline: Summary, measured: Summary): Pick<Row, 'baseline' | 'measured' | 'baselineRange' | 'measuredRange' | 'roundRatios' | 'perRound'> {
+  const perRound = summarize(perRoundOf(measured, baseline));
   return {
     baseline: baseline.median,
     measured: measured.median,
     baselineRange: [baseline.min, baseline.max],
     measuredRange: [measured.min, measured.max],
     roundRatios: [perRound.min, perRound.median, perRound.max],
+    perRound: perRound.samples,
   };
 }
 
@@ -131,7 +136,7 @@ async function tracedRows(contextManager: string, sdk: boolean): Promise<Row[]> 
       contextManager,
       ...pair(r['untraced']!, r['traced']!),
       goal,
-      passThrough: r['passThrough']!.median,
+      perRoundVsStage: perRoundOf(r['traced']!, r['passThrough']!),
     },
     {
       what: `traced before map→filter→map (the steps run inside the traced stage), ${setup}`,
@@ -202,21 +207,30 @@ interface Across {
   readonly row: Row;
   readonly baseline: Summary;
   readonly measured: Summary;
-  /** measured / baseline within each process. */
+  /** measured / baseline: the median of every round of every process; min and max are the lowest and highest process's median. */
   readonly ratio: Summary;
-  /** measured / pass-through within each process, for `traced` as its own stage. */
+  /** measured / pass-through, the same way, for `traced` as its own stage. */
   readonly vsStage: Summary | undefined;
+}
+
+/**
+ * Rounds vary by 15–20% on this machine even as a ratio of two cases measured side by
+ * side, so a ratio is the median of all of them (55 for 5 processes of 11 rounds), not of
+ * a few process medians.
+ */
+function pooledRatio(perProcess: readonly (readonly number[])[]): Summary {
+  return { ...summarize(perProcess.map((rounds) => summarize(rounds).median)), median: summarize(perProcess.flat()).median };
 }
 
 function across(samples: readonly Row[]): Across {
   const row = samples[0]!;
-  const passThroughs = samples.map((s) => s.passThrough);
+  const vsStage = samples.flatMap((s) => (s.perRoundVsStage === undefined ? [] : [s.perRoundVsStage]));
   return {
     row,
     baseline: summarize(samples.map((s) => s.baseline)),
     measured: summarize(samples.map((s) => s.measured)),
-    ratio: summarize(samples.map((s) => s.measured / s.baseline)),
-    vsStage: passThroughs.every((p) => p !== undefined) ? summarize(samples.map((s) => s.measured / s.passThrough!)) : undefined,
+    ratio: pooledRatio(samples.map((s) => s.perRound)),
+    vsStage: vsStage.length === samples.length ? pooledRatio(vsStage) : undefined,
   };
 }
 
@@ -255,8 +269,8 @@ export default async function suite(): Promise<{ title: string; markdown: string
     'the cases of a comparison were measured through `together()`, 11 rounds after a warm-up,',
     'interleaved (round 1 of each case, then round 2, ...). ns/item is the median over the',
     "processes of each process's median, with the lowest and highest process as the range; a",
-    'ratio is computed within each process (both sides measured in it), and the median over the',
-    'processes is shown with the lowest and the highest.',
+    'ratio is the median of the per-round ratios (round i of one case over round i of the other,',
+    "side by side in one process) over every round of every process, with the lowest and highest process's own median ratio.",
     '',
     'Placed after the operators, `traced` is a stage of its own, so its ratio against the',
     'untraced pipeline includes one more hop per item; the last column compares it with an',
