@@ -2,8 +2,12 @@
  * Child process for the pipeline suite: measures the named chains (map → filter → map)
  * in one fresh process, so that every pipeline compared runs in the same process and
  * none inherits call-site feedback from other suites' stage classes. With
- * `--context-manager` it first registers OpenTelemetry's AsyncLocalStorage context
- * manager (which turns on promise hooks for the rest of the process).
+ * `--context-manager` it registers OpenTelemetry's AsyncLocalStorage context manager and
+ * measures every chain twice, as `name` with the manager's storage off and as
+ * `name (context manager)` with it on, rounds interleaved. Registering alone changes
+ * nothing: the storage (and with it Node's promise hooks, which are the cost) is turned
+ * on by the first `context.with`, which an instrumented application makes on its first
+ * request; `manager.disable()` turns it off again.
  *
  * Rounds are interleaved across the pipelines.
  *
@@ -18,7 +22,7 @@
  * --items=N --slow-items=M --rounds=R name...`. Prints progress, then one JSON line:
  * `{ [chain]: Summary }`.
  */
-import { context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { chains, counter } from './chains.js';
 import { drainer, together, type Summary } from './timing.js';
@@ -35,7 +39,13 @@ const rounds = flag('rounds', 5);
 const names = args.filter((a) => !a.startsWith('--'));
 const slow = new Set(['IxJS', 'Repeater']);
 
-if (withManager) context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+const manager = new AsyncLocalStorageContextManager();
+if (withManager) context.setGlobalContextManager(manager);
+/** The storage on (what the first `context.with` of an instrumented application does) or off. */
+const storage = (on: boolean): void => {
+  if (on) context.with(ROOT_CONTEXT, () => undefined);
+  else manager.disable();
+};
 // Rounds are interleaved (round r of every pipeline, then round r + 1) so that a change
 // in machine load hits every pipeline alike and the ratios stay meaningful.
 const measured = together();
@@ -45,7 +55,19 @@ for (const name of names) {
   if (chain === undefined) throw new Error(`unknown chain ${name}`);
   const drain = drainer();
   const n = slow.has(name) ? slowItems : items;
-  out[name] = measured.add(`${name}${withManager ? ' (context manager)' : ''}`, () => drain(chain(counter(n))));
+  if (!withManager) {
+    out[name] = measured.add(name, () => drain(chain(counter(n))));
+    continue;
+  }
+  const off = drainer();
+  out[name] = measured.add(name, () => {
+    storage(false);
+    return off(chain(counter(n)));
+  });
+  out[`${name} (context manager)`] = measured.add(`${name} (context manager)`, () => {
+    storage(true);
+    return drain(chain(counter(n)));
+  });
 }
 // One open pipeline per chain, held until the end (see above), made after the warm-up.
 const held: AsyncIterator<unknown>[] = [];
