@@ -237,7 +237,12 @@ export class ReadLoop<T, S> implements InputSink<S> {
   /** Hand the step's outcome to the stage (see the transitions above). */
   private deliver(out: Out<T>): void {
     const host = this.host;
-    if (out === SKIP) {
+    const type = typeof out;
+    if (type !== 'object' && type !== 'function' && type !== 'symbol') {
+      // The usual answer, a plain item (SKIP, STOP and TAIL_STOP are symbols, a failure
+      // or a promise an object): one test instead of five.
+      host.emit(out as T);
+    } else if (out === SKIP) {
       host.pull();
     } else if (out === STOP) {
       host.finish(true); // C1: finished early: the source is closed
@@ -289,32 +294,42 @@ export class ReadLoop<T, S> implements InputSink<S> {
    * with a TailFailure: the failure travels with the value (sync, or the promise's), so the
    * loop tells it from a failure of the stage's own step by what it receives. A STOP from
    * a step that is not the stage's own travels as TAIL_STOP, for the same reason.
+   *
+   * The per-item path: one try for the whole run, and the continuations after a promise
+   * in methods of their own, so that this one makes no closure and stays small enough for
+   * the compiler to inline.
    */
   private runTail(value: unknown, from: number): unknown {
     if (value === SKIP || value === STOP) return value;
-    if (isThenable(value)) return Promise.resolve(value).then((settled) => this.runTail(settled, from));
+    if (isThenable(value)) return this.resumeTail(value, from);
     const tail = this.tail ?? [];
-    for (let i = from; i < tail.length; i++) {
-      const step = tail[i];
-      if (step === undefined) break;
-      const own = i < this.ownSteps;
-      let out: unknown;
-      try {
-        out = step(value);
-      } catch (error) {
-        return new TailFailure(error, own);
+    let i = from;
+    try {
+      for (; i < tail.length; i++) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < tail.length; no test on the per-item path
+        const out = tail[i]!(value);
+        if (out === SKIP) return out;
+        if (out === STOP) return i < this.ownSteps ? STOP : TAIL_STOP;
+        if (isThenable(out)) return this.awaitStep(out, i);
+        value = out;
       }
-      if (out === SKIP) return out;
-      if (out === STOP) return own ? STOP : TAIL_STOP;
-      if (isThenable(out)) {
-        const next = i + 1;
-        return Promise.resolve(out).then(
-          (settled) => (settled === STOP && !own ? TAIL_STOP : this.runTail(settled, next)),
-          (error: unknown) => new TailFailure(error, own),
-        );
-      }
-      value = out;
+    } catch (error) {
+      return new TailFailure(error, i < this.ownSteps);
     }
     return value;
+  }
+
+  /** The step before the tail (the stage's own) answered with a promise: run the tail from `from` once it settles; its rejection is the stage's own step failing. */
+  private resumeTail(pending: PromiseLike<unknown>, from: number): Promise<unknown> {
+    return Promise.resolve(pending).then((settled) => this.runTail(settled, from));
+  }
+
+  /** Step `at` answered with a promise: go on from the step after it once it settles; a rejection is that step's failure. */
+  private awaitStep(pending: PromiseLike<unknown>, at: number): Promise<unknown> {
+    const own = at < this.ownSteps;
+    return Promise.resolve(pending).then(
+      (settled) => (settled === STOP && !own ? TAIL_STOP : this.runTail(settled, at + 1)),
+      (error: unknown) => new TailFailure(error, own),
+    );
   }
 }
