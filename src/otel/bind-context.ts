@@ -2,23 +2,25 @@ import { context as contextApi, type Context } from '@opentelemetry/api';
 import type { Operator, Source, StageOptions } from 'iterscope';
 import { StageBase, acceptsFusion, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkContext, checkStageOptions } from './checks.js';
-import { contextManagerRegistered } from './context-manager.js';
-import { nextInContext } from './next-in-context.js';
+import { ContextReads, nextInContext } from './next-in-context.js';
 
 class BoundStage<T> extends StageBase<T, T> {
   private readonly context: Context;
+  /** C8: whether a read enters the bound context. */
+  private readonly reads: ContextReads;
   constructor(source: Source<T>, context: Context, options: StageOptions | undefined) {
     super('bindContext', source, options);
     this.context = context;
+    this.reads = new ContextReads(context);
   }
   // C8: each call into the source runs inside the bound context (nextInContext: no
   // allocation per item). With no context manager registered, or when the bound context
   // is the active one already, there is nothing to switch: the source is read as any
   // stage reads it (directly, with no promise, when it is an iterscope stage), as traced does.
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
-    const bound = this.context;
-    if (!contextManagerRegistered() || contextApi.active() === bound) return super.readSource(source, reader);
-    return nextInContext(bound, source);
+    const reads = this.reads;
+    if (!reads.switches()) return super.readSource(source, reader);
+    return nextInContext(reads.context, source);
   }
   protected override inSourceContext<R>(fn: () => R): R {
     return contextApi.with(this.context, fn);

@@ -9,10 +9,29 @@
  * (`setGlobalContextManager` puts the manager at its `context` key, `context.disable()`
  * deletes it). A manager the API would ignore (a registry of an incompatible version)
  * still reads as registered here, so the answer errs on the side of switching contexts.
+ *
+ * The registry is looked up once per stage that switches contexts, on its first read
+ * (next-in-context.ts), not on every read: reading a global property that does not exist
+ * (no copy of the API has registered anything: no SDK) misses V8's inline cache every
+ * time, about 6 ns, which was most of what `traced` still cost per item then. Once found it
+ * is kept: the API never replaces it, it only adds to it and deletes from it. So a manager
+ * registered while no copy of the API had registered anything is seen by every stream
+ * from the next first read of a traced or bound stage on; a stream that has already read
+ * and found no registry finds it then too.
  */
 const REGISTRY = Symbol.for('opentelemetry.js.api.1');
 
+interface Registry {
+  readonly context?: unknown;
+}
+
+let registry: Registry | undefined;
+
+/** Find the API's registry, if no stage has found it yet (a stage's first read). */
+export function lookUpRegistry(): void {
+  registry ??= (globalThis as { [REGISTRY]?: Registry })[REGISTRY];
+}
+
 export function contextManagerRegistered(): boolean {
-  const registry = (globalThis as { [REGISTRY]?: { context?: unknown } })[REGISTRY];
   return registry?.context !== undefined;
 }

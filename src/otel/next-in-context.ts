@@ -1,4 +1,5 @@
 import { context as contextApi, type Context } from '@opentelemetry/api';
+import { contextManagerRegistered, lookUpRegistry } from './context-manager.js';
 
 /**
  * C8: `source.next()` inside `context`, the per-item path of `traced` and `bindContext`.
@@ -17,4 +18,27 @@ export function nextInContext(context: Context, source: AsyncIterator<unknown>):
 
 function nextOf(source: AsyncIterator<unknown>): unknown {
   return source.next();
+}
+
+/**
+ * C8: the per-read decision of a stage that runs its source's reads in `context` (traced,
+ * bindContext). A read enters the context only when a context manager is registered and
+ * the context is not the active one already; otherwise there is nothing to switch (and,
+ * without a manager, nothing could see it), and the stage reads its source as any stage
+ * does. The API's registry is looked up on the stage's first read, not on every one
+ * (context-manager.ts says why), so a manager registered after the stream was built and
+ * before it was read is honoured from the first read.
+ */
+export class ContextReads {
+  private started = false;
+  constructor(readonly context: Context) {}
+
+  /** True when this read must run inside `context`. */
+  switches(): boolean {
+    if (!this.started) {
+      this.started = true;
+      lookUpRegistry();
+    }
+    return contextManagerRegistered() && contextApi.active() !== this.context;
+  }
 }

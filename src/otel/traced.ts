@@ -2,9 +2,8 @@ import { context as contextApi, type Attributes, type Context, type SpanKind, ty
 import type { Exit, Operator, Source, StageOptions } from 'iterscope';
 import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkTracedOptions } from './checks.js';
-import { contextManagerRegistered } from './context-manager.js';
 import { defaultTracer } from './default-tracer.js';
-import { nextInContext } from './next-in-context.js';
+import { ContextReads, nextInContext } from './next-in-context.js';
 import { StreamSpan } from './stream-span.js';
 import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
@@ -79,6 +78,8 @@ const DEFAULT_MAX_ITEM_EVENTS = 128;
 /** @internal */
 export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder {
   private readonly trace: StreamSpan<T>;
+  /** C8: whether a read enters the stream span's context. */
+  private readonly reads: ContextReads;
   private readonly controller: AbortController | undefined;
   private readonly endWhenStopped: boolean;
 
@@ -88,6 +89,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     const { options, tracer } = settings;
     const span = tracer.startSpan(options.name, settings.spanOptions, parent);
     this.trace = new StreamSpan<T>(span, parent, options.itemEvent, options.maxItemEvents ?? DEFAULT_MAX_ITEM_EVENTS);
+    this.reads = new ContextReads(this.trace.context);
     this.controller = settings.controller;
     this.endWhenStopped = options.endWhen === 'stopped';
     this.hasCleanup = true;
@@ -120,9 +122,9 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
   // and no context for the answer to come back to: the source is read as any stage reads
   // it (directly, with no promise, when it is an iterscope stage).
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
-    const streamContext = this.trace.context;
-    if (!contextManagerRegistered() || contextApi.active() === streamContext) return super.readSource(source, reader);
-    return nextInContext(streamContext, source);
+    const reads = this.reads;
+    if (!reads.switches()) return super.readSource(source, reader);
+    return nextInContext(reads.context, source);
   }
 
   protected override inSourceContext<R>(fn: () => R): R {

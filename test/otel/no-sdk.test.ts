@@ -31,8 +31,9 @@ describe('non-recording spans', () => {
   });
 
   it('C8: a context manager registered after the stream was built still gets the source run in the stream context', async () => {
-    // Without a manager, traced skips the context switch (nothing could see it); the check
-    // is made on every read, so a manager registered later is honoured from its first read.
+    // Without a manager, traced skips the context switch (nothing could see it); the API's
+    // registry is looked up on the stream's first read, so a manager registered after the
+    // stream was built is honoured from that read.
     const key = Symbol('where');
     const parent = ROOT_CONTEXT.setValue(key, 'stream');
     const seen: unknown[] = [];
