@@ -351,6 +351,7 @@ async function examineScenario(
     // C7 is best effort by nature: the collector decides when a stage goes. A missing
     // report, or a timer of a dropped stream still running (its safety net may have begun
     // a close just then), counts only when a second run of the same scenario has it too.
+    outcome.timeline.end();
     outcome = await runScenario(build, scenario, settings);
     violations = checkRun(outcome, options.invariants ?? INVARIANTS, checkSettings(options));
   }
@@ -362,6 +363,8 @@ async function examineScenario(
       violations.push({ invariant: check.name, message: `the check threw ${describeError(error)}` });
     }
   }
+  // The verdict is taken: nothing the scenario parked may outlive it (see Timeline.end).
+  outcome.timeline.end();
   return violations.filter((violation) => {
     const issue = issues.find((i) => i.matches(violation, scenario));
     if (issue === undefined) return true;

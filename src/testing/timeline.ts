@@ -159,6 +159,8 @@ export class Timeline {
   /** Errors a stage handled on purpose (see `StageContext.handled`): not lost. */
   readonly handled = new Set<unknown>();
   readonly #parks = new Set<Park>();
+  /** Set by `end`: parks end at once. */
+  #ended = false;
   /** Parks let go of by {@link Timeline.abandonParks}: held weakly, with their nodes. */
   readonly #gone = new Map<WeakRef<Park>, NodeRecord>();
 
@@ -230,6 +232,8 @@ export class Timeline {
    * @returns A promise that resolves when the park ends.
    */
   park(node: NodeRecord, forTicks: number | undefined, signal: AbortSignal | undefined): Promise<void> {
+    // The scenario is over: nobody is left to release a park (see `end`).
+    if (this.#ended) return Promise.resolve();
     this.record(node, 'park');
     node.parked++;
     return new Promise<void>((resolve, reject) => {
@@ -278,6 +282,19 @@ export class Timeline {
     for (const park of this.#parks) this.#gone.set(new WeakRef(park), park.node);
     this.#parks.clear();
     return count;
+  }
+
+  /**
+   * The scenario is over and its verdict taken: what is still parked is released, and every
+   * later step that would park goes on at once, unrecorded. A source can still be asked to
+   * close after that (the safety net closing an abandoned stage when the collector runs,
+   * a close that waited on another), and one parked before may still be alive: with nobody
+   * left to release it, its close would run into the stage's close deadline seconds later
+   * and be reported as a straggler in whatever runs then (another scenario, another test).
+   */
+  end(): void {
+    this.#ended = true;
+    this.releaseAll();
   }
 
   /**

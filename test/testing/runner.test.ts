@@ -84,3 +84,38 @@ describe('a subject that fails once and then passes', () => {
     }
   }, 30_000);
 });
+
+describe('a close that comes after the scenario ended', () => {
+  it('is not parked: nobody is left to release it', async () => {
+    // The subject closes its source only after its own return() has answered, a timer
+    // later: the scenario is over by then. A source whose return() parks would wait for
+    // a release that never comes (in an iterscope stage: a straggler report seconds
+    // later, in whatever test runs then).
+    let late: Promise<unknown> | undefined;
+    const closesLate: Subject = ({ source }) => {
+      const it = (source as AsyncIterable<number>)[Symbol.asyncIterator]();
+      const wrapper: AsyncIterableIterator<number> = {
+        [Symbol.asyncIterator]: () => wrapper,
+        next: () => it.next(),
+        return: () => {
+          setTimeout(() => {
+            late = it.return?.();
+          }, 5);
+          return Promise.resolve(DONE);
+        },
+      };
+      return wrapper;
+    };
+    const scenario: Scenario = {
+      sources: [{ kind: 'async', items: 3, returnParks: true }],
+      stages: [],
+      consumer: { steps: [{ op: 'next' }], end: 'return' },
+      seed: 1,
+    };
+    await checkScenario(closesLate, scenario, { invariants: ['prompt-settlement'] });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(late).toBeDefined();
+    const settled = await Promise.race([late?.then(() => 'settled'), new Promise((resolve) => setTimeout(() => { resolve('still parked'); }, 50))]);
+    expect(settled).toBe('settled');
+  });
+});
