@@ -368,6 +368,14 @@ describe('take, takeWhile, drop and dropWhile: step factories, fused like map an
     const stopped = signalSource(5);
     expect(await toArray(pipe(stopped, map((x: number) => x), takeWhile((x: number) => x < 1)))).toEqual([0]);
     expect(stopped.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (cancelled)' });
+    // The same with a STOP answered rather than counted: the first step's is the stage's own,
+    // a later step's (sync or a promise's) a stop from downstream.
+    const ownStop = signalSource(5);
+    expect(await toArray(pipe(ownStop, takeWhile((x: number) => x < 1), map((x: number) => x)))).toEqual([0]);
+    expect(ownStop.signals[0]?.reason).toMatchObject({ message: 'iterscope: takeWhile stopped (completed)' });
+    const asyncStop = signalSource(5);
+    expect(await toArray(pipe(asyncStop, map((x: number) => x), takeWhile((x: number) => Promise.resolve(x < 1))))).toEqual([0]);
+    expect(asyncStop.signals[0]?.reason).toMatchObject({ message: 'iterscope: map stopped (cancelled)' });
   });
 
   it('the first operator of a fused run is the stage\'s own: its failure stops it with `error`, as alone', async () => {
