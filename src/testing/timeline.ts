@@ -291,6 +291,26 @@ export class Timeline {
    * a close that waited on another), and one parked before may still be alive: with nobody
    * left to release it, its close would run into the stage's close deadline seconds later
    * and be reported as a straggler in whatever runs then (another scenario, another test).
+   * `checkContract` and `checkScenario` call it for each scenario; call it yourself when you
+   * drive probes by hand and are done with them.
+   *
+   * @example
+   * ```ts
+   * import { aclosing } from 'iterscope';
+   * import { Timeline, probe } from 'iterscope/testing';
+   *
+   * const timeline = new Timeline();
+   * const parked = probe({ items: 2, returnParks: true }, { timeline });
+   * const stage = aclosing(parked.source);
+   * await stage.next();
+   * const closing = stage.return(); // the source's return() parks
+   * timeline.end(); // released: the close finishes now, not at its deadline
+   * await closing;
+   * const later = aclosing(probe({ items: 1, returnParks: true }, { timeline }).source);
+   * await later.next();
+   * await later.return(); // parks no more: goes on at once
+   * console.log(parked.record.returnCalls); // 1
+   * ```
    */
   end(): void {
     this.#ended = true;

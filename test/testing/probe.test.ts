@@ -3,7 +3,8 @@
  * error a failing step or close throws, and a source that never ends.
  */
 import { describe, expect, it } from 'vitest';
-import { probe, ProbeError, type ProbeSpec } from 'iterscope/testing';
+import { aclosing } from 'iterscope';
+import { probe, ProbeError, Timeline, type ProbeSpec } from 'iterscope/testing';
 
 async function read(source: unknown): Promise<{ items: unknown[]; error: unknown }> {
   const items: unknown[] = [];
@@ -59,5 +60,26 @@ describe('probe: items', () => {
     const iterator = (p.source as AsyncIterable<number>)[Symbol.asyncIterator]();
     for (let i = 0; i < 1_000; i++) expect(await iterator.next()).toEqual({ done: false, value: i });
     expect(p.record.finished).toBeUndefined();
+  });
+});
+
+describe('Timeline.end()', () => {
+  const within = (promise: Promise<unknown>, ms: number): Promise<string> =>
+    Promise.race([promise.then(() => 'settled'), new Promise<string>((resolve) => setTimeout(() => { resolve('still waiting'); }, ms))]);
+
+  it('releases what is still parked, and a step that parks later goes on at once', async () => {
+    const timeline = new Timeline();
+    const a = probe({ items: 2, returnParks: true }, { timeline });
+    const stage = aclosing(a.source);
+    await stage.next();
+    const closing = stage.return(); // the source's return() parks
+    expect(await within(closing, 20)).toBe('still waiting');
+    timeline.end();
+    expect(await within(closing, 200)).toBe('settled');
+    const b = probe({ items: 2, returnParks: true }, { timeline });
+    const late = aclosing(b.source);
+    await late.next();
+    expect(await within(late.return(), 200)).toBe('settled');
+    expect([a.record.returnCalls, b.record.returnCalls]).toEqual([1, 1]);
   });
 });
