@@ -296,8 +296,7 @@ export class ReadLoop<T, S> implements InputSink<S> {
    * a step that is not the stage's own travels as TAIL_STOP, for the same reason.
    *
    * The per-item path: one try for the whole run, and the continuations after a promise
-   * in methods of their own, so that this one makes no closure and stays small enough for
-   * the compiler to inline.
+   * in methods of their own, so that this one makes no closure.
    */
   private runTail(value: unknown, from: number): unknown {
     if (value === SKIP || value === STOP) return value;
