@@ -33,22 +33,39 @@ export interface ClosePhase<H> {
 
 /**
  * Run `phases` in order for `host` and resolve to the combined error (NO_ERROR if none).
- * `closed` runs once the last phase has settled. A phase that is SKIPPED costs no tick: a
- * close with nothing to wait for completes within this call.
+ * A phase that is SKIPPED or NO_ERROR costs no tick: a close with nothing to wait for
+ * completes within this call.
+ *
+ * Not an `async` function: a close runs once per stage, and on a chain of stages the
+ * `async` frames were about two fifths of what closing allocated (V8's allocation sampler,
+ * an eight-stage chain); on a machine where touching fresh memory pages is slow, those
+ * bytes are what the slowest closes spend their time on. The one `then` per phase waited
+ * for is the whole cost; the price is two more ticks for each further phase waited for in
+ * the same close (its promise is adopted), which only stages with children or a cleanup of
+ * their own have.
  * @internal
  */
-export async function closeInOrder<H>(
-  host: H,
-  phases: readonly ClosePhase<H>[],
-  request: CloseRequest,
-  closed: () => void,
-): Promise<unknown> {
-  let error: unknown = NO_ERROR;
-  for (const phase of phases) {
-    const result = phase.run(host, request);
-    if (result === SKIPPED) continue;
-    error = suppress(await result, error);
+export function closeInOrder<H>(host: H, phases: readonly ClosePhase<H>[], request: CloseRequest): Promise<unknown> {
+  const outcome = runFrom(host, phases, request, 0, NO_ERROR);
+  return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+}
+
+/** Run the phases from `first` on; `error` is what the ones before combined to. */
+function runFrom<H>(host: H, phases: readonly ClosePhase<H>[], request: CloseRequest, first: number, error: unknown): unknown {
+  for (let i = first; ; i++) {
+    const phase = phases[i];
+    if (phase === undefined) return error; // past the last phase
+    let result: unknown;
+    try {
+      result = phase.run(host, request);
+    } catch (thrown) {
+      // Phases resolve to their error and never throw; one that does (a stage of another
+      // copy, C11) must not leave the close unsettled: its error counts as the phase's.
+      result = thrown;
+    }
+    if (result === SKIPPED || result === NO_ERROR) continue;
+    // The next phase starts once this one has settled (C4); a rejection is its error.
+    const settled = (phaseError: unknown): unknown => runFrom(host, phases, request, i + 1, suppress(phaseError, error));
+    return Promise.resolve(result).then(settled, settled);
   }
-  closed();
-  return error;
 }

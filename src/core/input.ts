@@ -19,7 +19,7 @@
  */
 import type { AbandonRecord, SourceHold } from './abandonment.js';
 import { NO_ERROR } from './errors.js';
-import { exitForSource, type Exit } from './exit.js';
+import { CANCELLED, exitForSource, type Exit } from './exit.js';
 import { adoptIterator, closeIterator, isStage, READ_DIRECTLY, readsDirectly, type DirectReader } from './protocol.js';
 import type { Classified } from './source.js';
 import { describe } from './validate.js';
@@ -42,7 +42,8 @@ export interface InputHost {
    * own reads through `next()`).
    */
   readSource(source: AsyncIterator<unknown>, reader?: DirectReader): unknown;
-  inSourceContext<R>(fn: () => R): R;
+  /** Call `fn(arg)` where the source's steps run (C8); an argument, not a closure: it runs per close. */
+  inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R;
   /** C3: a stop signal for one source, aborted when the stage stops. */
   handSignal(): AbortController;
   /** Its source finished: the stage forgets the controller (aborted with `reason`, if given). */
@@ -91,6 +92,9 @@ export class Input<T> implements DirectReader {
   private calling = false;
 
   private readonly what: string;
+  /** The exit and deadline of the close under way (set by close(), read by closeNow()). */
+  private closeExit: Exit = CANCELLED;
+  private closeDeadline = 0;
 
   constructor(host: InputHost, classified: Classified, index: number, sink: InputSink<T> | undefined, options: InputOptions = {}) {
     this.host = host;
@@ -130,7 +134,7 @@ export class Input<T> implements DirectReader {
         this.handed = this.host.handSignal();
         handed = this.handed.signal;
       }
-      iterator = this.host.inSourceContext(() => opener(handed)) as AsyncIterator<T>;
+      iterator = this.host.inSourceContext(opener, handed) as AsyncIterator<T>;
       this.iterator = iterator;
       this.adopt(iterator, signal, ownerListens);
       this.direct = readsDirectly(iterator);
@@ -310,15 +314,20 @@ export class Input<T> implements DirectReader {
     const finished = this.finished;
     this.markFinished(signalReason);
     if (iterator === undefined || !this.owns) return NO_ERROR;
-    if (finished) {
-      // C4: an iterscope stage rejects a pending read at once on an abort and closes in the
-      // background; what closes after it waits for that close (a stage closed again only
-      // waits, it closes nothing twice: C1). Anything else that finished is left alone.
-      if (!this.failed || !isStage(iterator)) return NO_ERROR;
-      return this.host.inSourceContext(() => closeIterator(iterator as AsyncIterator<unknown>, exitForSource(exit), deadlineAt, this.host.stageName));
-    }
-    return this.host.inSourceContext(() =>
-      closeIterator(iterator as AsyncIterator<unknown>, exitForSource(exit), deadlineAt, this.host.stageName),
-    );
+    // C4: an iterscope stage rejects a pending read at once on an abort and closes in the
+    // background; what closes after it waits for that close (a stage closed again only
+    // waits, it closes nothing twice: C1). Anything else that finished is left alone.
+    if (finished && (!this.failed || !isStage(iterator))) return NO_ERROR;
+    this.closeExit = exitForSource(exit);
+    this.closeDeadline = deadlineAt;
+    return this.host.inSourceContext(Input.closeNow, this);
   }
+
+  /** The close itself, run in the source's context (one function for every input: no closure per close). */
+  private static readonly closeNow = (input: Input<unknown>): Promise<unknown> | typeof NO_ERROR => {
+    const exit = input.closeExit;
+    input.closeExit = CANCELLED; // the input outlives the close: it keeps no abort reason
+    const iterator = input.iterator;
+    return iterator === undefined ? NO_ERROR : closeIterator(iterator, exit, input.closeDeadline, input.host.stageName);
+  };
 }

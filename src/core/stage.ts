@@ -229,7 +229,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    * C8 hooks: every call into the source goes through these two, so a stage that must
    * run the source's steps inside a context (bindContext, traced) overrides them instead
    * of re-implementing reading. `readSource` is the per-item path and takes no closure;
-   * `inSourceContext` wraps opening and closing.
+   * `inSourceContext` wraps opening and closing, as `fn(arg)`: an argument rather than a
+   * closure, since it runs on every close.
    *
    * `reader` is given when the source is an iterscope stage: the default reads it directly
    * (`kRead`), with no promise, and returns READ_DIRECTLY. An override that runs the read in
@@ -241,8 +242,8 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     (source as unknown as Required<InternalStage>)[kRead](reader);
     return READ_DIRECTLY;
   }
-  protected inSourceContext<R>(fn: () => R): R {
-    return fn();
+  protected inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
+    return fn(arg);
   }
 
   /** The signal handed to sources that accept one: the stage's own, or its owner's (C3). */
@@ -711,7 +712,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /**
    * C4: what a stage closes, in order: children (nested or sibling iterators), then its
    * source, then its own cleanup, each after the one before has settled or its deadline
-   * passed (close-order.ts runs the list).
+   * passed (close-order.ts runs the list); last, the stage is DONE.
    */
   private static readonly closeOrder: readonly ClosePhase<StageBase<unknown>>[] = [
     {
@@ -729,6 +730,13 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       name: 'cleanup',
       run: (stage, { exit, deadlineAt }) =>
         stage.hasCleanup ? settleByDeadline(capture(() => stage.cleanup(exit)), deadlineAt, stage.stageName) : SKIPPED_PHASE,
+    },
+    {
+      name: 'closed',
+      run: (stage) => {
+        stage.state = DONE;
+        return SKIPPED_PHASE;
+      },
     },
   ];
 
@@ -751,9 +759,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     // C3: a stage stopping on its own keeps listening until its pending next() is answered
     // (abort versus end); stop() removes the listener then.
     if (!this.outlet.awaitingClose) this.stopListening();
-    return closeInOrder(this as StageBase<unknown>, StageBase.closeOrder, { exit, deadlineAt, closeSource }, () => {
-      this.state = DONE;
-    });
+    return closeInOrder(this as StageBase<unknown>, StageBase.closeOrder, { exit, deadlineAt, closeSource });
   }
 
   /** C1: close the source exactly once, unless it finished or is borrowed (input.ts). */

@@ -22,8 +22,8 @@ class BoundStage<T> extends StageBase<T, T> {
     if (!reads.switches()) return super.readSource(source, reader);
     return nextInContext(reads.context, source);
   }
-  protected override inSourceContext<R>(fn: () => R): R {
-    return contextApi.with(this.context, fn);
+  protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
+    return contextApi.with(this.context, fn, undefined, arg);
   }
   // C8: sources that a flatMap reading this stage opens run in the bound context too.
   readonly [kSourceScope]: SourceScope = { run: (fn) => contextApi.with(this.context, fn) };

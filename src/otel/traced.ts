@@ -127,8 +127,8 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     return nextInContext(reads.context, source);
   }
 
-  protected override inSourceContext<R>(fn: () => R): R {
-    const result = contextApi.with(this.trace.context, fn);
+  protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
+    const result = contextApi.with(this.trace.context, fn, undefined, arg);
     // Opening happens while the stage is open, closing while it is not: a close resolves
     // to the source's close error, which goes on the span (C5) even when `for await`
     // drops it.

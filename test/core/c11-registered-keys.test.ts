@@ -90,7 +90,14 @@ describe('C11: the process-wide state another copy shares', () => {
 /** A stage of another copy, speaking the v1 protocol by its registered keys, that logs each call. */
 function otherCopysStage(
   log: string[],
-  options: { readFails?: unknown; abortedBy?: boolean; closeError?: unknown; olderRelease?: boolean } = {},
+  options: {
+    readFails?: unknown;
+    abortedBy?: boolean;
+    closeError?: unknown;
+    olderRelease?: boolean;
+    /** Replaces the close: what it returns (or throws) is the whole answer. */
+    close?: () => unknown;
+  } = {},
 ): AsyncIterator<number> {
   const key = (name: string): symbol => Symbol.for(`iterscope.stage.${name}.v1`);
   let n = 0;
@@ -103,8 +110,9 @@ function otherCopysStage(
       log.push('return');
       return Promise.resolve({ done: true, value: undefined });
     },
-    [key('close')]: (exit: Exit): Promise<unknown> => {
+    [key('close')]: (exit: Exit): unknown => {
       log.push(`close ${exit.outcome}`);
+      if (options.close !== undefined) return options.close();
       return Promise.resolve('closeError' in options ? options.closeError : Symbol.for('iterscope.noError.v1'));
     },
     [key('adopt')]: (): void => {
@@ -172,5 +180,27 @@ describe('C11: a stage of another copy', () => {
     const stage = pipe(otherCopysStage(log, { readFails: failure, abortedBy: false }), withCleanup((exit) => exits.push(exit)));
     await expect(stage.next()).rejects.toBe(failure);
     expect(exits).toEqual([{ outcome: 'error', error: failure }]);
+  });
+
+  // The protocol says a close resolves to its error and never throws or rejects; a copy
+  // that breaks that must not leave the close unsettled (C2) or its error unseen (C5).
+  it.each([
+    ['throws', (failure: Error) => () => {
+      throw failure;
+    }],
+    ['answers its error without a promise', (failure: Error) => () => failure],
+    ['rejects', (failure: Error) => () => Promise.reject(failure)],
+  ] as const)('whose close %s: return() settles, rejecting with that error, reported once', async (_name, close) => {
+    const log: string[] = [];
+    const failure = new Error('other close broke the protocol');
+    const stage = pipe(otherCopysStage(log, { close: close(failure) }), map((x: number) => x));
+    await stage.next();
+    let returned: Promise<unknown> | undefined;
+    expect(() => {
+      returned = stage.return();
+    }).not.toThrow();
+    await expect(returned).rejects.toBe(failure);
+    expect(log).toContain('close cancelled');
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'map', error: failure }]);
   });
 });

@@ -58,9 +58,9 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
     const scope = this.scope;
     return scope === undefined ? super.readSource(source, reader) : scope.run(() => source.next());
   }
-  protected override inSourceContext<R>(fn: () => R): R {
+  protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
     const scope = this.scope;
-    return scope === undefined ? fn() : scope.run(fn);
+    return scope === undefined ? fn(arg) : scope.run(() => fn(arg));
   }
 
   protected override pull(): void {
@@ -128,7 +128,7 @@ export class FlatMapStage<T, U> extends InputsStage<U, unknown> implements Input
     let inner: Input<unknown>;
     try {
       const index = this.index++;
-      const source = this.inSourceContext(() => this.fn(value, index));
+      const source = this.inSourceContext(() => this.fn(value, index), undefined);
       inner = this.inputOf(classify('flatMap: the result of `fn`', source), this.index, this);
     } catch (error) {
       // C1: the callback failed: inners and the outer source are closed.
