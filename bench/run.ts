@@ -47,6 +47,7 @@ for (const file of files) {
 const repeat = reproducibility(sections);
 
 const cpus = os.cpus();
+const reclaim = memoryReclaim();
 const own = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { version: string };
 const packages = ['ix', 'streaming-iterables', 'it-map', 'it-filter', '@repeaterjs/repeater', '@opentelemetry/api', '@opentelemetry/context-async-hooks'];
 const markdown = [
@@ -55,6 +56,7 @@ const markdown = [
   'Written by `npm run bench` (`bench/run.ts`); every number on this page comes from one run, in one process (except where a section says otherwise). Ratios are only meaningful within this run.',
   '',
   `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${String(cpus.length)} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, ${os.platform()} ${os.release()}`,
+  ...(reclaim === undefined ? [] : [`- ${reclaim}`]),
   `- Node ${process.version}; iterscope ${own.version}; ${packages.map((p) => `${p} ${version(p)}`).join(', ')}`,
   `- Date: ${new Date().toISOString().slice(0, 10)}; total run time ${((Date.now() - started) / 1000).toFixed(0)} s`,
   '- What runs: the built package (`dist/`, what npm installs), imported as `iterscope`; `npm run bench` builds it first. (Through the dev loader the sources carry a name helper on every closure, which adds about 1.5 KB to each open stage and skews the timings.)',
@@ -136,4 +138,32 @@ function reproducibility(list: readonly Section[]): string[] {
       ? []
       : [['| ratio | previous run | this run | change |', '|---|---:|---:|---:|', ...moved.map((r) => `| ${r.key} | ${String(r.was)}× | ${String(r.value)}× | ${pct(r.change)} |`)].join('\n'), '']),
   ];
+}
+
+/**
+ * Whether the kernel reclaims memory pages it sees idle (DAMON with a `pageout` scheme, as
+ * some virtual machines run): a page it took back faults when the process touches it
+ * again, and on such a machine allocation-heavy code (peers, the close latency's tail)
+ * varies from run to run with it. Said on the page so that a reader can weigh the spread.
+ */
+function memoryReclaim(): string | undefined {
+  const admin = '/sys/kernel/mm/damon/admin/kdamonds';
+  try {
+    for (const kdamond of readdirSync(admin)) {
+      if (!/^\d+$/.test(kdamond)) continue;
+      if (readFileSync(`${admin}/${kdamond}/state`, 'utf8').trim() !== 'on') continue;
+      const contexts = `${admin}/${kdamond}/contexts`;
+      for (const ctx of readdirSync(contexts).filter((c) => /^\d+$/.test(c))) {
+        const schemes = `${contexts}/${ctx}/schemes`;
+        for (const scheme of readdirSync(schemes).filter((c) => /^\d+$/.test(c))) {
+          if (readFileSync(`${schemes}/${scheme}/action`, 'utf8').trim() === 'pageout') {
+            return 'The kernel reclaims memory pages it sees idle (DAMON, `pageout`): a reclaimed page faults when touched again, which makes allocation-heavy rows vary more between runs.';
+          }
+        }
+      }
+    }
+  } catch {
+    // no DAMON (or not readable): nothing to say
+  }
+  return undefined;
 }
