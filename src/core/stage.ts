@@ -16,7 +16,7 @@
 import { handedSignal, keep, track, untrack, type AbandonRecord } from './abandonment.js';
 import { listenForAbort } from './abort-listener.js';
 import { closeInOrder, SKIPPED as SKIPPED_PHASE, type ClosePhase } from './close-order.js';
-import { capture, settleByDeadline } from './deadline.js';
+import { capture, deadlineWithin, now, settleByDeadline } from './deadline.js';
 import { NO_ERROR, suppress } from './errors.js';
 import { CANCELLED, COMPLETED, closeReason, exitForSource, type Exit } from './exit.js';
 import type { Input, InputHost } from './input.js';
@@ -374,7 +374,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** An owner stage closes this one with its own exit and deadline; never reports. */
   [kClose](exit: Exit, deadlineAt: number): Promise<unknown> {
-    return this.closeFromOutside(exitForSource(exit), Math.min(deadlineAt, this.deadline()));
+    return this.closeFromOutside(exitForSource(exit), deadlineWithin(deadlineAt, this.closeTimeout));
   }
 
   /** C3: true when this stage ended by an abort whose reason is `error` (that object). */
@@ -818,7 +818,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
 
   /** The absolute close deadline for a close starting now (`performance.now()` time). */
   protected deadline(): number {
-    return performance.now() + this.closeTimeout;
+    return now() + this.closeTimeout;
   }
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { aclosing, filter, map, pipe, withCleanup, type Report } from 'iterscope';
 import { probe, recordReports, ticks } from '../helpers/probe.js';
 
@@ -173,5 +173,37 @@ describe('C2 close deadline', () => {
     await stage.next();
     await stage.return();
     expect(recorded.reports).toHaveLength(1);
+  });
+});
+
+describe('C2 close deadline: a stage closed by its owner', () => {
+  // A stage's deadline is the earlier of its owner's and its own closeTimeout from now.
+  // The clock is read once per close of a chain, not once per stage: an owner's deadline
+  // set from a reading not later than it stands when it cannot be the later one. A reading
+  // later than the owner's deadline is not trusted: a clock that went back (fake timers, an
+  // owner of another copy reading another clock) must not stretch the stage's own deadline.
+  it('keeps its own shorter deadline when the clock went back since iterscope last read it', async () => {
+    // The fake clock below starts at 0: the real one must be far ahead of it.
+    while (performance.now() < 200) await new Promise((resolve) => setTimeout(resolve, 20));
+    const warm = aclosing([1]);
+    await warm.next();
+    await warm.return(); // iterscope reads the clock: its latest reading is now
+    const realNow = performance.now();
+    vi.useFakeTimers({ toFake: ['performance', 'setTimeout', 'clearTimeout'] });
+    try {
+      expect(performance.now()).toBeLessThan(10);
+      const stage = aclosing(probe({ returnParks: true }), { closeTimeout: 20 });
+      await stage.next();
+      // An owner of another copy closes it with a deadline, on the fake clock, far later
+      // than the stage's own, and earlier than iterscope's last (real) reading.
+      const ownerDeadline = realNow / 2;
+      const close = Reflect.get(stage, Symbol.for('iterscope.stage.close.v1')) as (this: unknown, exit: unknown, deadlineAt: number) => Promise<unknown>;
+      const closing = settledFlag(close.call(stage, { outcome: 'cancelled' }, ownerDeadline));
+      await vi.advanceTimersByTimeAsync(25);
+      expect(closing.settled).toBe(true);
+      expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler', stage: 'aclosing' })]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -67,7 +67,10 @@ describe('the runtime-neutral expect', () => {
 
     expect(() => {
       shimVi.useFakeTimers({ toFake: ['setInterval'] });
-    }).toThrow(/fakes only Date, setTimeout and clearTimeout/);
+    }).toThrow(/fakes only Date, setTimeout, clearTimeout and performance/);
+    expect(() => {
+      shimVi.useFakeTimers({ toFake: ['performance'] });
+    }).toThrow(/only with setTimeout/);
     expect(() => {
       shimVi.useFakeTimers({ toFake: ['setTimeout'] });
     }).toThrow(/together/);
@@ -113,5 +116,18 @@ describe('the runtime-neutral expect', () => {
     }
     expect(globalThis.setTimeout).toBe(realSetTimeout);
     expect(() => shimVi.getTimerCount()).toThrow(/useFakeTimers/);
+  });
+
+  it('vi: a faked performance.now() reads the timers\' clock from 0, and the real one comes back', () => {
+    const realNow = performance.now();
+    shimVi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      expect(performance.now()).toBe(0);
+      shimVi.advanceTimersByTime(25);
+      expect(performance.now()).toBe(25);
+    } finally {
+      shimVi.useRealTimers();
+    }
+    expect(performance.now()).toBeGreaterThanOrEqual(realNow);
   });
 });

@@ -396,7 +396,11 @@ function requireFakeTimers(name: string): void {
   if (!timersFaked) throw new TypeError(`vi.${name}: call vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }) first`);
 }
 
-const FAKEABLE = new Set(['Date', 'setTimeout', 'clearTimeout']);
+const FAKEABLE = new Set(['Date', 'setTimeout', 'clearTimeout', 'performance']);
+
+/** `performance.now` as the runtime has it (an own property in some, the prototype's in others). */
+const realPerformanceNow = Object.getOwnPropertyDescriptor(performance, 'now');
+let performanceFaked = false;
 
 export const vi = {
   fn(impl: (...args: unknown[]) => unknown = () => undefined): Mock {
@@ -412,11 +416,17 @@ export const vi = {
     target[key] = spy;
     return spy;
   },
-  /** `toFake` is required, from `Date`, `setTimeout` and `clearTimeout`: the tests fake nothing else. */
+  /**
+   * `toFake` is required, from `Date`, `setTimeout`, `clearTimeout` and `performance`: the
+   * tests fake nothing else. `performance.now()` reads the timers' clock (from 0), as vitest's does.
+   */
   useFakeTimers(options?: { toFake?: readonly string[] }): void {
     const faked = options?.toFake ?? [];
     if (faked.length === 0 || faked.some((name) => !FAKEABLE.has(name))) {
-      throw new TypeError(`vi.useFakeTimers: the runtime shim fakes only Date, setTimeout and clearTimeout (toFake), got ${show(faked)}`);
+      throw new TypeError(`vi.useFakeTimers: the runtime shim fakes only Date, setTimeout, clearTimeout and performance (toFake), got ${show(faked)}`);
+    }
+    if (faked.includes('performance') && !faked.includes('setTimeout')) {
+      throw new TypeError('vi.useFakeTimers: the runtime shim fakes performance only with setTimeout (they share a clock)');
     }
     if (faked.includes('setTimeout') !== faked.includes('clearTimeout')) {
       throw new TypeError('vi.useFakeTimers: the runtime shim fakes setTimeout and clearTimeout together');
@@ -431,6 +441,10 @@ export const vi = {
       clock = 0;
       globalThis.setTimeout = fakeSetTimeout as unknown as typeof setTimeout;
       globalThis.clearTimeout = fakeClearTimeout;
+    }
+    if (faked.includes('performance')) {
+      performanceFaked = true;
+      Object.defineProperty(performance, 'now', { value: () => clock, configurable: true, writable: true });
     }
   },
   setSystemTime(time: number | Date): void {
@@ -476,6 +490,11 @@ export const vi = {
       fakeTimers.clear();
       globalThis.setTimeout = realSetTimeout;
       globalThis.clearTimeout = realClearTimeout;
+    }
+    if (performanceFaked) {
+      performanceFaked = false;
+      if (realPerformanceNow === undefined) Reflect.deleteProperty(performance, 'now');
+      else Object.defineProperty(performance, 'now', realPerformanceNow);
     }
   },
 };
