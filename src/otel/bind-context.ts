@@ -11,7 +11,7 @@ class BoundStage<T> extends StageBase<T, T> {
   constructor(source: Source<T>, context: Context, options: StageOptions | undefined) {
     super('bindContext', source, options);
     this.context = context;
-    this.reads = new ContextReads(context);
+    this.reads = new ContextReads(context, false);
   }
   // C8: each call into the source runs inside the bound context (nextInContext: no
   // allocation per item). With no context manager registered, or when the bound context
@@ -19,8 +19,9 @@ class BoundStage<T> extends StageBase<T, T> {
   // stage reads it (directly, with no promise, when it is an iterscope stage), as traced does.
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     const reads = this.reads;
-    if (!reads.switches()) return super.readSource(source, reader);
-    return nextInContext(reads.context, source);
+    const manager = reads.switching();
+    if (manager === undefined) return super.readSource(source, reader);
+    return nextInContext(manager, reads.context, source);
   }
   protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
     return contextApi.with(this.context, fn, undefined, arg);

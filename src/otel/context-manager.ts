@@ -1,3 +1,5 @@
+import { context as contextApi, type Context } from '@opentelemetry/api';
+
 /**
  * Whether a context manager is registered with the OpenTelemetry API, in a few
  * nanoseconds: `context.active()` costs a versioned look-up of the API's global registry
@@ -7,8 +9,8 @@
  * `ROOT_CONTEXT` and `context.with` only calls its function. The registry is the object
  * every copy of `@opentelemetry/api` 1.x shares under `Symbol.for('opentelemetry.js.api.1')`
  * (`setGlobalContextManager` puts the manager at its `context` key, `context.disable()`
- * deletes it). A manager the API would ignore (a registry of an incompatible version)
- * still reads as registered here, so the answer errs on the side of switching contexts.
+ * deletes it). Whether the API uses the manager it holds (a registry of an incompatible
+ * version makes the API ignore it) is asked once per manager (`registeredManager`).
  *
  * The registry is looked up once per stage that switches contexts, on its first read
  * (next-in-context.ts), not on every read: reading a global property that does not exist
@@ -21,8 +23,14 @@
  */
 const REGISTRY = Symbol.for('opentelemetry.js.api.1');
 
+/** What a read needs of a context manager: the API's `ContextManager`, in part. */
+export interface Manager {
+  active(): Context;
+  with<A extends unknown[], R>(context: Context, fn: (...args: A) => R, thisArg: undefined, ...args: A): R;
+}
+
 interface Registry {
-  readonly context?: unknown;
+  readonly context?: Manager;
 }
 
 let registry: Registry | undefined;
@@ -32,6 +40,39 @@ export function lookUpRegistry(): void {
   registry ??= (globalThis as { [REGISTRY]?: Registry })[REGISTRY];
 }
 
-export function contextManagerRegistered(): boolean {
-  return registry?.context !== undefined;
+/** The last manager checked, and what reads call for it. */
+let checked: Manager | undefined;
+let routedTo: Manager | undefined;
+
+/**
+ * What a read that switches contexts calls: the registered manager itself, when the API
+ * routes `context.with` and `context.active` to it; undefined when the API ignores it (a
+ * registry of an incompatible version: the API's no-op manager has nothing to switch).
+ * Through the API, each call looks the registry up again and checks its version
+ * (`isCompatible`), twice per item, which was about a tenth of what `traced` cost per item
+ * under the AsyncLocalStorage manager with an SDK. Which manager the API routes to is
+ * asked of the API once per manager object (its `_getContextManager()`, on every 1.x
+ * release; were it gone, reads go through the API as before). The registry's version
+ * never changes, and a manager registered later is another object, checked anew.
+ */
+export function registeredManager(): Manager | undefined {
+  const manager = registry?.context;
+  if (manager === undefined) return undefined;
+  if (manager !== checked) {
+    checked = manager;
+    routedTo = routing(manager);
+  }
+  return routedTo;
 }
+
+function routing(manager: Manager): Manager | undefined {
+  const routed = (contextApi as unknown as { _getContextManager?: () => unknown })._getContextManager;
+  if (typeof routed !== 'function') return THROUGH_API;
+  return routed.call(contextApi) === manager ? manager : undefined;
+}
+
+/** The API itself, for an API without `_getContextManager`. */
+const THROUGH_API: Manager = {
+  active: () => contextApi.active(),
+  with: (context, fn, thisArg, ...args) => contextApi.with(context, fn, thisArg, ...args),
+};

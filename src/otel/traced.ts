@@ -89,7 +89,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     const { options, tracer } = settings;
     const span = tracer.startSpan(options.name, settings.spanOptions, parent);
     this.trace = new StreamSpan<T>(span, parent, options.itemEvent, options.maxItemEvents ?? DEFAULT_MAX_ITEM_EVENTS);
-    this.reads = new ContextReads(this.trace.context);
+    this.reads = new ContextReads(this.trace.context, this.trace.recording);
     this.controller = settings.controller;
     this.endWhenStopped = options.endWhen === 'stopped';
     this.hasCleanup = true;
@@ -123,8 +123,9 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
   // it (directly, with no promise, when it is an iterscope stage).
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     const reads = this.reads;
-    if (!reads.switches()) return super.readSource(source, reader);
-    return nextInContext(reads.context, source);
+    const manager = reads.switching();
+    if (manager === undefined) return super.readSource(source, reader);
+    return nextInContext(manager, reads.context, source);
   }
 
   protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {

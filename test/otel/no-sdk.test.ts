@@ -194,6 +194,81 @@ describe('non-recording spans: no context switch per item when there is nothing 
     expect(counter.calls()).toBeGreaterThanOrEqual(11);
   });
 
+  /** A plain generator that records the bound value the API says is active at each step. */
+  function seeing(key: symbol, seen: unknown[]): AsyncGenerator<number> {
+    return (async function* () {
+      for (let i = 0; i < 3; i++) {
+        seen.push(context.active().getValue(key));
+        yield i;
+      }
+    })();
+  }
+
+  // Reads call the registered manager directly, not through the API (context-manager.ts):
+  // only a manager the API itself routes to.
+  it('a registered manager the API does not route to (as with a registry of an incompatible version) is never entered', async () => {
+    const ignored = countingManager();
+    // The API routes to its no-op manager instead, as it does when the registry's version
+    // is not compatible with its own.
+    const noop = {
+      active: () => ROOT_CONTEXT,
+      with: (_context: unknown, fn: (...args: unknown[]) => unknown, thisArg?: unknown, ...args: unknown[]): unknown => fn.call(thisArg, ...args),
+    };
+    Object.defineProperty(context, '_getContextManager', { value: () => noop, configurable: true, writable: true });
+    const key = Symbol('bound');
+    const seen: unknown[] = [];
+    try {
+      const bound = countedStage(10);
+      for await (const _ of pipe(bound.stage, bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+        // read all
+      }
+      for await (const _ of pipe(seeing(key, seen), bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+        // read all
+      }
+      expect(bound.nextCalls()).toBe(0); // nothing to switch: read directly
+      expect(ignored.calls()).toBe(0);
+      expect(seen).toEqual([undefined, undefined, undefined]); // what the API shows
+    } finally {
+      Reflect.deleteProperty(context, '_getContextManager');
+    }
+    // Control: a manager the API routes to is entered.
+    context.disable();
+    const used = countingManager();
+    seen.length = 0;
+    for await (const _ of pipe(seeing(key, seen), bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+      // read all
+    }
+    expect(seen).toEqual(['bound', 'bound', 'bound']);
+    expect(used.calls()).toBeGreaterThanOrEqual(4);
+  });
+
+  it('an API that cannot say which manager it uses is gone through, as before', async () => {
+    const counter = countingManager();
+    // An API whose with() and active() work as this one's, without _getContextManager().
+    interface Api {
+      _getContextManager(): { with: typeof context.with; active: typeof context.active };
+    }
+    const api = context as unknown as Api;
+    const routed = (Object.getPrototypeOf(context) as Api)._getContextManager;
+    const own = (name: string, value: unknown): void => {
+      Object.defineProperty(context, name, { value, configurable: true, writable: true });
+    };
+    own('with', (...args: Parameters<typeof context.with>): unknown => routed.call(api).with(...args) as unknown);
+    own('active', () => routed.call(api).active());
+    own('_getContextManager', undefined);
+    const key = Symbol('bound');
+    const seen: unknown[] = [];
+    try {
+      for await (const _ of pipe(seeing(key, seen), bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+        // read all
+      }
+    } finally {
+      for (const name of ['with', 'active', '_getContextManager']) Reflect.deleteProperty(context, name);
+    }
+    expect(seen).toEqual(['bound', 'bound', 'bound']);
+    expect(counter.calls()).toBeGreaterThanOrEqual(4);
+  });
+
   it('a recording span still switches for every read (control)', async () => {
     const { provider } = sdk.createProvider();
     trace.setGlobalTracerProvider(provider);
