@@ -218,6 +218,18 @@ describe.each([
     expect(t.reports.map((r) => r.type)).toEqual(['cleanup-error']);
   });
 
+  it('a source with no return() closed early: nothing to wait for, no close error, outcome cancelled', async () => {
+    let n = 0;
+    const noReturn: AsyncIterator<number> = { next: () => Promise.resolve({ done: false, value: n++ }) };
+    const stage = pipe({ [Symbol.asyncIterator]: () => noReturn }, traced({ name: 'stream' }));
+    expect(await stage.next()).toEqual({ done: false, value: 0 });
+    await expect(stage.return()).resolves.toEqual({ done: true, value: undefined });
+    const span = onlyStreamSpan();
+    expect(span.attributes['iterscope.outcome']).toBe('cancelled');
+    expect(span.events.map((e) => e.name)).toEqual(['iterscope.first_item']);
+    expect(t.reports).toEqual([]);
+  });
+
   it('the span starts when the operator is applied, before the first next()', async () => {
     const stage = pipe(source({ items: 1 }), traced({ name: 'stream' }));
     const appliedAt = Date.now();
