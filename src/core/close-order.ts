@@ -55,16 +55,11 @@ function runFrom<H>(host: H, phases: readonly ClosePhase<H>[], request: CloseReq
   for (let i = first; ; i++) {
     const phase = phases[i];
     if (phase === undefined) return error; // past the last phase
-    let result: unknown;
-    try {
-      result = phase.run(host, request);
-    } catch (thrown) {
-      // Phases resolve to their error and never throw; one that does (a stage of another
-      // copy, C11) must not leave the close unsettled: its error counts as the phase's.
-      result = thrown;
-    }
+    const result = phase.run(host, request);
     if (result === SKIPPED || result === NO_ERROR) continue;
-    // The next phase starts once this one has settled (C4); a rejection is its error.
+    // The next phase starts once this one has settled (C4). Phases resolve to their error
+    // and never reject (a stage of another copy is held to that in protocol.ts); were one
+    // to reject, the rejection is its error rather than a close that never settles.
     const settled = (phaseError: unknown): unknown => runFrom(host, phases, request, i + 1, suppress(phaseError, error));
     return Promise.resolve(result).then(settled, settled);
   }

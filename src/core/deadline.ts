@@ -23,9 +23,11 @@ export function now(): number {
  * C2: the earlier of an owner's deadline and `timeout` ms from now: the deadline of a
  * stage its owner closes. The owner read the clock a moment ago to set its deadline, so
  * when `deadlineAt` is no later than that reading plus `timeout`, the stage's own deadline
- * cannot come first and the clock is not read again: a close of a chain reads it once, not
- * once per stage (on Node 20 each reading allocates, and closing is the path whose bytes
- * count: close-order.ts). A reading later than `deadlineAt` (a clock that went back, as
+ * cannot come first and the clock is not read again: down a chain of stages whose
+ * closeTimeout is no shorter than their owner's, the stages read it once between them,
+ * not once each (the close of a source that is no stage, and a cleanup, still read it for
+ * their timer). On Node 20 each reading allocates, and closing is the path whose bytes
+ * count (close-order.ts). A reading later than `deadlineAt` (a clock that went back, as
  * fake timers do) is not trusted.
  */
 export function deadlineWithin(deadlineAt: number, timeout: number): number {

@@ -78,13 +78,39 @@ export function closeIterator(
   deadlineAt: number,
   stageName: string,
 ): Promise<unknown> | typeof NO_ERROR {
-  if (isStage(iterator)) return iterator[kClose](exit, deadlineAt);
+  if (isStage(iterator)) {
+    if ((iterator as { [kThisCopy]?: unknown })[kThisCopy] === true) return iterator[kClose](exit, deadlineAt);
+    return closeOtherCopy(iterator, exit, deadlineAt);
+  }
   if (typeof iterator.return !== 'function') return NO_ERROR;
   return settleByDeadline(
     capture(() => iterator.return?.()),
     deadlineAt,
     stageName,
   );
+}
+
+/**
+ * @internal Set on the prototype of this copy's stages: their close keeps the protocol (it
+ * resolves to the close's error and never throws or rejects), so it is taken as it is.
+ * Not registered: another copy's stages do not have it.
+ */
+export const kThisCopy = Symbol('iterscope.stage.thisCopy');
+
+/**
+ * C11: the close of a stage of another copy, held to the protocol: whatever it does, the
+ * result is a promise of its error. A close that throws, rejects, or answers its error
+ * without a promise (a copy with a bug) fails that one close, never the owner's: the
+ * owner's other sources are still closed, in order, and the error is reported (C5).
+ */
+function closeOtherCopy(stage: InternalStage, exit: Exit, deadlineAt: number): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = stage[kClose](exit, deadlineAt);
+  } catch (error) {
+    return Promise.resolve(error);
+  }
+  return Promise.resolve(result).then(undefined, (error: unknown) => error);
 }
 
 /**

@@ -28,6 +28,7 @@ import {
   kClose,
   kRead,
   kSignalBelow,
+  kThisCopy,
   READ_DIRECTLY,
   signalBelow,
   type DirectReader,
@@ -821,6 +822,9 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
     return now() + this.closeTimeout;
   }
 }
+
+// C11: this copy's stages keep the close protocol (protocol.ts, closeIterator).
+Object.defineProperty(StageBase.prototype, kThisCopy, { value: true });
 
 /**
  * A stage that passes its source's items on unchanged and adds only the contract (closing,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { aclosing, defineOperator, flatMap, map, pipe, toArray, withCleanup, type Exit, type Report } from 'iterscope';
+import { aclosing, defineOperator, flatMap, map, merge, pipe, toArray, withCleanup, type Exit, type Report } from 'iterscope';
 import { recordReports } from '../helpers/probe.js';
 
 // C11, in process: another copy of iterscope (the CommonJS build beside the ESM one, or
@@ -202,5 +202,39 @@ describe('C11: a stage of another copy', () => {
     await expect(returned).rejects.toBe(failure);
     expect(log).toContain('close cancelled');
     expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'map', error: failure }]);
+  });
+
+  it.each([
+    ['throws', (failure: Error) => () => {
+      throw failure;
+    }],
+    ['rejects', (failure: Error) => () => Promise.reject(failure)],
+  ] as const)('whose close %s beside other sources: they are closed too, and return() waits for them (C1, C4)', async (_name, close) => {
+    const log: string[] = [];
+    const failure = new Error('other close broke the protocol');
+    const sibling: AsyncIterator<number> & AsyncIterable<number> = {
+      next: () => Promise.resolve({ done: false, value: 100 }),
+      return: async () => {
+        log.push('sibling return start');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        log.push('sibling return end');
+        return { done: true, value: undefined };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+    const stage = merge(otherCopysStage(log, { close: close(failure) }), sibling);
+    await stage.next();
+    await stage.next();
+    await expect(stage.return()).rejects.toBe(failure);
+    log.push('return settled');
+    expect(log.filter((entry) => !entry.startsWith('next') && entry !== 'read' && entry !== 'adopt')).toEqual([
+      'close cancelled',
+      'sibling return start',
+      'sibling return end',
+      'return settled',
+    ]);
+    expect(recorded.reports).toEqual([{ type: 'cleanup-error', stage: 'merge', error: failure }]);
   });
 });

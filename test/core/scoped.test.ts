@@ -124,7 +124,7 @@ describe('scoped: the reference scenarios', () => {
     const reason = { why: 'client left' };
     controller.abort(reason);
     expect(await pending).toEqual({ ok: false, value: reason });
-    await ticks(40); // the abort travels down and the close back up, a few ticks per stage
+    await ticks(25); // the abort travels down and the close back up (21 ticks today)
     expect(seen).toEqual([reason]);
     expect(seen[0]).toBe(reason);
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
