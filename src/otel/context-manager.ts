@@ -40,8 +40,9 @@ export function lookUpRegistry(): void {
   registry ??= (globalThis as { [REGISTRY]?: Registry })[REGISTRY];
 }
 
-/** The last manager checked, and what reads call for it. */
+/** The last manager checked (and the registry it was found in), and what reads call for it. */
 let checked: Manager | undefined;
+let checkedIn: Registry | undefined;
 let routedTo: Manager | undefined;
 
 /**
@@ -51,15 +52,26 @@ let routedTo: Manager | undefined;
  * Through the API, each call looks the registry up again and checks its version
  * (`isCompatible`), twice per item, which was about a tenth of what `traced` cost per item
  * under the AsyncLocalStorage manager with an SDK. Which manager the API routes to is
- * asked of the API once per manager object (its `_getContextManager()`, on every 1.x
- * release; were it gone, reads go through the API as before). The registry's version
- * never changes, and a manager registered later is another object, checked anew.
+ * asked of the API once per manager object and registry (its `_getContextManager()`, on
+ * every 1.x release; were it gone, reads go through the API as before). A registry's
+ * version never changes, and a manager registered later is another object, checked anew.
  */
 export function registeredManager(): Manager | undefined {
-  const manager = registry?.context;
+  let found = registry;
+  if (found === undefined) return undefined;
+  // The API never replaces its registry object, but a test harness may delete it and let
+  // the API make another: once one exists, reading it is a cheap look-up, so each read
+  // follows the current one. While none exists, the API has no manager to enter.
+  const current = (globalThis as { [REGISTRY]?: Registry })[REGISTRY];
+  if (current !== found) {
+    if (current === undefined) return undefined;
+    registry = found = current;
+  }
+  const manager = found.context;
   if (manager === undefined) return undefined;
-  if (manager !== checked) {
+  if (manager !== checked || found !== checkedIn) {
     checked = manager;
+    checkedIn = found;
     routedTo = routing(manager);
   }
   return routedTo;

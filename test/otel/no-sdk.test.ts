@@ -242,6 +242,37 @@ describe('non-recording spans: no context switch per item when there is nothing 
     expect(used.calls()).toBeGreaterThanOrEqual(4);
   });
 
+  it('a registry deleted (and made again by the API) is followed: the new manager is entered, never the old one', async () => {
+    const registryKey = Symbol.for('opentelemetry.js.api.1');
+    const global = globalThis as Record<symbol, unknown>;
+    const original = global[registryKey];
+    const key = Symbol('bound');
+    const seen: unknown[] = [];
+    const read = async (): Promise<void> => {
+      for await (const _ of pipe(seeing(key, seen), bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+        // read all
+      }
+    };
+    const first = countingManager();
+    await read();
+    const enteredFirst = first.calls();
+    expect(enteredFirst).toBeGreaterThanOrEqual(4);
+    try {
+      Reflect.deleteProperty(global, registryKey);
+      // No registry at all: the API has no manager, and neither has a read.
+      await read();
+      expect(first.calls()).toBe(enteredFirst);
+      const second = countingManager(); // the API makes a new registry for it
+      await read();
+      expect(first.calls()).toBe(enteredFirst);
+      expect(second.calls()).toBeGreaterThanOrEqual(4);
+      expect(seen).toEqual(['bound', 'bound', 'bound', undefined, undefined, undefined, 'bound', 'bound', 'bound']);
+    } finally {
+      context.disable();
+      global[registryKey] = original;
+    }
+  });
+
   it('an API that cannot say which manager it uses is gone through, as before', async () => {
     const counter = countingManager();
     // An API whose with() and active() work as this one's, without _getContextManager().

@@ -230,6 +230,31 @@ describe.each([
     expect(t.reports).toEqual([]);
   });
 
+  it.each([
+    ['throws', (failure: Error) => () => {
+      throw failure;
+    }],
+    ['rejects', (failure: Error) => () => Promise.reject(failure)],
+    ['answers its error without a promise', (failure: Error) => () => failure],
+  ] as const)('a source of another iterscope copy whose close %s: the error is the span\'s close error and return()\'s (C5, C11)', async (_name, close) => {
+    const failure = new Error('other close broke the protocol');
+    const key = (name: string): symbol => Symbol.for(`iterscope.stage.${name}.v1`);
+    const other = {
+      next: () => Promise.resolve({ done: false, value: 1 }),
+      return: () => Promise.resolve({ done: true, value: undefined }),
+      [key('close')]: close(failure),
+      [key('adopt')]: () => undefined,
+      [key('abortedBy')]: () => false,
+    } as unknown as AsyncIterator<number>;
+    const stage = pipe({ [Symbol.asyncIterator]: () => other }, traced({ name: 'stream' }));
+    await stage.next();
+    await expect(stage.return()).rejects.toBe(failure);
+    const span = onlyStreamSpan();
+    expect(span.attributes['iterscope.outcome']).toBe('cancelled');
+    expect(span.events.map((e) => e.name)).toEqual(['iterscope.first_item', 'iterscope.close_error', 'exception']);
+    expect(t.reports.map((r) => r.type)).toEqual(['cleanup-error']);
+  });
+
   it('the span starts when the operator is applied, before the first next()', async () => {
     const stage = pipe(source({ items: 1 }), traced({ name: 'stream' }));
     const appliedAt = Date.now();
