@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aclosing, defineOperator, flatMap, map, merge, pipe, toArray, withCleanup, type Exit, type Report } from 'iterscope';
-import { recordReports } from '../helpers/probe.js';
+import { recordReports, ticks } from '../helpers/probe.js';
 
 // C11, in process: another copy of iterscope (the CommonJS build beside the ESM one, or
 // another release on the same protocol version) knows this copy's shared keys only by their
@@ -170,6 +170,9 @@ describe('C11: a stage of another copy', () => {
     const stage = pipe(otherCopysStage(log, { readFails: reason, abortedBy: true }), withCleanup((exit) => exits.push(exit)));
     await expect(stage.next()).rejects.toBe(reason);
     expect(log).toContain('abortedBy');
+    // An abort rejects the pending next() at once; the close, and the cleanup that sees
+    // the exit, finish in the background.
+    await ticks(5);
     expect(exits).toEqual([{ outcome: 'aborted', reason }]);
   });
 
