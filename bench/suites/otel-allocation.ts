@@ -1,7 +1,8 @@
 /**
  * What a stream span that does not record costs in memory: bytes allocated per item by
- * `pipe(source, traced({ name }), map → filter → map)` against the same pipeline without
- * `traced`, with no SDK registered and with an SDK whose sampler drops every span
+ * `pipe(source, traced({ name }), map → filter → map)` and by `traced` placed after the
+ * operators (a stage of its own, reading theirs directly, C8) against the same pipeline
+ * without `traced`, with no SDK registered and with an SDK whose sampler drops every span
  * (`AlwaysOffSampler`: the span is non-recording but has an identity of its own, so the
  * source's steps still run in a context of their own, C8). Goal (C9): no byte per item
  * beyond the untraced pipeline.
@@ -37,8 +38,16 @@ const COUNTS = [100_000, 1_000_000];
 type Setup = 'no SDK' | 'SDK, AlwaysOffSampler' | 'SDK, AlwaysOffSampler, AsyncLocalStorage';
 const SETUPS: readonly Setup[] = ['no SDK', 'SDK, AlwaysOffSampler', 'SDK, AlwaysOffSampler, AsyncLocalStorage'];
 
+/**
+ * Where `traced` goes: before the operators (they run inside its stage), or after them (a
+ * stage of its own, reading the operators' stage directly).
+ */
+type Placement = 'before' | 'after';
+const PLACEMENTS: readonly Placement[] = ['before', 'after'];
+
 interface Measured {
   readonly setup: Setup;
+  readonly placement: Placement;
   readonly items: number;
   readonly untraced: number;
   readonly traced: number;
@@ -49,31 +58,37 @@ interface Measured {
 const signed = (n: number): string => (n < 0 ? `−${fmt(-n)}` : `+${fmt(n)}`);
 
 const untracedPipeline = (n: number) => pipe(counter(n), map(inc), filter(even), map(dbl));
-const tracedPipeline = (n: number) => pipe(counter(n), traced<number>({ name: 'stream' }), map(inc), filter(even), map(dbl));
+const tracedPipelines: Record<Placement, (n: number) => AsyncIterable<number>> = {
+  before: (n) => pipe(counter(n), traced<number>({ name: 'stream' }), map(inc), filter(even), map(dbl)),
+  after: (n) => pipe(untracedPipeline(n), traced<number>({ name: 'stream' })),
+};
 
 /** One setup, in this process. */
 async function measure(setup: Setup): Promise<Measured[]> {
   if (setup !== 'no SDK') trace.setGlobalTracerProvider(new BasicTracerProvider({ sampler: new AlwaysOffSampler() }));
   if (setup === 'SDK, AlwaysOffSampler, AsyncLocalStorage') context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const drainUntraced = drainer();
-  const drainTraced = drainer();
+  const drainTraced: Record<Placement, ReturnType<typeof drainer>> = { before: drainer(), after: drainer() };
   // Warm-up: the code measured is the optimized code, as in a long-running server.
   for (let i = 0; i < 3; i++) {
     await drainUntraced(untracedPipeline(100_000));
-    await drainTraced(tracedPipeline(100_000));
+    for (const placement of PLACEMENTS) await drainTraced[placement](tracedPipelines[placement](100_000));
   }
   const out: Measured[] = [];
   for (const items of COUNTS) {
     // Per item of the source (the filter lets half of them through).
     const untraced = await allocationPerItem(async () => (await drainUntraced(untracedPipeline(items)), items));
-    const tracedAllocation = await allocationPerItem(async () => (await drainTraced(tracedPipeline(items)), items));
-    out.push({
-      setup,
-      items,
-      untraced: untraced.perItem,
-      traced: tracedAllocation.perItem,
-      frames: tracedAllocation.byFrame.slice(0, 6),
-    });
+    for (const placement of PLACEMENTS) {
+      const tracedAllocation = await allocationPerItem(async () => (await drainTraced[placement](tracedPipelines[placement](items)), items));
+      out.push({
+        setup,
+        placement,
+        items,
+        untraced: untraced.perItem,
+        traced: tracedAllocation.perItem,
+        frames: tracedAllocation.byFrame.slice(0, 6),
+      });
+    }
   }
   return out;
 }
@@ -92,7 +107,7 @@ function measureAll(): Measured[] {
     const rows = measureInChild(setup);
     for (const row of rows) {
       console.log(
-        `  ${setup}, ${String(row.items)} items: untraced ${fmt(row.untraced)} B/item, traced ${fmt(row.traced)} B/item (${signed(row.traced - row.untraced)})`,
+        `  ${setup}, traced ${row.placement}, ${String(row.items)} items: untraced ${fmt(row.untraced)} B/item, traced ${fmt(row.traced)} B/item (${signed(row.traced - row.untraced)})`,
       );
       if (row.traced - row.untraced > TOLERANCE) {
         for (const [frame, bytes] of row.frames) console.log(`      ${fmt(bytes).padStart(7)} B/item  ${frame}`);
@@ -108,9 +123,10 @@ export default function suite(): Promise<{ title: string; markdown: string }> {
   const rows = measureAll();
   const markdown = [
     table(
-      ['setup', 'items', 'untraced B/item', 'traced B/item', 'difference', `goal: ≤ ${String(TOLERANCE)} B/item more`],
+      ['setup', 'traced', 'items', 'untraced B/item', 'traced B/item', 'difference', `goal: ≤ ${String(TOLERANCE)} B/item more`],
       rows.map((r) => [
         r.setup,
+        r.placement === 'before' ? 'before the operators' : 'after them (a stage of its own)',
         r.items.toLocaleString('en-US'),
         fmt(r.untraced),
         fmt(r.traced),
@@ -119,8 +135,9 @@ export default function suite(): Promise<{ title: string; markdown: string }> {
       ]),
     ),
     '',
-    '`pipe(source, traced({ name }), map → filter → map)` against the same pipeline without',
-    '`traced`, drained to the end after a warm-up; bytes per item from V8\'s sampling heap',
+    '`pipe(source, traced({ name }), map → filter → map)` and `pipe(pipe(source, map → filter →',
+    'map), traced({ name }))` against the same pipeline without `traced`, drained to the end',
+    'after a warm-up; bytes per item from V8\'s sampling heap',
     'profiler (one sample per 128 bytes on average, objects freed by collections included),',
     'per item of the source.',
     'The difference of the totals is compared, not the bytes of the frames in',
