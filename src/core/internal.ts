@@ -17,4 +17,4 @@ export { classify, isThenable } from './source.js';
 export { describe, checkCount, checkDuration, checkFunction, checkKnownKeys, checkOptions, checkRange, checkSignal, checkStageOptions } from './validate.js';
 export { acceptsFusion } from './operators/fused.js';
 export { kSourceScope, sourceScopeOf, type SourceScope } from './source-scope.js';
-export type { DirectReader } from './protocol.js';
+export { readDirectly, type DirectReader } from './protocol.js';

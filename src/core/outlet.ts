@@ -69,6 +69,11 @@ export class Outlet<T> {
     return this.headReject !== undefined;
   }
 
+  /** True when the head reader is a `next()`'s promise, not a stage reading directly. */
+  get headIsNext(): boolean {
+    return typeof this.headResolve === 'function';
+  }
+
   /**
    * Add a reader at the end of the line. Returns true when it is the head: nobody was
    * being answered, so the stage must start a read for it.

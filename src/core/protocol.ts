@@ -40,6 +40,17 @@ export const kRead = Symbol.for('iterscope.stage.read.v1');
 export const READ_DIRECTLY = Symbol('iterscope.readDirectly');
 
 /**
+ * @internal One direct read of `source`, an iterscope stage that answers them (see
+ * {@link readsDirectly}): the answer comes through `reader`. Returns READ_DIRECTLY, what a
+ * stage's `readSource` returns then. A function of its own, not a closure, so that a stage
+ * that reads inside a context hands its context manager the same function every time.
+ */
+export function readDirectly(source: unknown, reader: DirectReader): typeof READ_DIRECTLY {
+  (source as Required<InternalStage>)[kRead](reader);
+  return READ_DIRECTLY;
+}
+
+/**
  * @internal The callbacks of a direct read: one of them is called once (see `kRead`). `item`
  * is `resolve` for an item, without the iterator result made only to be taken apart.
  */

@@ -133,6 +133,11 @@ export class ReadLoop<T, S> implements InputSink<S> {
     this.input = new Input<S>(inputHost, classified, 0, this, options);
   }
 
+  /** True when fused steps run after the stage's own (see `absorb`). */
+  get hasTail(): boolean {
+    return this.tail !== undefined;
+  }
+
   /** Read one item for the pending next(). */
   pull(): void {
     const host = this.host;

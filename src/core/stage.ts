@@ -29,10 +29,9 @@ import {
   kRead,
   kSignalBelow,
   kThisCopy,
-  READ_DIRECTLY,
+  readDirectly,
   signalBelow,
   type DirectReader,
-  type InternalStage,
 } from './protocol.js';
 import { answerWith, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
 import { ReadLoop, type LoopHost, type StepMaker, type StepResult } from './read-loop.js';
@@ -240,11 +239,24 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
    */
   protected readSource(source: AsyncIterator<S>, reader?: DirectReader): unknown {
     if (reader === undefined) return source.next();
-    (source as unknown as Required<InternalStage>)[kRead](reader);
-    return READ_DIRECTLY;
+    return readDirectly(source, reader);
   }
   protected inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
     return fn(arg);
+  }
+
+  /**
+   * C8: true when an answer this stage gives now runs nothing after its own `step()` but
+   * the settling of a `next()` promise: no step is fused after it, and the reader waiting
+   * is a `next()`, not a stage reading this one directly. A stage that runs its source's
+   * reads inside a context may then read an iterscope source directly in that context
+   * (no promise per item): the answer arrives in that context, and the only code of the
+   * consumer's it leads to, the promise's reaction, runs in the context its `then` was
+   * called in. Otherwise the answer must come back through a promise, to reach the steps
+   * and stages after this one in their own context.
+   */
+  protected get answerReachesOnlyNext(): boolean {
+    return this.loop?.hasTail === false && this.outlet.headIsNext;
   }
 
   /** The signal handed to sources that accept one: the stage's own, or its owner's (C3). */

@@ -2,7 +2,7 @@ import { context as contextApi, type Context } from '@opentelemetry/api';
 import type { Operator, Source, StageOptions } from 'iterscope';
 import { StageBase, acceptsFusion, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkContext, checkStageOptions } from './checks.js';
-import { ContextReads, nextInContext } from './next-in-context.js';
+import { ContextReads, readInContext } from './next-in-context.js';
 
 class BoundStage<T> extends StageBase<T, T> {
   private readonly context: Context;
@@ -13,15 +13,16 @@ class BoundStage<T> extends StageBase<T, T> {
     this.context = context;
     this.reads = new ContextReads(context, false);
   }
-  // C8: each call into the source runs inside the bound context (nextInContext: no
-  // allocation per item). With no context manager registered, or when the bound context
-  // is the active one already, there is nothing to switch: the source is read as any
-  // stage reads it (directly, with no promise, when it is an iterscope stage), as traced does.
+  // C8: each call into the source runs inside the bound context (readInContext: no
+  // allocation per item; an iterscope source is read directly when only a `next()` waits
+  // on the answer). With no context manager registered, or when the bound context is the
+  // active one already, there is nothing to switch: the source is read as any stage reads
+  // it (directly, with no promise, when it is an iterscope stage), as traced does.
   protected override readSource(source: AsyncIterator<T>, reader?: DirectReader): unknown {
     const reads = this.reads;
     const manager = reads.switching();
     if (manager === undefined) return super.readSource(source, reader);
-    return nextInContext(manager, reads.context, source);
+    return readInContext(manager, reads.context, source, this.answerReachesOnlyNext ? reader : undefined);
   }
   protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {
     return contextApi.with(this.context, fn, undefined, arg);

@@ -1,19 +1,28 @@
 import type { Context } from '@opentelemetry/api';
+import { readDirectly, type DirectReader } from 'iterscope/internal';
 import { lookUpRegistry, registeredManager, type Manager } from './context-manager.js';
 
 /**
- * C8: `source.next()` inside `context`, the per-item path of `traced` and `bindContext`,
- * through the manager the API routes to (context-manager.ts says why not through the API).
+ * C8: one read of `source` inside `context`, the per-item path of `traced` and
+ * `bindContext`, through the manager the API routes to (context-manager.ts says why not
+ * through the API). Without `reader`, `source.next()`: the answer reaches the stage through
+ * the promise, in the stage's own context. With `reader` (`source` is an iterscope stage),
+ * a direct read with no promise: the answer reaches the stage inside `context`. A stage
+ * passes `reader` only when nothing but its own step runs on the answer before it settles
+ * a `next()` (StageBase's `answerReachesOnlyNext`): the consumer's code after that promise
+ * runs in the context its `then` was called in, never in `context`.
  *
- * The function handed to `with` is always this module's `nextOf` and the source
- * goes as its argument, never as a receiver: given a receiver, the AsyncLocalStorage
- * context manager binds the function to it on every call (a bound function per item), and
- * a function that changes from call to call (a closure per source) keeps V8 from removing
- * the rest-argument arrays of the manager's `with` and `AsyncLocalStorage.run`. So the span's context costs no allocation per item, with or
+ * The functions handed to `with` are this module's `nextOf` and the core's `readDirectly`,
+ * with the source as an argument, never as a receiver: given a receiver, the
+ * AsyncLocalStorage context manager binds the function to it on every call (a bound
+ * function per item), and a function that changes from call to call (a closure per source)
+ * keeps V8 from removing the rest-argument arrays of the manager's `with` and
+ * `AsyncLocalStorage.run`. So the span's context costs no allocation per item, with or
  * without a context manager (`npm run bench:otel-allocation` checks it).
  */
-export function nextInContext(manager: Manager, context: Context, source: AsyncIterator<unknown>): unknown {
-  return manager.with(context, nextOf, undefined, source);
+export function readInContext(manager: Manager, context: Context, source: AsyncIterator<unknown>, reader: DirectReader | undefined): unknown {
+  if (reader === undefined) return manager.with(context, nextOf, undefined, source);
+  return manager.with(context, readDirectly, undefined, source, reader);
 }
 
 function nextOf(source: AsyncIterator<unknown>): unknown {

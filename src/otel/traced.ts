@@ -3,7 +3,7 @@ import type { Exit, Operator, Source, StageOptions } from 'iterscope';
 import { NO_ERROR, StageBase, acceptsFusion, isThenable, kSourceScope, type DirectReader, type SourceScope } from 'iterscope/internal';
 import { checkTracedOptions } from './checks.js';
 import { defaultTracer } from './default-tracer.js';
-import { ContextReads, nextInContext } from './next-in-context.js';
+import { ContextReads, readInContext } from './next-in-context.js';
 import { StreamSpan } from './stream-span.js';
 import { kTraceParent, type TraceParent, type TraceParentHolder } from './trace-parent.js';
 
@@ -82,6 +82,8 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
   private readonly reads: ContextReads;
   private readonly controller: AbortController | undefined;
   private readonly endWhenStopped: boolean;
+  /** No `itemEvent`: the stage's step calls nothing of the user's (see readSource). */
+  private readonly quietStep: boolean;
 
   constructor(source: Source<T>, parent: Context, settings: TracedSettings<T>) {
     // The source is checked first (C10): a bad source must not leave a started span.
@@ -92,6 +94,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     this.reads = new ContextReads(this.trace.context, this.trace.recording);
     this.controller = settings.controller;
     this.endWhenStopped = options.endWhen === 'stopped';
+    this.quietStep = options.itemEvent === undefined;
     this.hasCleanup = true;
     // C7: an abandoned stream ends its span as `abandoned`. The finalizer is bound to the
     // span holder, never to this stage.
@@ -113,10 +116,14 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     return value;
   }
 
-  // C8/C9: the source's steps run with the stream span active (nextInContext: no
+  // C8/C9: the source's steps run with the stream span active (readInContext: no
   // allocation per item). The consumer's context is untouched: only the call into the
   // source is wrapped, and the answer comes back through the promise of `next()`, so it
-  // reaches this stage (and the callbacks fused after it) in the consumer's context.
+  // reaches this stage (and the callbacks fused after it) in the consumer's context. An
+  // iterscope source is read directly instead (no promise per item) when nothing of the
+  // consumer's runs on the answer before a `next()` settles: no step fused after this one,
+  // a `next()` waiting, and no `itemEvent` (a callback of the user's, which must not see
+  // the span active).
   // With no context manager registered, or when the stream's context is the active one
   // already (no SDK and the pipeline read where it was built), there is nothing to switch
   // and no context for the answer to come back to: the source is read as any stage reads
@@ -125,7 +132,7 @@ export class TracedStage<T> extends StageBase<T, T> implements TraceParentHolder
     const reads = this.reads;
     const manager = reads.switching();
     if (manager === undefined) return super.readSource(source, reader);
-    return nextInContext(manager, reads.context, source);
+    return readInContext(manager, reads.context, source, this.quietStep && this.answerReachesOnlyNext ? reader : undefined);
   }
 
   protected override inSourceContext<A, R>(fn: (arg: A) => R, arg: A): R {

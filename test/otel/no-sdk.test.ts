@@ -174,6 +174,8 @@ describe('non-recording spans: no context switch per item when there is nothing 
 
   it('bindContext with another context active still switches for every read (control)', async () => {
     const counter = countingManager();
+    // A step after it: the stage below is read through next(), in the bound context
+    // (direct-reads.test.ts has the read without one).
     const bound = countedStage(10);
     const key = Symbol('bound');
     const seen: unknown[] = [];
@@ -183,7 +185,7 @@ describe('non-recording spans: no context switch per item when there is nothing 
         yield i;
       }
     }
-    for await (const _ of pipe(bound.stage, bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')))) {
+    for await (const _ of pipe(bound.stage, bindContext<number>(ROOT_CONTEXT.setValue(key, 'bound')), map((x: number) => x))) {
       // read all
     }
     expect(bound.nextCalls()).toBe(11);
