@@ -1,11 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { filter, map, startWith, toArray, withCleanup, type Exit, type Report } from 'iterscope';
+import { endWith, filter, map, toArray, withCleanup, type Exit, type Report } from 'iterscope';
 import { recordReports } from '../helpers/probe.js';
 import { collectUntil } from '../helpers/collect.js';
 
 // A stage reading another iterscope stage asks it for each item with two callbacks instead of
 // awaiting its next(): no promise per hop between stages built one by one (outside pipe).
 
+
+/** Frames on the stack here (the limit raised for the count, then put back). */
+function stackDepth(): number {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  const depth = (new Error().stack ?? '').split('\n').length - 1;
+  Error.stackTraceLimit = limit;
+  return depth;
+}
 
 let recorded: ReturnType<typeof recordReports>;
 beforeEach(() => {
@@ -33,10 +42,17 @@ describe('direct reads between stages', () => {
 
   it('items the stage below holds are taken without growing the stack (a filter skipping 50,000 of them)', async () => {
     const values = Array.from({ length: 50_000 }, (_, i) => i);
-    // startWith answers each read at once, inside the read: the filter above skips and reads
-    // again, and each answer must wait its turn instead of nesting in the one before.
-    const last = filter((x: number) => x === 49_999)(startWith(...values)([] as number[]));
+    // Once its source has ended, endWith answers each read at once, inside the read (its
+    // flush): the filter above skips and reads again, and each answer must wait its turn
+    // instead of nesting in the one before. (startWith's items come a microtask later, so
+    // they would not tell.)
+    let deepest = 0;
+    const last = filter((x: number) => {
+      if (x % 5_000 === 0) deepest = Math.max(deepest, stackDepth());
+      return x === 49_999;
+    })(endWith(...values)([] as number[]));
     expect(await toArray(last)).toEqual([49_999]);
+    expect(deepest).toBeLessThan(50);
   });
 
   it('C1: a reading stage that closes the stage below from inside its answer gets no read after the close', async () => {
