@@ -155,13 +155,20 @@ describe('non-recording spans: no context switch per item when there is nothing 
   });
 
   it('bindContext, with nothing to switch, also reads an iterscope stage below it directly', async () => {
-    // The bound context is the active one, under a context manager.
-    countingManager();
-    const active = countedStage(10);
-    for await (const _ of pipe(active.stage, bindContext<number>(context.active()))) {
-      // read all
-    }
-    expect(active.nextCalls()).toBe(0);
+    // The bound context is the active one, under a context manager: no switch per item
+    // (opening and closing still go through the API), and the stage below is read directly.
+    const counter = countingManager();
+    const drainActive = async (items: number): Promise<number> => {
+      const active = countedStage(items);
+      for await (const _ of pipe(active.stage, bindContext<number>(context.active()))) {
+        // read all
+      }
+      return active.nextCalls();
+    };
+    expect(await drainActive(10)).toBe(0);
+    const forTen = counter.calls();
+    expect(await drainActive(100)).toBe(0);
+    expect(counter.calls() - forTen).toBe(forTen);
     context.disable();
     // No context manager: no context could be seen, none is switched.
     const noManager = countedStage(10);
