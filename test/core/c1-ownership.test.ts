@@ -146,6 +146,18 @@ describe('C1 own callback errors', () => {
     expect(src.calls.return).toBe(1);
   });
 
+  it.each([
+    ['first of a fused run (its own step)', (src: AsyncIterator<number>) => pipe(src, take<number>(2), map((x: number) => x * 10))],
+    ['after a map it is fused into', (src: AsyncIterator<number>) => pipe(src, map((x: number) => x * 10), take<number>(2))],
+  ])('take %s closes the source once the count is reached, without reading more', async (_name, build) => {
+    const src = probe();
+    const seen: number[] = [];
+    for await (const x of build(src)) seen.push(x);
+    expect(seen).toEqual([0, 10]);
+    expect(src.calls.next).toBe(2);
+    expect(src.calls.return).toBe(1);
+  });
+
   it('take(0) closes a handed-in iterator without reading it', async () => {
     const src = probe();
     expect(await pipe(src, take<number>(0)).next()).toEqual({ done: true, value: undefined });
