@@ -1,8 +1,8 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { map, pipe, type Stage } from 'iterscope';
+import { map, pipe, type Operator, type Stage } from 'iterscope';
 import { bindContext, traced } from 'iterscope/otel';
-import { source, useTracing } from './tracing.js';
+import { countedStage, source, useTracing } from './tracing.js';
 
 // C8: a stage that runs its source's reads in a context (traced, bindContext) reads an
 // iterscope stage below it directly, with no promise per item, when nothing of the
@@ -12,23 +12,20 @@ import { source, useTracing } from './tracing.js';
 
 const key = Symbol('who');
 const consumer = ROOT_CONTEXT.setValue(key, 'consumer');
+const bound = ROOT_CONTEXT.setValue(key, 'bound');
 
-/** An iterscope stage over ten items whose `next()` counts its calls and whose step records the active context. */
-function below(seen: unknown[], items = 10): { stage: Stage<number>; nextCalls: () => number } {
-  const stage = pipe(
-    source({ items }),
-    map((x: number) => {
-      seen.push(context.active().getValue(key) ?? trace.getActiveSpan()?.spanContext().spanId);
-      return x;
-    }),
-  );
-  let calls = 0;
-  const next = stage.next.bind(stage);
-  stage.next = () => {
-    calls++;
-    return next();
-  };
-  return { stage, nextCalls: () => calls };
+/** Who the code running now says it runs for: the bound value, else the active span's id. */
+const who = (): unknown => context.active().getValue(key) ?? trace.getActiveSpan()?.spanContext().spanId;
+
+/** Ten items below, each step recording who it ran for. */
+function below(): { stage: Stage<number>; nextCalls: () => number; seen: unknown[] } {
+  const seen: unknown[] = [];
+  return { ...countedStage(10, () => seen.push(who())), seen };
+}
+
+/** A callback after the stage that records who it ran for. */
+function recording(after: unknown[]): (x: number) => number {
+  return (x) => (after.push(who()), x);
 }
 
 /** Drain `stream` in the consumer's context; every item must see that context, not the stream's. */
@@ -44,63 +41,48 @@ async function drainAsConsumer(stream: AsyncIterable<number>): Promise<number[]>
   });
 }
 
-describe('traced over an iterscope stage, with an SDK and a context manager', () => {
+describe('reading an iterscope stage inside a context, with an SDK and a context manager', () => {
   const t = useTracing({ contextManager: true });
 
-  it('reads it directly when only a next() waits; its steps still run with the stream span active', async () => {
-    const seen: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
-    expect(await drainAsConsumer(pipe(stage, traced<number>({ name: 'stream' })))).toHaveLength(10);
-    const span = t.span('stream');
+  /** The stage under test, and who the steps below it must run for. */
+  const stages: [string, () => Operator<number, number>, () => unknown][] = [
+    ['traced', () => traced<number>({ name: 'stream' }), () => t.span('stream').spanContext().spanId],
+    ['bindContext', () => bindContext<number>(bound), () => 'bound'],
+  ];
+
+  it.each(stages)('%s reads it directly when only a next() waits; its steps run in the stream context', async (_name, operator, inside) => {
+    const { stage, nextCalls, seen } = below();
+    expect(await drainAsConsumer(pipe(stage, operator()))).toHaveLength(10);
     expect(nextCalls()).toBe(0);
-    expect(seen).toEqual(Array<string>(10).fill(span.spanContext().spanId));
-    expect(span.attributes['iterscope.items']).toBe(10);
-    expect(span.attributes['iterscope.outcome']).toBe('completed');
+    expect(seen).toEqual(Array<unknown>(10).fill(inside()));
   });
 
-  it('reads it through next() when a step is fused after it: the step runs in the consumer context', async () => {
-    const seen: unknown[] = [];
+  it.each(stages)('%s reads it through next() when a step is fused after it: the step runs in the consumer context', async (_name, operator, inside) => {
+    const { stage, nextCalls, seen } = below();
     const after: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
-    const stream = pipe(
-      stage,
-      traced<number>({ name: 'stream' }),
-      map((x: number) => (after.push(context.active().getValue(key)), x)),
-    );
-    expect(await drainAsConsumer(stream)).toHaveLength(10);
+    expect(await drainAsConsumer(pipe(stage, operator(), map(recording(after))))).toHaveLength(10);
     expect(nextCalls()).toBe(11);
     expect(after).toEqual(Array<string>(10).fill('consumer'));
-    expect(seen).toEqual(Array<string>(10).fill(t.span('stream').spanContext().spanId));
+    expect(seen).toEqual(Array<unknown>(10).fill(inside()));
   });
 
-  it('reads it through next() when a stage reads it: that stage runs in the consumer context', async () => {
-    const seen: unknown[] = [];
+  it.each(stages)('%s reads it through next() when a stage reads it: that stage runs in the consumer context', async (_name, operator) => {
+    const { stage, nextCalls } = below();
     const after: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
     // Not fused: `map` applied to a stage pipe did not just make is a stage of its own.
-    const stream = map((x: number) => (after.push(context.active().getValue(key)), x))(pipe(stage, traced<number>({ name: 'stream' })));
-    expect(await drainAsConsumer(stream)).toHaveLength(10);
+    expect(await drainAsConsumer(map(recording(after))(pipe(stage, operator())))).toHaveLength(10);
     expect(nextCalls()).toBe(11);
     expect(after).toEqual(Array<string>(10).fill('consumer'));
   });
 
-  it('reads it through next() when itemEvent is given: the callback runs in the consumer context', async () => {
-    const seen: unknown[] = [];
+  it('traced reads it through next() when itemEvent is given: the callback runs in the consumer context', async () => {
+    const { stage, nextCalls } = below();
     const inEvent: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
-    const stream = pipe(
-      stage,
-      traced<number>({
-        name: 'stream',
-        itemEvent: () => {
-          inEvent.push(context.active().getValue(key));
-          return undefined;
-        },
-      }),
-    );
-    expect(await drainAsConsumer(stream)).toHaveLength(10);
+    const itemEvent = (x: number): undefined => void recording(inEvent)(x);
+    expect(await drainAsConsumer(pipe(stage, traced<number>({ name: 'stream', itemEvent })))).toHaveLength(10);
     expect(nextCalls()).toBe(11);
     expect(inEvent).toEqual(Array<string>(10).fill('consumer'));
+    expect(t.span('stream').attributes['iterscope.items']).toBe(10);
   });
 
   it('read directly: a failure below ends the span as an error, an abort below as aborted, a break as cancelled', async () => {
@@ -128,35 +110,9 @@ describe('traced over an iterscope stage, with an SDK and a context manager', ()
     await context.with(consumer, async () => {
       for await (const x of pipe(pipe(src, map((y: number) => y)), traced<number>({ name: 'cancelled' }))) if (x === 2) break;
     });
-    expect(t.span('cancelled').attributes['iterscope.outcome']).toBe('cancelled');
+    const cancelled = t.span('cancelled');
+    expect(cancelled.attributes['iterscope.outcome']).toBe('cancelled');
+    expect(cancelled.attributes['iterscope.items']).toBe(3);
     expect(src.calls.return).toBe(1);
-  });
-});
-
-describe('bindContext over an iterscope stage, under a context manager', () => {
-  useTracing({ contextManager: true });
-  const bound = ROOT_CONTEXT.setValue(key, 'bound');
-
-  it('reads it directly when only a next() waits; its steps run in the bound context', async () => {
-    const seen: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
-    expect(await drainAsConsumer(pipe(stage, bindContext<number>(bound)))).toHaveLength(10);
-    expect(nextCalls()).toBe(0);
-    expect(seen).toEqual(Array<string>(10).fill('bound'));
-  });
-
-  it('reads it through next() when a step is fused after it: the step runs in the consumer context', async () => {
-    const seen: unknown[] = [];
-    const after: unknown[] = [];
-    const { stage, nextCalls } = below(seen);
-    const stream = pipe(
-      stage,
-      bindContext<number>(bound),
-      map((x: number) => (after.push(context.active().getValue(key)), x)),
-    );
-    expect(await drainAsConsumer(stream)).toHaveLength(10);
-    expect(nextCalls()).toBe(11);
-    expect(seen).toEqual(Array<string>(10).fill('bound'));
-    expect(after).toEqual(Array<string>(10).fill('consumer'));
   });
 });

@@ -2,7 +2,7 @@ import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { map, pipe } from 'iterscope';
 import { bindContext, mapTraced, traced } from 'iterscope/otel';
-import { sdk, source } from './tracing.js';
+import { countedStage, sdk, source } from './tracing.js';
 
 // C9: a non-recording span (no SDK, or sampled out) costs next to nothing: it is checked
 // once and no per-item work is done for it; streams still work and close the same way.
@@ -123,17 +123,6 @@ describe('non-recording spans: no context switch per item when there is nothing 
     expect(counter.calls() - forTen).toBe(forTen);
   });
 
-  /** An iterscope stage whose `next()` counts its calls. */
-  function countedStage(items: number): { stage: AsyncIterable<number>; nextCalls: () => number } {
-    const stage = pipe(source({ items }), map((x: number) => x));
-    let calls = 0;
-    const next = stage.next.bind(stage);
-    stage.next = () => {
-      calls++;
-      return next();
-    };
-    return { stage, nextCalls: () => calls };
-  }
 
   it('nothing to switch: traced reads an iterscope stage below it directly, with no next() promise per item', async () => {
     // No SDK, read where it was built, under a context manager.

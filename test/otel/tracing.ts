@@ -9,7 +9,7 @@
  */
 import { context, diag, DiagLogLevel, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { onReport, type Report } from 'iterscope';
+import { map, onReport, pipe, type Report, type Stage } from 'iterscope';
 import { afterEach, beforeEach, expect } from 'vitest';
 
 interface SdkLine {
@@ -193,4 +193,22 @@ export function source(
   };
   /* eslint-enable @typescript-eslint/prefer-promise-reject-errors */
   return it;
+}
+
+/**
+ * An iterscope stage over `items` numbers whose `next()` counts its calls: a stage reading
+ * it directly makes none. `step` runs on each item (to see the context it runs in).
+ */
+export function countedStage(items: number, step: (x: number) => void = () => undefined): { stage: Stage<number>; nextCalls: () => number } {
+  const stage = pipe(
+    source({ items }),
+    map((x: number) => (step(x), x)),
+  );
+  let calls = 0;
+  const next = stage.next.bind(stage);
+  stage.next = () => {
+    calls++;
+    return next();
+  };
+  return { stage, nextCalls: () => calls };
 }
