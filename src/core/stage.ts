@@ -340,6 +340,10 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
   /** One reader: a `next()`'s promise callbacks, or a reading stage's (`kRead`). */
   private read(resolve: Answerer<T>, reject: Rejecter): void {
     const outlet = this.outlet;
+    if (typeof resolve !== 'function' && outlet.waiting) {
+      this.readBehind(resolve);
+      return;
+    }
     if (this.state >= CLOSING) {
       // C2: answered in order. While the stage stops on its own, the pending next() waits
       // for the close; a later one queues behind it instead of answering done first. C5:
@@ -360,6 +364,25 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.state = OPEN;
     }
     if (outlet.add(resolve, reject)) this.pull();
+  }
+
+  /**
+   * C8: a stage reading this one directly while another reader is ahead of it is answered
+   * through a promise, as its `next()` would be, so that its answer reaches it in its own
+   * context: the answer to the reader ahead may be given inside another context (traced
+   * reads an iterscope source directly inside the stream's context when only `next()`
+   * calls wait), and what this stage does for the next reader follows from that answer.
+   * Two readers at once is rare; the usual direct read, one reader at a time, is unchanged.
+   */
+  private readBehind(reader: DirectReader): void {
+    this.next().then(
+      (result) => {
+        reader.resolve(result);
+      },
+      (error: unknown) => {
+        reader.reject(error);
+      },
+    );
   }
 
   return(value?: unknown): Promise<IteratorResult<T, undefined>> {

@@ -14,8 +14,8 @@ const key = Symbol('who');
 const consumer = ROOT_CONTEXT.setValue(key, 'consumer');
 const bound = ROOT_CONTEXT.setValue(key, 'bound');
 
-/** Who the code running now says it runs for: the bound value, else the active span's id. */
-const who = (): unknown => context.active().getValue(key) ?? trace.getActiveSpan()?.spanContext().spanId;
+/** Who the code running now says it runs for: the active span's id, else the bound value. */
+const who = (): unknown => trace.getActiveSpan()?.spanContext().spanId ?? context.active().getValue(key);
 
 /** Ten items below, each step recording who it ran for. */
 function below(): { stage: Stage<number>; nextCalls: () => number; seen: unknown[] } {
@@ -114,5 +114,26 @@ describe('reading an iterscope stage inside a context, with an SDK and a context
     expect(cancelled.attributes['iterscope.outcome']).toBe('cancelled');
     expect(cancelled.attributes['iterscope.items']).toBe(3);
     expect(src.calls.return).toBe(1);
+  });
+});
+
+describe('a reading stage queued behind a next() of traced', () => {
+  const t = useTracing({ contextManager: true });
+
+  it('still runs in the consumer context: the direct read is only taken while nothing but next() calls wait', async () => {
+    const { stage, seen } = below();
+    const after: unknown[] = [];
+    const results = await context.with(consumer, async () => {
+      const stream = pipe(stage, traced<number>({ name: 'stream' }));
+      const first = stream.next(); // the head: a next()
+      const reading = map(recording(after))(stream); // a stage reading it directly, queued behind it
+      const second = reading.next();
+      const out = [await first, await second];
+      await reading.return();
+      return out;
+    });
+    expect(results.map((r) => r.value)).toEqual([0, 1]);
+    expect(after).toEqual(['consumer']);
+    expect(seen.slice(0, 2)).toEqual(Array<unknown>(2).fill(t.span('stream').spanContext().spanId));
   });
 });
