@@ -176,7 +176,8 @@ export class Input<T> implements DirectReader {
       return;
     }
     this.calling = false;
-    if (pending === READ_DIRECTLY) return; // the answer comes through `direct`
+    // The answer comes through `direct`. (Compared only when a symbol: see runTail.)
+    if (typeof pending === 'symbol' && pending === READ_DIRECTLY) return;
     Promise.resolve(pending).then(this.onResult, this.onError);
   }
 
