@@ -78,4 +78,9 @@ describe('C10 bad input', () => {
     const bad = { next: () => Promise.resolve(3) } as unknown as AsyncIterator<number>;
     await expect(aclosing(bad).next()).rejects.toThrow(/aclosing: the source's next\(\) resolved to `3` \(number\), not an iterator result/);
   });
+
+  it('a source whose next() returns a symbol, not even a promise, fails that next() and does not hang', async () => {
+    const bad = { next: () => Symbol('odd') } as unknown as AsyncIterator<number>;
+    await expect(aclosing(bad).next()).rejects.toThrow(/aclosing: the source's next\(\) resolved to .*odd.*, not an iterator result/);
+  });
 });

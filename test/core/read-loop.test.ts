@@ -118,6 +118,27 @@ describe('read loop: steps fused after a stage of their own', () => {
   });
 });
 
+  // runTail tests SKIP and STOP only after `typeof` says symbol: any other symbol is an item.
+  it('symbols other than skip and stop are items, through the stage\'s own step and every fused step', async () => {
+    const a = Symbol('a');
+    const b = Symbol.for('iterscope.test.b');
+    const toSymbol = (x: number): symbol => (x === 1 ? a : b);
+    const seen: symbol[] = [];
+    const keep = (s: symbol): boolean => {
+      seen.push(s);
+      return true;
+    };
+    const name = (s: symbol): string => String(s.description);
+    expect(await toArray(pipe([1, 2], map(toSymbol), filter(keep), map(name)))).toEqual(['a', 'iterscope.test.b']);
+    expect(seen).toEqual([a, b]);
+    // The stage's own step (a map with options is a stage that takes the steps after it).
+    expect(await toArray(pipe([1, 2], map(toSymbol, { closeTimeout: 1_000 }), filter(keep), map(name)))).toEqual(['a', 'iterscope.test.b']);
+    // A symbol as the output of a step in the middle of the tail.
+    expect(await toArray(pipe([1, 2], map((x: number) => x), map(toSymbol), map(name)))).toEqual(['a', 'iterscope.test.b']);
+    // Three stages, no fusion.
+    expect(await toArray(map(name)(filter(keep)(map(toSymbol)([1, 2]))))).toEqual(['a', 'iterscope.test.b']);
+  });
+
 describe('read loop: async steps', () => {
   it('an async stop finishes the stream and closes the source (C1)', async () => {
     const src = probe();
