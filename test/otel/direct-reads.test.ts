@@ -1,8 +1,8 @@
 import { context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
-import { describe, expect, it } from 'vitest';
-import { map, pipe, type Operator, type Stage } from 'iterscope';
+import { afterEach, describe, expect, it } from 'vitest';
+import { batch, map, pipe, type Operator, type Stage } from 'iterscope';
 import { bindContext, traced } from 'iterscope/otel';
-import { countedStage, source, useTracing } from './tracing.js';
+import { countedStage, countingManager, sdk, source, useTracing } from './tracing.js';
 
 // C8: a stage that runs its source's reads in a context (traced, bindContext) reads an
 // iterscope stage below it directly, with no promise per item, when nothing of the
@@ -135,5 +135,41 @@ describe('a reading stage queued behind a next() of traced', () => {
     expect(results.map((r) => r.value)).toEqual([0, 1]);
     expect(after).toEqual(['consumer']);
     expect(seen.slice(0, 2)).toEqual(Array<unknown>(2).fill(t.span('stream').spanContext().spanId));
+  });
+});
+
+describe('traced after a batching stage (docs/tracing.md: trace batches where items are many and small)', () => {
+  afterEach(() => {
+    trace.disable();
+    context.disable();
+  });
+
+  it('enters the stream context about once per batch, and every read of the source below still runs in it', async () => {
+    const { provider, finishedSpans } = sdk.createProvider();
+    trace.setGlobalTracerProvider(provider);
+    const switches = countingManager();
+    const activeInProducer: (string | undefined)[] = [];
+    async function* producer(): AsyncGenerator<number> {
+      for (let i = 0; i < 1_000; i++) {
+        activeInProducer.push(trace.getActiveSpan()?.spanContext().spanId);
+        await Promise.resolve(); // a real suspension between items
+        yield i;
+      }
+    }
+    const sizes = await context.with(consumer, async () => {
+      const out: number[] = [];
+      for await (const b of pipe(producer(), batch(100), traced<number[]>({ name: 'stream' }))) {
+        expect(context.active().getValue(key)).toBe('consumer');
+        out.push(b.length);
+      }
+      return out;
+    });
+    expect(sizes).toEqual(Array<number>(10).fill(100));
+    const [span] = finishedSpans();
+    expect(activeInProducer).toEqual(Array<string | undefined>(1_000).fill(span?.spanContext().spanId));
+    // About one switch per batch, never one per item of the source (1,000): a read of
+    // traced for each batch and for the end, the close, and this test's own context.with.
+    expect(switches.calls()).toBeGreaterThanOrEqual(11);
+    expect(switches.calls()).toBeLessThan(20);
   });
 });

@@ -2,7 +2,7 @@ import { context, ROOT_CONTEXT, trace, type Span } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { map, pipe } from 'iterscope';
 import { bindContext, mapTraced, traced } from 'iterscope/otel';
-import { countedStage, sdk, source } from './tracing.js';
+import { countedStage, countingManager, sdk, source } from './tracing.js';
 
 // C9: a non-recording span (no SDK, or sampled out) costs next to nothing: it is checked
 // once and no per-item work is done for it; streams still work and close the same way.
@@ -96,18 +96,6 @@ describe('non-recording spans: no context switch per item when there is nothing 
     trace.disable();
   });
 
-  /** Counts `context.with` calls through a real manager. */
-  function countingManager(): { calls: () => number } {
-    const manager = sdk.createContextManager();
-    let calls = 0;
-    const original = manager.with.bind(manager);
-    manager.with = ((...args: Parameters<typeof original>) => {
-      calls++;
-      return original(...args) as unknown;
-    }) as typeof manager.with;
-    context.setGlobalContextManager(manager);
-    return { calls: () => calls };
-  }
 
   async function drain(items: number): Promise<void> {
     for await (const _ of pipe(source({ items }), traced<number>({ name: 'stream' }))) {

@@ -122,6 +122,19 @@ export function installTracing(options: { contextManager: boolean }): Tracing {
   };
 }
 
+/** Register a real context manager of this line that counts its `with` calls. */
+export function countingManager(): { calls: () => number } {
+  const manager = sdk.createContextManager();
+  let calls = 0;
+  const original = manager.with.bind(manager);
+  manager.with = ((...args: Parameters<typeof original>) => {
+    calls++;
+    return original(...args) as unknown;
+  }) as typeof manager.with;
+  context.setGlobalContextManager(manager);
+  return { calls: () => calls };
+}
+
 /** The id of a span's parent, as the SDKs 2.x and 3.x record it. */
 export function parentId(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
