@@ -15,7 +15,7 @@
  * the ratio of medians and as the min / median / max of the ratios within each round. Self-contained: run it directly with
  * `node --expose-gc --import tsx bench/suites/otel.ts`.
  */
-import { context, trace, type Context, type ContextManager, type Tracer } from '@opentelemetry/api';
+import { context, trace, type ContextManager, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { aclosing, filter, map, pipe } from 'iterscope';
@@ -79,6 +79,16 @@ const mapFilterMap = <T extends number>(source: AsyncIterator<T> | AsyncIterable
     map((x: number) => x * 2),
   );
 
+/** `traced` placed before the operators: `pipe` runs them inside the traced stage. */
+const tracedFirst = (n: number, tracer?: Tracer) =>
+  pipe(
+    numbers(n),
+    traced({ name: 'stream', tracer }),
+    map((x: number) => x + 1),
+    filter((x: number) => x % 3 !== 0),
+    map((x: number) => x * 2),
+  );
+
 interface Row {
   readonly what: string;
   readonly contextManager: string;
@@ -120,14 +130,7 @@ async function tracedRows(contextManager: string, sdk: boolean): Promise<Row[]> 
     untraced: () => mapFilterMap(numbers(N)),
     passThrough: () => aclosing(mapFilterMap(numbers(N))),
     traced: () => pipe(mapFilterMap(numbers(N)), traced({ name: 'stream' })),
-    tracedFirst: () =>
-      pipe(
-        numbers(N),
-        traced({ name: 'stream' }),
-        map((x: number) => x + 1),
-        filter((x: number) => x % 3 !== 0),
-        map((x: number) => x * 2),
-      ),
+    tracedFirst: () => tracedFirst(N),
   });
   const setup = sdk ? 'SDK + no-op exporter' : 'no SDK';
   const goal = sdk ? 1.1 : 1.03;
@@ -174,48 +177,59 @@ async function mapTracedRow(contextManager: string, tracer: Tracer): Promise<Row
   };
 }
 
+/** The least C8 costs per read in one setup, and how a row names it. */
+interface Floor {
+  /** What the row measures, as it appears on the page. */
+  readonly what: string;
+  /** `switch` or `check`, for the row of `traced` against it. */
+  readonly name: string;
+  readonly setup: string;
+  /** The source with C8's per-read work around each of its `next()` calls, and nothing else. */
+  readonly perRead: (source: AsyncIterator<number>) => AsyncIterator<number>;
+  readonly tracer?: Tracer;
+}
+
 /**
- * C8 asks that a traced source's steps run in the stream span's context: one switch into
- * it per read, through the context manager. This measures that switch and nothing else
- * (the manager's `with` around each `next()` of the source, as iterscope calls it), so the
- * rows above can be read against the least any implementation of C8 costs. Measured last
- * and on its own, so that its source's shape reaches no other row's call sites.
+ * A reference pair: the least C8 costs per read (the floor's work around each `next()` of
+ * the source, the way iterscope does it, and nothing else) against the untraced pipeline,
+ * so the rows above can be read against the least any implementation of C8 costs; then
+ * `traced` placed before the operators against that floor, which is what iterscope adds to
+ * it. Measured in a comparison of its own, so that its source's shape reaches no other
+ * row's call sites.
  */
-async function contextSwitchRows(contextManager: string, manager: ContextManager, tracer: Tracer): Promise<Row[]> {
+async function floorRows(contextManager: string, floor: Floor): Promise<Row[]> {
   const N = 100_000;
-  const span = tracer.startSpan('stream');
-  const streamContext = trace.setSpan(context.active(), span);
-  const nextOf = (source: AsyncIterator<number>): Promise<IteratorResult<number>> => source.next();
-  const switchingPerRead = (source: AsyncIterator<number>, inside: Context): AsyncIterator<number> => ({
-    next: () => manager.with(inside, nextOf, undefined, source),
-  });
   const r = await compare(N, 11, {
     untraced: () => mapFilterMap(numbers(N)),
-    switchOnly: () => mapFilterMap(switchingPerRead(numbers(N), streamContext)),
-    tracedFirst: () =>
-      pipe(
-        numbers(N),
-        traced({ name: 'stream', tracer }),
-        map((x: number) => x + 1),
-        filter((x: number) => x % 3 !== 0),
-        map((x: number) => x * 2),
-      ),
+    floor: () => mapFilterMap(floor.perRead(numbers(N))),
+    tracedFirst: () => tracedFirst(N, floor.tracer),
   });
-  span.end();
   return [
+    { what: `${floor.what}, ${floor.setup}`, contextManager, ...pair(r['untraced']!, r['floor']!), goal: undefined },
     {
-      what: 'one context switch per read and nothing else (the least C8 allows), SDK + no-op exporter',
+      what: `traced before map→filter→map against that ${floor.name} alone (what traced adds to it), ${floor.setup}`,
       contextManager,
-      ...pair(r['untraced']!, r['switchOnly']!),
-      goal: undefined,
-    },
-    {
-      what: 'traced before map→filter→map against that switch alone (what traced adds to it), SDK + no-op exporter',
-      contextManager,
-      ...pair(r['switchOnly']!, r['tracedFirst']!),
+      ...pair(r['floor']!, r['tracedFirst']!),
       goal: undefined,
     },
   ];
+}
+
+const nextOf = (source: AsyncIterator<number>): Promise<IteratorResult<number>> => source.next();
+
+/** With an SDK: C8 enters the stream span's context on every read, through the manager's `with`. */
+async function contextSwitchRows(contextManager: string, manager: ContextManager, tracer: Tracer): Promise<Row[]> {
+  const span = tracer.startSpan('stream');
+  const inside = trace.setSpan(context.active(), span);
+  const rows = await floorRows(contextManager, {
+    what: 'one context switch per read and nothing else (the least C8 allows)',
+    name: 'switch',
+    setup: 'SDK + no-op exporter',
+    perRead: (source) => ({ next: () => manager.with(inside, nextOf, undefined, source) }),
+    tracer,
+  });
+  span.end();
+  return rows;
 }
 
 /**
@@ -223,42 +237,16 @@ async function contextSwitchRows(contextManager: string, manager: ContextManager
  * stream's context is its parent context itself (span-context.ts), and a read that starts
  * in that context has nothing to switch. C8 still asks that the source's steps run in it
  * when the consumer reads from another context, so each read asks the manager for the
- * active context and compares: one `active()` per read is the least C8 allows then. This
- * measures that check and nothing else, the way the rows above measure the switch.
+ * active context and compares: one `active()` per read is the least C8 allows then.
  */
 async function contextCheckRows(contextManager: string, manager: ContextManager): Promise<Row[]> {
-  const N = 100_000;
-  const streamContext = context.active();
-  const nextOf = (source: AsyncIterator<number>): Promise<IteratorResult<number>> => source.next();
-  const checkingPerRead = (source: AsyncIterator<number>, inside: Context): AsyncIterator<number> => ({
-    next: () => (manager.active() === inside ? source.next() : manager.with(inside, nextOf, undefined, source)),
+  const inside = context.active();
+  return floorRows(contextManager, {
+    what: 'one context check per read and nothing else (the least C8 allows when nothing records)',
+    name: 'check',
+    setup: 'no SDK',
+    perRead: (source) => ({ next: () => (manager.active() === inside ? source.next() : manager.with(inside, nextOf, undefined, source)) }),
   });
-  const r = await compare(N, 11, {
-    untraced: () => mapFilterMap(numbers(N)),
-    checkOnly: () => mapFilterMap(checkingPerRead(numbers(N), streamContext)),
-    tracedFirst: () =>
-      pipe(
-        numbers(N),
-        traced({ name: 'stream' }),
-        map((x: number) => x + 1),
-        filter((x: number) => x % 3 !== 0),
-        map((x: number) => x * 2),
-      ),
-  });
-  return [
-    {
-      what: 'one context check per read and nothing else (the least C8 allows when nothing records), no SDK',
-      contextManager,
-      ...pair(r['untraced']!, r['checkOnly']!),
-      goal: undefined,
-    },
-    {
-      what: 'traced before map→filter→map against that check alone (what traced adds to it), no SDK',
-      contextManager,
-      ...pair(r['checkOnly']!, r['tracedFirst']!),
-      goal: undefined,
-    },
-  ];
 }
 
 /** One half of the measurements, in this process. */
