@@ -118,6 +118,31 @@ describe('read loop: steps fused after a stage of their own', () => {
   });
 });
 
+  // Fusion saves the hand-off between stages only if a step that answers at once is not
+  // awaited: the whole run must answer in the turn its source answered.
+  it('synchronous fused steps add no tick: four steps answer as soon as one does', async () => {
+    const ticksToAnswer = async (stage: AsyncIterator<number>): Promise<number> => {
+      const state = { answered: false };
+      void stage.next().then(() => {
+        state.answered = true;
+      });
+      let n = 0;
+      while (!state.answered && n < 100) {
+        await Promise.resolve();
+        n++;
+      }
+      return n;
+    };
+    const inc = (x: number): number => x + 1;
+    const one = await ticksToAnswer(pipe([1, 2], map(inc)));
+    const four = await ticksToAnswer(pipe([1, 2], map(inc), map(inc), filter(() => true), map(inc)));
+    // A stage's own step with fused steps after it (a map with options takes them).
+    const own = await ticksToAnswer(pipe([1, 2], map(inc, { closeTimeout: 1_000 }), map(inc), map(inc)));
+    expect(one).toBeLessThan(100);
+    expect(four).toBe(one);
+    expect(own).toBe(one);
+  });
+
   // runTail tests SKIP and STOP only after `typeof` says symbol: any other symbol is an item.
   it('symbols other than skip and stop are items, through the stage\'s own step and every fused step', async () => {
     const a = Symbol('a');
