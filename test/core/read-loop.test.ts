@@ -131,6 +131,7 @@ describe('read loop: steps fused after a stage of their own', () => {
         await Promise.resolve();
         n++;
       }
+      await stage.return?.(); // C7: a stage left open would be reported as abandoned later
       return n;
     };
     const inc = (x: number): number => x + 1;
