@@ -118,6 +118,7 @@ describe('read loop: steps fused after a stage of their own', () => {
   });
 });
 
+describe('read loop: the per-item path', () => {
   // Fusion saves the hand-off between stages only if a step that answers at once is not
   // awaited: the whole run must answer in the turn its source answered.
   it('synchronous fused steps add no tick: four steps answer as soon as one does', async () => {
@@ -164,6 +165,7 @@ describe('read loop: steps fused after a stage of their own', () => {
     // Three stages, no fusion.
     expect(await toArray(map(name)(filter(keep)(map(toSymbol)([1, 2]))))).toEqual(['a', 'iterscope.test.b']);
   });
+});
 
 describe('read loop: async steps', () => {
   it('an async stop finishes the stream and closes the source (C1)', async () => {

@@ -96,7 +96,6 @@ describe('non-recording spans: no context switch per item when there is nothing 
     trace.disable();
   });
 
-
   async function drain(items: number): Promise<void> {
     for await (const _ of pipe(source({ items }), traced<number>({ name: 'stream' }))) {
       // read all
@@ -110,7 +109,6 @@ describe('non-recording spans: no context switch per item when there is nothing 
     await drain(100);
     expect(counter.calls() - forTen).toBe(forTen);
   });
-
 
   it('nothing to switch: traced reads an iterscope stage below it directly, with no next() promise per item', async () => {
     // No SDK, read where it was built, under a context manager.
