@@ -52,15 +52,25 @@ export function closeInOrder<H>(host: H, phases: readonly ClosePhase<H>[], reque
 
 /** Run the phases from `first` on; `error` is what the ones before combined to. */
 function runFrom<H>(host: H, phases: readonly ClosePhase<H>[], request: CloseRequest, first: number, error: unknown): unknown {
-  for (let i = first; ; i++) {
-    const phase = phases[i];
-    if (phase === undefined) return error; // past the last phase
-    const result = phase.run(host, request);
+  for (let i = first; i < phases.length; i++) {
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- i < phases.length
+    const result = phases[i]!.run(host, request);
     if (result === SKIPPED || result === NO_ERROR) continue;
-    // The next phase starts once this one has settled (C4). Phases resolve to their error
-    // and never reject (a stage of another copy is held to that in protocol.ts); were one
-    // to reject, the rejection is its error rather than a close that never settles.
-    const settled = (phaseError: unknown): unknown => runFrom(host, phases, request, i + 1, suppress(phaseError, error));
-    return Promise.resolve(result).then(settled, settled);
+    return waitFor(result, host, phases, request, i + 1, error);
   }
+  return error; // past the last phase
+}
+
+/**
+ * The next phase starts once this one has settled (C4). Phases resolve to their error and
+ * never reject (a stage of another copy is held to that in protocol.ts); were one to
+ * reject, the rejection is its error rather than a close that never settles.
+ *
+ * A function of its own, not a closure made in `runFrom`'s loop: a loop whose body makes a
+ * closure over its variable gets a fresh context on every turn, taken or not, and down a
+ * chain that was about a fifth of what each stage's close allocated (V8's allocation sampler).
+ */
+function waitFor<H>(result: unknown, host: H, phases: readonly ClosePhase<H>[], request: CloseRequest, next: number, error: unknown): Promise<unknown> {
+  const settled = (phaseError: unknown): unknown => runFrom(host, phases, request, next, suppress(phaseError, error));
+  return Promise.resolve(result).then(settled, settled);
 }
