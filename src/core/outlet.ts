@@ -26,10 +26,18 @@ export type Answerer<T> = Resolve<T> | DirectReader;
 /** What rejects a reader: a promise's reject, or a reading stage's reader. @internal */
 export type Rejecter = Reject | DirectReader;
 
-/** Answer `to` with `result` (done, or an item given as a result). @internal */
-export function answerWith<T>(to: Answerer<T>, result: IteratorResult<T, undefined>): void {
-  if (typeof to === 'function') to(result);
-  else to.resolve(result);
+/**
+ * The done a reading stage is handed: one object for every direct read, since the reader
+ * only looks at it (input.ts) and it never reaches a consumer. A stage closing down a chain
+ * answers the stage reading it with done, so a fresh object there was one more per stage
+ * closed; a `next()`'s promise still gets a fresh one, which its consumer may keep or change.
+ */
+const DONE_FOR_READER: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
+
+/** Answer `to` with done. @internal */
+export function answerDone<T>(to: Answerer<T>): void {
+  if (typeof to === 'function') to({ done: true, value: undefined });
+  else to.resolve(DONE_FOR_READER);
 }
 
 /** Reject `to` with `error`. @internal */
@@ -125,11 +133,11 @@ export class Outlet<T> {
       resolve = undefined;
       rejectWith(reject, error);
     }
-    if (resolve !== undefined) answerWith(resolve, { done: true, value: undefined });
+    if (resolve !== undefined) answerDone(resolve);
     const queue = this.queue;
     this.queue = undefined;
     if (queue !== undefined) {
-      for (let i = 0; i < queue.length; i += 2) answerWith(queue[i] as Answerer<T>, { done: true, value: undefined });
+      for (let i = 0; i < queue.length; i += 2) answerDone(queue[i] as Answerer<T>);
     }
   }
 

@@ -52,7 +52,9 @@ export function readDirectly(source: unknown, reader: DirectReader): typeof READ
 
 /**
  * @internal The callbacks of a direct read: one of them is called once (see `kRead`). `item`
- * is `resolve` for an item, without the iterator result made only to be taken apart.
+ * is `resolve` for an item, without the iterator result made only to be taken apart. The
+ * result `resolve` gets may be one frozen object shared by every read (a done): the reader
+ * looks at it and never hands it on.
  */
 export interface DirectReader {
   item(value: unknown): void;

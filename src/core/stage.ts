@@ -33,7 +33,7 @@ import {
   signalBelow,
   type DirectReader,
 } from './protocol.js';
-import { answerWith, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
+import { answerDone, Outlet, rejectWith, type Answerer, type Rejecter } from './outlet.js';
 import { ReadLoop, type LoopHost, type StepMaker, type StepResult } from './read-loop.js';
 import { report } from './report.js';
 import { runtime } from './runtime.js';
@@ -812,7 +812,7 @@ export abstract class StageBase<T, S = unknown> implements Stage<T> {
       this.stopListening(); // handed over: an abort from now on changes nothing
       rejectWith(reject, answer.value);
     } else {
-      answerWith(resolve, { done: true, value: undefined });
+      answerDone(resolve);
     }
   }
 

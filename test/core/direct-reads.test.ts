@@ -81,6 +81,28 @@ describe('direct reads between stages', () => {
     expect(log).toEqual(['next', 'return']);
   });
 
+  it('the done a consumer receives is an object of its own, though the stages below hand each other one shared done', async () => {
+    // Closing a chain answers each stage's direct reader with one shared, frozen done
+    // (outlet.ts); a next() must never receive that one.
+    const parked: AsyncIterator<number> = { next: () => new Promise(() => undefined) };
+    const top = map((x: number) => x)(map((x: number) => x)(map((x: number) => x)(parked)));
+    const pending = top.next();
+    await top.return();
+    const first = await pending;
+    const later = await top.next();
+    expect(first).toEqual({ done: true, value: undefined });
+    expect(Object.isFrozen(first) || Object.isFrozen(later)).toBe(false);
+    expect(first).not.toBe(later);
+    // A stage below that finished answers the stage reading it with done, and that stage's
+    // consumer gets a done of its own too.
+    const below = map((x: number) => x)([1]);
+    const above = map((x: number) => x)(below);
+    expect(await above.next()).toEqual({ done: false, value: 1 });
+    const end = await above.next();
+    expect(end).toEqual({ done: true, value: undefined });
+    expect(Object.isFrozen(end)).toBe(false);
+  });
+
   it('C7: a chain of separate stages dropped while parked on a foreign source is collected and reported', async () => {
     const exits: Exit[] = [];
     await (async () => {
