@@ -69,6 +69,54 @@ class HandFilter<T> implements AsyncIterableIterator<T> {
     r.done === true || this.fn(r.value) ? r : this.next();
 }
 
+/**
+ * The floor: the three steps in one hand-written iterator that makes its own promise for
+ * each next() and reads its source with one `then`, settling that promise from the read.
+ * That is the least a stage costs that can settle a pending next() from outside at once
+ * (C2: a `then` chained on the source cannot be settled by a close); it has no closing,
+ * no abort and no error handling. A step answers SKIP to read another item (filter).
+ */
+const SKIP = Symbol('skip');
+class OneIterator implements AsyncIterableIterator<number> {
+  private resolve: ((result: IteratorResult<number>) => void) | undefined;
+  constructor(
+    private readonly source: AsyncIterator<number>,
+    private readonly steps: readonly ((x: number) => number | typeof SKIP)[],
+  ) {}
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+  next(): Promise<IteratorResult<number>> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.read();
+    });
+  }
+  private read(): void {
+    void this.source.next().then(this.onResult);
+  }
+  private answer(result: IteratorResult<number>): void {
+    const resolve = this.resolve;
+    this.resolve = undefined;
+    resolve?.(result);
+  }
+  private readonly onResult = (r: IteratorResult<number>): void => {
+    if (r.done === true) {
+      this.answer(r);
+      return;
+    }
+    let value: number | typeof SKIP = r.value;
+    for (const step of this.steps) {
+      value = step(value);
+      if (value === SKIP) {
+        this.read();
+        return;
+      }
+    }
+    this.answer({ done: false, value });
+  };
+}
+
 type Chain = (source: AsyncIterable<number>) => AsyncIterable<number> | AsyncIterator<number>;
 
 export const chains: Record<string, Chain> = {
@@ -77,6 +125,7 @@ export const chains: Record<string, Chain> = {
   'iterscope, unfused': (s) => map(dbl)(filter(even)(map(inc)(s))),
   'async generators': (s) => genMap(genFilter(genMap(s, inc), even), dbl),
   'hand-written': (s) => new HandMap(new HandFilter(new HandMap(s[Symbol.asyncIterator](), inc), even), dbl),
+  'the floor: one hand-written iterator': (s) => new OneIterator(s[Symbol.asyncIterator](), [inc, (x) => (even(x) ? x : SKIP), dbl]),
   IxJS: (s) => ixFrom(s).pipe(ixMap(inc), ixFilter(even), ixMap(dbl)),
   'streaming-iterables': (s) => siMap(dbl, siFilter(even, siMap(inc, s))),
   'it-map/it-filter': (s) => itMap(itFilter(itMap(s, inc), even), dbl),
