@@ -242,11 +242,11 @@ export class ReadLoop<T, S> implements InputSink<S> {
   /** Hand the step's outcome to the stage (see the transitions above). */
   private deliver(out: Out<T>): void {
     const host = this.host;
-    const type = typeof out;
-    if (type !== 'object' && type !== 'function' && type !== 'symbol') {
+    if (typeof out !== 'object' && typeof out !== 'function' && typeof out !== 'symbol') {
       // The usual answer, a plain item (SKIP, STOP and TAIL_STOP are symbols, a failure
-      // or a promise an object): one test instead of five.
-      host.emit(out as T);
+      // or a promise an object): one test instead of five. Each `typeof` is compared where
+      // it is taken: kept in a variable, it was compiled to a call (V8's Typeof builtin).
+      host.emit(out);
     } else if (out === SKIP) {
       host.pull();
     } else if (out === STOP) {
