@@ -17,9 +17,10 @@ export const kAdopt = Symbol.for('iterscope.stage.adopt.v1');
 /**
  * @internal `pipe` hands a fresh stage the option-less per-item steps (map, filter, take, ...)
  * that follow it. v2: it hands step makers, which the stage calls with an `end` callback (a
- * v1 stage would pass take's last item on and read again).
+ * v1 stage would pass take's last item on and read again). v3: the makers return steps as
+ * data (read-loop.ts), which a v2 stage would call as functions.
  */
-export const kAbsorb = Symbol.for('iterscope.stage.absorb.v2');
+export const kAbsorb = Symbol.for('iterscope.stage.absorb.v3');
 /** @internal C3: asks a source stage whether it ended by an abort with this reason. */
 export const kAbortedBy = Symbol.for('iterscope.stage.abortedBy.v1');
 /** @internal C3 rule 1: asks a source stage for the nearest signal that aborts it or a stage below it. */

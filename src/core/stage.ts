@@ -103,6 +103,7 @@ const kAbort = Symbol('iterscope.stage.abort');
 // symbols, so fused steps and user operators cross copies.
 export { skip as SKIP, stop as STOP } from './step-result.js';
 export type { StepMaker, StepResult, TailStep } from './read-loop.js';
+export { runStep, tailStep } from './read-loop.js';
 
 const IDLE = 0; // created, not yet pulled
 const OPEN = 1; // pulled at least once, not finished

@@ -64,6 +64,32 @@ describe('fusion', () => {
     expect(indexes).toEqual(['f0', 'm0', 'f1', 'f2', 'm1', 'f3']);
   });
 
+
+  it('calls each callback as a plain function, `this` undefined, fused or alone (the step is data, not the receiver)', async () => {
+    const receivers: unknown[] = [];
+    function keepAll(this: unknown): boolean {
+      receivers.push(this);
+      return true;
+    }
+    function same(this: unknown, x: number): number {
+      receivers.push(this);
+      return x;
+    }
+    function sum(this: unknown, acc: number, x: number): number {
+      receivers.push(this);
+      return acc + x;
+    }
+    const operators = () =>
+      [map(same), filter<number>(keepAll), tap(same), scan(sum, 0), takeWhile<number>(keepAll), dropWhile<number>(() => false)] as const;
+    const [m, f, t, s, tw, dw] = operators();
+    // Fused: one stage runs all six steps.
+    await toArray(pipe([1, 2], m, f, t, s, tw, dw));
+    // Alone: each operator is a stage of its own.
+    const [m2, f2, t2, s2, tw2, dw2] = operators();
+    await toArray(dw2(tw2(s2(t2(f2(m2([1, 2])))))));
+    expect(receivers).toHaveLength(20);
+    expect(receivers.every((r) => r === undefined)).toBe(true);
+  });
   it('a stage that is not fusable in the middle keeps its place (C4 order, exits)', async () => {
     const exits: Exit[] = [];
     const src = probe();
@@ -178,7 +204,7 @@ describe('steps fused into the stage before them', () => {
   });
 
   it('C11: operators carry the keys another copy of iterscope looks for', () => {
-    expect(Symbol.for('iterscope.fuse.v2') in map((x: number) => x)).toBe(true);
+    expect(Symbol.for('iterscope.fuse.v3') in map((x: number) => x)).toBe(true);
     expect(Symbol.for('iterscope.fresh.v1') in withCleanup(() => undefined)).toBe(true);
   });
 

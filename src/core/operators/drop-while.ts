@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import { SKIP, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Drop items while `predicate` holds; from the first item for which it does not, pass
@@ -26,7 +26,6 @@ export function dropWhile<T>(predicate: (value: T, index: number) => unknown, op
     {
       name: 'dropWhile',
       makeStep: () => {
-        let index = 0;
         let dropping = true;
         const decide = (drop: unknown, value: unknown): unknown => {
           if (drop) return SKIP;
@@ -34,11 +33,11 @@ export function dropWhile<T>(predicate: (value: T, index: number) => unknown, op
           dropping = false;
           return value;
         };
-        return (value) => {
+        return tailStep((value: T, index) => {
           if (!dropping) return value;
-          const drop = predicate(value as T, index++);
+          const drop = predicate(value, index);
           return isThenable(drop) ? Promise.resolve(drop).then((d) => decide(d, value)) : decide(drop, value);
-        };
+        });
       },
     },
     options,

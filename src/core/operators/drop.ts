@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import { SKIP, type StageOptions } from '../stage.js';
 import { checkCount, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Skip the first `count` items, then pass the rest.
@@ -23,16 +23,7 @@ export function drop<T>(count: number, options?: StageOptions): Operator<T, T> {
   return stepOperator<T, T>(
     {
       name: 'drop',
-      makeStep: () => {
-        let remaining = count;
-        return (value) => {
-          if (remaining > 0) {
-            remaining--;
-            return SKIP;
-          }
-          return value;
-        };
-      },
+      makeStep: () => tailStep((value, index) => (index < count ? SKIP : value)),
     },
     options,
   );

@@ -1,14 +1,7 @@
 import type { Operator } from '../operator.js';
-import { SKIP, type StageOptions, type StepResult } from '../stage.js';
-import { isThenable } from '../source.js';
+import type { StageOptions } from '../stage.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
-
-/** The item or SKIP, by the predicate's answer (or a promise of them). */
-function keepOrSkip<T>(value: T, keep: unknown): StepResult<T> | PromiseLike<StepResult<T>> {
-  if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
-  return keep ? value : SKIP;
-}
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Keep the items for which `predicate` returns a truthy value (or a promise of one).
@@ -38,10 +31,8 @@ export function filter<T>(predicate: (value: T, index: number) => unknown, optio
   return stepOperator<T, T>(
     {
       name: 'filter',
-      makeStep: () => {
-        let index = 0;
-        return (value) => keepOrSkip(value as T, predicate(value as T, index++));
-      },
+      // A verdict step: the loop keeps the item or skips it by the predicate's answer.
+      makeStep: () => tailStep(predicate, true),
     },
     options,
   );

@@ -16,10 +16,7 @@
  * the consumer's side (cancelled); the first operator of a run `fuse` makes is the
  * stage's own, so it stops it as it would stop its own stage (completed, error).
  */
-import { kAbsorb, PassStage, type Stage, type StepMaker, type TailStep } from '../stage.js';
-
-/** A per-item step: the output, SKIP, STOP, or a promise of one of those. */
-export type FusedStep = TailStep;
+import { kAbsorb, PassStage, type Stage, type StepMaker } from '../stage.js';
 
 /**
  * A per-item operator written once: its name and a factory for one stage's step (and the
@@ -39,9 +36,10 @@ export interface FusePart {
 
 /**
  * @internal C11: another copy's pipe fuses this operator. v2: `makeStep` takes `end`; a
- * v1 pipe would never call it, and would read past take's last item.
+ * v1 pipe would never call it, and would read past take's last item. v3: `makeStep`
+ * returns a step as data (read-loop.ts), which a v2 pipe would call as a function.
  */
-export const kFuse = Symbol.for('iterscope.fuse.v2');
+export const kFuse = Symbol.for('iterscope.fuse.v3');
 
 /** Mark `operator` as fusable with `part` (only when it has no options of its own). */
 export function fusable<F extends object>(operator: F, part: FusePart): F {

@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { StageOptions } from '../stage.js';
 import { checkFunction, checkRange, checkStageOptions, describe } from '../validate.js';
 import { ConcurrentMapStage } from './concurrent-map.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Options of {@link map}: those of every stage, and how many items to map at once.
@@ -62,10 +62,8 @@ export function map<T, U>(fn: (value: T, index: number) => U | PromiseLike<U>, o
   return stepOperator<T, U>(
     {
       name: 'map',
-      makeStep: () => {
-        let index = 0;
-        return (value) => fn(value as T, index++);
-      },
+      // The loop calls `fn` itself, with the index it keeps (read-loop.ts).
+      makeStep: () => tailStep(fn),
     },
     options,
   );

@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Emit each running accumulation: `reducer(acc, value, index)` starting from `seed`, like
@@ -38,16 +38,15 @@ export function scan<T, A>(
     {
       name: 'scan',
       makeStep: () => {
-        let index = 0;
         let acc = seed;
         const store = (next: A): A => {
           acc = next;
           return next;
         };
-        return (value) => {
-          const next = reducer(acc, value as T, index++);
+        return tailStep((value: T, index) => {
+          const next = reducer(acc, value, index);
           return isThenable(next) ? Promise.resolve(next).then(store) : store(next);
-        };
+        });
       },
     },
     options,

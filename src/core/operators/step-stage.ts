@@ -2,14 +2,17 @@
  * Per-item operators (map, filter, tap, scan, take, takeWhile, drop, dropWhile) written
  * once, as a step factory: the same
  * `makeStep()` gives the step of their standalone stage and the step `pipe` fuses into the
- * stage before them (fused.ts). An operator is therefore one function from the item to
- * the output, SKIP, STOP or a promise of one, with its per-stage state (an index, an
- * accumulator, a count) in the factory's closure, not a class of its own.
+ * stage before them (fused.ts), and both run it through `runStep` (read-loop.ts). A step
+ * is data: one function from the item and its index to the output, SKIP, STOP or a promise
+ * of one (map passes its callback as it is; filter's answers a verdict), with any other
+ * per-stage state (an accumulator) in the factory's closure, not a class of its own.
  */
 import type { Operator } from '../operator.js';
 import type { Source } from '../source.js';
-import { StageBase, type StageOptions, type StepResult } from '../stage.js';
-import { acceptsFusion, fusable, type FusedStep, type FusePart } from './fused.js';
+import { runStep, StageBase, type StageOptions, type StepResult, type TailStep } from '../stage.js';
+import { acceptsFusion, fusable, type FusePart } from './fused.js';
+
+export { tailStep } from '../stage.js';
 
 /**
  * The standalone stage of a per-item operator: the factory's step is the stage's own step,
@@ -18,7 +21,7 @@ import { acceptsFusion, fusable, type FusedStep, type FusePart } from './fused.j
  * errors, reports and spans.
  */
 class StepStage<T, S> extends StageBase<T, S> {
-  private readonly run: FusedStep;
+  private readonly run: TailStep;
   constructor(part: FusePart, source: Source<S>, options: StageOptions | undefined) {
     super(part.name, source, options);
     // take(0): finished before the first read; the source is closed on the first next() (C1).
@@ -29,7 +32,7 @@ class StepStage<T, S> extends StageBase<T, S> {
     });
   }
   protected override step(value: S): StepResult<T> | PromiseLike<StepResult<T>> {
-    return this.run(value) as StepResult<T> | PromiseLike<StepResult<T>>;
+    return runStep(this.run, value) as StepResult<T> | PromiseLike<StepResult<T>>;
   }
 }
 

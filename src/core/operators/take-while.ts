@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import { STOP, type StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Pass items while `predicate` holds; the first item for which it does not ends the
@@ -30,15 +30,13 @@ export function takeWhile<T>(predicate: (value: T, index: number) => unknown, op
   return stepOperator<T, T>(
     {
       name: 'takeWhile',
-      makeStep: () => {
-        let index = 0;
-        return (value) => {
-          const keep = predicate(value as T, index++);
+      makeStep: () =>
+        tailStep((value: T, index) => {
+          const keep = predicate(value, index);
           // STOP: the first item that fails ends the stream and closes the source (C1).
           if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));
           return keep ? value : STOP;
-        };
-      },
+        }),
     },
     options,
   );

@@ -1,7 +1,7 @@
 import type { Operator } from '../operator.js';
 import type { StageOptions } from '../stage.js';
 import { checkCount, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Pass the first `count` items, then finish: the source is closed (C1) on the next read,
@@ -29,13 +29,11 @@ export function take<T>(count: number, options?: StageOptions): Operator<T, T> {
     {
       name: 'take',
       endsAtOnce: count === 0,
-      makeStep: (end) => {
-        let remaining = count;
-        return (value) => {
-          if (--remaining === 0) end();
+      makeStep: (end) =>
+        tailStep((value, index) => {
+          if (index + 1 === count) end();
           return value;
-        };
-      },
+        }),
     },
     options,
   );

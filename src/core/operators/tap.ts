@@ -2,7 +2,7 @@ import type { Operator } from '../operator.js';
 import type { StageOptions } from '../stage.js';
 import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
-import { stepOperator } from './step-stage.js';
+import { stepOperator, tailStep } from './step-stage.js';
 
 /**
  * Run `fn` on each item for its side effect and pass the item on unchanged. An async
@@ -28,13 +28,11 @@ export function tap<T>(fn: (value: T, index: number) => unknown, options?: Stage
   return stepOperator<T, T>(
     {
       name: 'tap',
-      makeStep: () => {
-        let index = 0;
-        return (value) => {
-          const done = fn(value as T, index++);
+      makeStep: () =>
+        tailStep((value: T, index) => {
+          const done = fn(value, index);
           return isThenable(done) ? Promise.resolve(done).then(() => value) : value;
-        };
-      },
+        }),
     },
     options,
   );
