@@ -178,7 +178,19 @@ export class Input<T> implements DirectReader {
     this.calling = false;
     // The answer comes through `direct`. (Compared only when a symbol: see runTail.)
     if (typeof pending === 'symbol' && pending === READ_DIRECTLY) return;
-    Promise.resolve(pending).then(this.onResult, this.onError);
+    if (!(pending instanceof Promise) || pending.constructor !== Promise) {
+      Promise.resolve(pending).then(this.onResult, this.onError);
+      return;
+    }
+    // A promise of this realm, which `Promise.resolve` would hand back as it is: its `then`
+    // is called directly. The builtin finds `constructor` by a lookup of its own, with no
+    // inline cache, about 3% of a fused pipeline's time per item. Something that only
+    // looks like one (`Object.create(Promise.prototype)`) throws here: the read failed.
+    try {
+      pending.then(this.onResult, this.onError);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   /**

@@ -79,6 +79,22 @@ describe('C10 bad input', () => {
     await expect(aclosing(bad).next()).rejects.toThrow(/aclosing: the source's next\(\) resolved to `3` \(number\), not an iterator result/);
   });
 
+  it('a source whose next() returns something that only looks like a promise fails that read: finished, not closed (C1), no hang', async () => {
+    let closed = 0;
+    const bad: AsyncIterator<number> = {
+      next: () => Object.create(Promise.prototype) as Promise<IteratorResult<number>>,
+      return: () => {
+        closed++;
+        return Promise.resolve({ done: true, value: undefined });
+      },
+    };
+    const stage = pipe(bad, map((x: number) => x));
+    await expect(stage.next()).rejects.toThrow(TypeError);
+    await expect(stage.next()).resolves.toEqual({ done: true, value: undefined });
+    await stage.return();
+    expect(closed).toBe(0);
+  });
+
   it('a source whose next() returns a symbol, not even a promise, fails that next() and does not hang', async () => {
     const bad = { next: () => Symbol('odd') } as unknown as AsyncIterator<number>;
     await expect(aclosing(bad).next()).rejects.toThrow(/aclosing: the source's next\(\) resolved to .*odd.*, not an iterator result/);

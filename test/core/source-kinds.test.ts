@@ -73,6 +73,42 @@ describe('sources: sync iterators are read the way `for await` reads them', () =
   });
 });
 
+describe('sources: what next() returns', () => {
+  it('a promise of a subclass is awaited the way Promise.resolve awaits it: through its own then, in a job of its own', async () => {
+    // Promise.resolve hands back only a promise whose constructor is Promise; a subclass's
+    // is adopted, its `then` called later, never inside the consumer's next().
+    let inNext = false;
+    const thens: boolean[] = [];
+    class Traced<T> extends Promise<T> {
+      override then<A = T, B = never>(
+        onFulfilled?: ((value: T) => A | PromiseLike<A>) | null,
+        onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+      ): Promise<A | B> {
+        thens.push(inNext);
+        return super.then(onFulfilled, onRejected);
+      }
+    }
+    let i = 0;
+    const source = {
+      next: (): Promise<IteratorResult<number>> =>
+        Traced.resolve(i < 3 ? { done: false as const, value: i++ } : { done: true as const, value: undefined }),
+    };
+    const stage = pipe(source, map((x: number) => x * 2));
+    const items: number[] = [];
+    for (;;) {
+      inNext = true;
+      const pending = stage.next();
+      inNext = false;
+      const result = await pending;
+      if (result.done === true) break;
+      items.push(result.value);
+    }
+    expect(items).toEqual([0, 2, 4]);
+    expect(thens.length).toBeGreaterThanOrEqual(4);
+    expect(thens.filter((during) => during)).toEqual([]);
+  });
+});
+
 describe('sources: iterables and what their opener returns', () => {
   it('a function that is also async iterable is a source', async () => {
     const feed = Object.assign(() => 'callable too', {
