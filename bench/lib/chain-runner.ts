@@ -55,18 +55,20 @@ for (const name of names) {
   if (chain === undefined) throw new Error(`unknown chain ${name}`);
   const drain = drainer();
   const n = slow.has(name) ? slowItems : items;
+  // ns per source item: every chain reads all n; the consumer receives half (filter).
+  const perSource = (drained: Promise<number>): Promise<number> => drained.then(() => n);
   if (!withManager) {
-    out[name] = measured.add(name, () => drain(chain(counter(n))));
+    out[name] = measured.add(name, () => perSource(drain(chain(counter(n)))));
     continue;
   }
   const off = drainer();
   out[name] = measured.add(name, () => {
     storage(false);
-    return off(chain(counter(n)));
+    return perSource(off(chain(counter(n))));
   });
   out[`${name} (context manager)`] = measured.add(`${name} (context manager)`, () => {
     storage(true);
-    return drain(chain(counter(n)));
+    return perSource(drain(chain(counter(n))));
   });
 }
 // One open pipeline per chain, held until the end (see above), made after the warm-up.
