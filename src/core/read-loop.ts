@@ -60,8 +60,8 @@ export interface TailStep {
 
 /**
  * A step calling `fn(item, index)`: its answer is the output (map), or, with `verdict`,
- * whether to keep the item (filter). Operators with state of their own (scan, take, ...)
- * pass a closure that keeps it.
+ * whether to keep the item (filter). Operators with more state than the index (scan's
+ * accumulator, dropWhile's flag) pass a closure that keeps it.
  * @internal
  */
 export function tailStep(fn: (value: never, index: number) => unknown, verdict = false): TailStep {

@@ -19,8 +19,9 @@
 import { kAbsorb, PassStage, type Stage, type StepMaker } from '../stage.js';
 
 /**
- * A per-item operator written once: its name and a factory for one stage's step (and the
- * state it keeps, like an index). Its standalone stage and its fused step are both made
+ * A per-item operator written once: its name and a factory for one stage's step (a
+ * `TailStep`, which counts the index; other state, like scan's accumulator, in the
+ * factory's closure). Its standalone stage and its fused step are both made
  * from `makeStep` (step-stage.ts). The factory gets `end`, to call when the item its step
  * is answering is the last one (take): the stage passes it, then finishes without reading.
  */
