@@ -43,7 +43,7 @@ export type StepResult<T> = T | typeof SKIP | typeof STOP;
  * One per-item step (map, filter, tap, scan, take, ...), as data: the function the operator
  * was given, called by the loop itself with the item and its index (see {@link runStep}).
  * The function answers the output, SKIP, STOP, or a promise of one; a verdict step
- * (filter) answers whether to keep the item. Data rather than a closure around the
+ * (filter, takeWhile) answers whether to keep the item. Data rather than a closure around the
  * operator's function: the closure was one more call per step and item, made from a call
  * site that sees every step of the chain (megamorphic, never inlined), about 10 ns each
  * on the benchmark machine.
@@ -52,20 +52,25 @@ export type StepResult<T> = T | typeof SKIP | typeof STOP;
 export interface TailStep {
   /** Called as a plain function (`this` undefined), with the item and its index. */
   readonly fn: (value: unknown, index: number) => unknown;
-  /** filter: `fn` answers a verdict (or a promise of one): truthy keeps the item, falsy SKIPs it. */
-  readonly verdict: boolean;
+  /**
+   * A verdict step: `fn` answers whether to keep the item (or a promise of that); truthy
+   * passes the item, falsy answers this instead: SKIP (filter) or STOP (takeWhile).
+   * Undefined for a step whose answer is its output.
+   */
+  readonly otherwise: typeof SKIP | typeof STOP | undefined;
   /** How many items this step was handed before: the index of the next one. */
   index: number;
 }
 
 /**
- * A step calling `fn(item, index)`: its answer is the output (map), or, with `verdict`,
- * whether to keep the item (filter). Operators with more state than the index (scan's
- * accumulator, dropWhile's flag) pass a closure that keeps it.
+ * A step calling `fn(item, index)`: its answer is the output (map), or, given `otherwise`,
+ * whether to keep the item (filter: SKIP the others; takeWhile: STOP at the first other).
+ * Operators with more state than the index (scan's accumulator, dropWhile's flag) pass a
+ * closure that keeps it.
  * @internal
  */
-export function tailStep(fn: (value: never, index: number) => unknown, verdict = false): TailStep {
-  return { fn: fn as (value: unknown, index: number) => unknown, verdict, index: 0 };
+export function tailStep(fn: (value: never, index: number) => unknown, otherwise?: typeof SKIP | typeof STOP): TailStep {
+  return { fn: fn as (value: unknown, index: number) => unknown, otherwise, index: 0 };
 }
 
 /**
@@ -76,13 +81,14 @@ export function tailStep(fn: (value: never, index: number) => unknown, verdict =
 export function runStep(step: TailStep, value: unknown): unknown {
   const fn = step.fn; // a plain call: `this` is undefined, as when the operator called it itself
   const out = fn(value, step.index++);
-  return step.verdict ? keepOrSkip(value, out) : out;
+  const otherwise = step.otherwise;
+  return otherwise === undefined ? out : keepOr(value, out, otherwise);
 }
 
-/** The item or SKIP, by a verdict (or a promise of one). */
-function keepOrSkip(value: unknown, keep: unknown): unknown {
-  if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : SKIP));
-  return keep ? value : SKIP;
+/** The item, or `otherwise`, by a verdict (or a promise of one). */
+function keepOr(value: unknown, keep: unknown, otherwise: symbol): unknown {
+  if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : otherwise));
+  return keep ? value : otherwise;
 }
 
 /**

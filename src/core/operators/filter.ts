@@ -1,5 +1,5 @@
 import type { Operator } from '../operator.js';
-import type { StageOptions } from '../stage.js';
+import { SKIP, type StageOptions } from '../stage.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
 import { stepOperator, tailStep } from './step-stage.js';
 
@@ -32,7 +32,7 @@ export function filter<T>(predicate: (value: T, index: number) => unknown, optio
     {
       name: 'filter',
       // A verdict step: the loop keeps the item or skips it by the predicate's answer.
-      makeStep: () => tailStep(predicate, true),
+      makeStep: () => tailStep(predicate, SKIP),
     },
     options,
   );

@@ -4,7 +4,7 @@
  * `makeStep()` gives the step of their standalone stage and the step `pipe` fuses into the
  * stage before them (fused.ts), and both run it through `runStep` (read-loop.ts). A step
  * is data: one function from the item and its index to the output, SKIP, STOP or a promise
- * of one (map passes its callback as it is; filter's answers a verdict), with any other
+ * of one (map passes its callback as it is; filter's and takeWhile's answer a verdict), with any other
  * per-stage state (an accumulator) in the factory's closure, not a class of its own.
  */
 import type { Operator } from '../operator.js';

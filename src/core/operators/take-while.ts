@@ -1,6 +1,5 @@
 import type { Operator } from '../operator.js';
 import { STOP, type StageOptions } from '../stage.js';
-import { isThenable } from '../source.js';
 import { checkFunction, checkStageOptions } from '../validate.js';
 import { stepOperator, tailStep } from './step-stage.js';
 
@@ -30,13 +29,9 @@ export function takeWhile<T>(predicate: (value: T, index: number) => unknown, op
   return stepOperator<T, T>(
     {
       name: 'takeWhile',
-      makeStep: () =>
-        tailStep((value: T, index) => {
-          const keep = predicate(value, index);
-          // STOP: the first item that fails ends the stream and closes the source (C1).
-          if (isThenable(keep)) return Promise.resolve(keep).then((k) => (k ? value : STOP));
-          return keep ? value : STOP;
-        }),
+      // A verdict step: STOP at the first item that fails, which ends the stream and
+      // closes the source (C1).
+      makeStep: () => tailStep(predicate, STOP),
     },
     options,
   );
