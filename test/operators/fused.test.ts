@@ -64,7 +64,6 @@ describe('fusion', () => {
     expect(indexes).toEqual(['f0', 'm0', 'f1', 'f2', 'm1', 'f3']);
   });
 
-
   it('calls each callback as a plain function, `this` undefined, fused or alone (the step is data, not the receiver)', async () => {
     const receivers: unknown[] = [];
     function keepAll(this: unknown): boolean {
@@ -90,6 +89,7 @@ describe('fusion', () => {
     expect(receivers).toHaveLength(20);
     expect(receivers.every((r) => r === undefined)).toBe(true);
   });
+
   it('a stage that is not fusable in the middle keeps its place (C4 order, exits)', async () => {
     const exits: Exit[] = [];
     const src = probe();
@@ -203,7 +203,30 @@ describe('steps fused into the stage before them', () => {
     expect(await toArray(pipe([1, 2], foreign as never, map((x: number) => x * 2)))).toEqual([2, 4]);
   });
 
-  it('C11: operators carry the keys another copy of iterscope looks for', () => {
+  it('nor into a stage of an older copy that takes steps as functions (C11, absorb v2): the steps run as a stage after it', async () => {
+    // A v2 stage calls what each step maker returns; this copy's steps are data (v3).
+    const offered: unknown[] = [];
+    const older = (source: Iterable<number>): AsyncIterableIterator<number> => {
+      const it = source[Symbol.iterator]();
+      const stage: AsyncIterableIterator<number> & Record<symbol, unknown> = {
+        [Symbol.asyncIterator]: () => stage,
+        next: () => Promise.resolve(it.next()),
+        return: () => Promise.resolve({ done: true, value: undefined }),
+        [Symbol.for('iterscope.stage.absorb.v2')]: (makers: unknown[]) => {
+          offered.push(...makers);
+          return false;
+        },
+      };
+      return stage;
+    };
+    (older as unknown as Record<symbol, boolean>)[Symbol.for('iterscope.fresh.v1')] = true;
+    expect(await toArray(pipe([1, 2], older as never, map((x: number) => x * 2)))).toEqual([2, 4]);
+    expect(offered).toEqual([]);
+  });
+
+  it('C11: operators carry the keys another copy of iterscope looks for, and not the keys of older copies', () => {
+    // An older (v2) pipe would call a step maker's result as a function: it must not fuse these.
+    expect(Symbol.for('iterscope.fuse.v2') in map((x: number) => x)).toBe(false);
     expect(Symbol.for('iterscope.fuse.v3') in map((x: number) => x)).toBe(true);
     expect(Symbol.for('iterscope.fresh.v1') in withCleanup(() => undefined)).toBe(true);
   });
