@@ -167,6 +167,52 @@ describe('C2 close deadline', () => {
     expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler', stage: 'aclosing' })]);
   });
 
+  it('starts a timer only for a close still running two microtask turns later; its deadline counts from the close', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      // A source whose return() answers a settled promise: no timer is started or left behind.
+      const prompt = aclosing(
+        {
+          next: () => Promise.resolve({ done: false, value: 1 }),
+          return: () => Promise.resolve({ done: true, value: undefined }),
+        },
+        { closeTimeout: 20 },
+      );
+      await prompt.next();
+      const started = vi.spyOn(globalThis, 'setTimeout');
+      await prompt.return();
+      await ticks(3);
+      expect(started).not.toHaveBeenCalled();
+      started.mockRestore();
+
+      // One that takes longer: its timer runs until the close settles, then is cleared.
+      const slow = aclosing(probe({ returnTicks: 10 }), { closeTimeout: 20 });
+      await slow.next();
+      const closingSlow = settledFlag(slow.return());
+      await ticks(3);
+      expect(vi.getTimerCount()).toBe(1);
+      await ticks(20);
+      expect(closingSlow.settled).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+
+      // One that never closes: the 20 ms count from return(), not from when the timer started.
+      const stuck = aclosing(probe({ returnParks: true }), { closeTimeout: 20 });
+      await stuck.next();
+      const closingStuck = settledFlag(stuck.return());
+      vi.advanceTimersByTime(5); // before the timer starts
+      await ticks(3);
+      vi.advanceTimersByTime(14);
+      await ticks(3);
+      expect(closingStuck.settled).toBe(false);
+      vi.advanceTimersByTime(1);
+      await ticks(3);
+      expect(closingStuck.settled).toBe(true);
+      expect(recorded.reports).toEqual([expect.objectContaining({ type: 'straggler', stage: 'aclosing', waitedMs: 15 })]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('uses one deadline for the whole chain: only the stage next to the stuck source reports', async () => {
     const src = probe({ returnParks: true });
     const stage = pipe(aclosing(src, { closeTimeout: 10 }), map((x: number) => x), filter(() => true));
