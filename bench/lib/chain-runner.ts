@@ -18,13 +18,15 @@
  * cold (`--trace-deopt` shows "code dependencies" and "weak objects" after each full
  * collection). `--cold` measures that case: nothing held.
  *
+ * With `--array` the source is an array of N numbers and the chains are `arrayChains`.
+ *
  * Usage: `node --expose-gc --import tsx bench/lib/chain-runner.ts [--context-manager] [--cold]
- * --items=N --slow-items=M --rounds=R name...`. Prints progress, then one JSON line:
+ * [--array] --items=N --slow-items=M --rounds=R name...`. Prints progress, then one JSON line:
  * `{ [chain]: Summary }`.
  */
 import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { chains, counter } from './chains.js';
+import { arrayChains, chains, counter } from './chains.js';
 import { drainer, together, type Summary } from './timing.js';
 
 const args = process.argv.slice(2);
@@ -37,6 +39,19 @@ const items = flag('items', 1_000_000);
 const slowItems = flag('slow-items', 200_000);
 const rounds = flag('rounds', 5);
 const names = args.filter((a) => !a.startsWith('--'));
+const array = args.includes('--array');
+const numbers = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+/** Makes the chain `name` over a source of `n` items (an array is made once, here; a chain each round). */
+const source = (name: string, n: number): (() => AsyncIterable<number> | AsyncIterator<number>) | undefined => {
+  if (array) {
+    const chain = arrayChains[name];
+    if (chain === undefined) return undefined;
+    const items = numbers(n);
+    return () => chain(items);
+  }
+  const chain = chains[name];
+  return chain === undefined ? undefined : () => chain(counter(n));
+};
 const slow = new Set(['IxJS', 'Repeater']);
 
 const manager = new AsyncLocalStorageContextManager();
@@ -51,24 +66,24 @@ const storage = (on: boolean): void => {
 const measured = together();
 const out: Record<string, Summary> = {};
 for (const name of names) {
-  const chain = chains[name];
+  const n = slow.has(name) ? slowItems : items;
+  const chain = source(name, n);
   if (chain === undefined) throw new Error(`unknown chain ${name}`);
   const drain = drainer();
-  const n = slow.has(name) ? slowItems : items;
   // ns per source item: every chain reads all n; the consumer receives half (filter).
   const perSource = (drained: Promise<number>): Promise<number> => drained.then(() => n);
   if (!withManager) {
-    out[name] = measured.add(name, () => perSource(drain(chain(counter(n)))));
+    out[name] = measured.add(name, () => perSource(drain(chain())));
     continue;
   }
   const off = drainer();
   out[name] = measured.add(name, () => {
     storage(false);
-    return perSource(off(chain(counter(n))));
+    return perSource(off(chain()));
   });
   out[`${name} (context manager)`] = measured.add(`${name} (context manager)`, () => {
     storage(true);
-    return perSource(drain(chain(counter(n))));
+    return perSource(drain(chain()));
   });
 }
 // One open pipeline per chain, held until the end (see above), made after the warm-up.
@@ -76,7 +91,7 @@ const held: AsyncIterator<unknown>[] = [];
 await measured.run(rounds, async () => {
   if (args.includes('--cold')) return;
   for (const name of names) {
-    const chain = chains[name]?.(counter(2));
+    const chain = source(name, 2)?.();
     if (chain === undefined) continue;
     const open = Symbol.asyncIterator in chain ? chain[Symbol.asyncIterator]() : chain;
     await open.next();

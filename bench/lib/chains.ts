@@ -39,6 +39,11 @@ export async function* genFilter<T>(source: AsyncIterable<T>, fn: (x: T) => bool
   for await (const x of source) if (fn(x)) yield x;
 }
 
+/** An array as an async generator: the way a generator chain reads one (`sync-array`). */
+export async function* fromArray<T>(items: readonly T[]): AsyncGenerator<T> {
+  for (const x of items) yield x;
+}
+
 /** Hand-written map: one `then` per item, no closing, no abort, no error handling. */
 class HandMap<T, U> implements AsyncIterableIterator<U> {
   constructor(
@@ -144,3 +149,12 @@ function repeaterFilter<T>(source: AsyncIterable<T>, fn: (x: T) => boolean): Rep
     stop();
   });
 }
+
+/**
+ * The same chain over a plain array: iterscope reads it directly (a sync iterable), the
+ * generator chain through `for await` over an `async function*` that yields it.
+ */
+export const arrayChains: Record<string, (items: number[]) => AsyncIterable<number>> = {
+  iterscope: (items) => pipe(items, map(inc), filter(even), map(dbl)),
+  'async generators': (items) => genMap(genFilter(genMap(fromArray(items), inc), even), dbl),
+};

@@ -4,9 +4,9 @@
  * then the same with OpenTelemetry's context manager registered. Both halves run in
  * fresh child processes (see bench/lib/chain-runner.ts).
  */
-import { execFileSync } from 'node:child_process';
+import { acrossProcesses, inProcesses, ratioAcross, runChains, type Run } from '../lib/child-runs.js';
 import { chains } from '../lib/chains.js';
-import { digits, fmt, pairedRatio, spreadOf, summarize, table, type Summary } from '../lib/timing.js';
+import { digits, fmt, spreadOf, table, type Summary } from '../lib/timing.js';
 
 const FAST = 200_000;
 const SLOW = 20_000; // IxJS and Repeater take 15–30 µs per item: fewer items, same ns/item
@@ -21,24 +21,6 @@ const CM_ITEMS = 100_000;
 const PROCESSES = Number(process.env['ITERSCOPE_BENCH_PROCESSES'] ?? 5);
 const slow = new Set(['IxJS', 'Repeater']);
 
-type Runs = readonly Record<string, Summary>[];
-
-/** The median ns/item of each process, summarized across the processes. */
-function acrossProcesses(runs: Runs, name: string): Summary {
-  return summarize(runs.map((run) => run[name]?.median ?? NaN));
-}
-
-/**
- * `a / b`: the median of the per-round ratios (round i of `a` over round i of `b`, measured
- * side by side in one process) over every process; min and max are the lowest and highest
- * process's own median ratio.
- */
-function ratioAcross(runs: Runs, a: string, b: string): Summary {
-  const perProcess = summarize(runs.map((run) => (run[a] === undefined || run[b] === undefined ? NaN : pairedRatio(run[a], run[b]))));
-  const everyRound = runs.flatMap((run) => (run[a]?.samples ?? []).map((x, i) => x / (run[b]?.samples[i] ?? NaN)));
-  return { ...perProcess, median: summarize(everyRound).median };
-}
-
 const times = (s: Summary): string => `${digits(s.median)}×`;
 const timesRange = (s: Summary): string => `${digits(s.median)}× (${digits(s.min)}–${digits(s.max)})`;
 
@@ -51,12 +33,8 @@ function judged(s: Summary, limit: number): string {
 
 export default async function suite(): Promise<{ title: string; markdown: string }> {
   const names = Object.keys(chains);
-  const many = (label: string, run: () => Record<string, Summary>): Runs =>
-    Array.from({ length: PROCESSES }, (_, i) => {
-      console.log(`${label} (process ${String(i + 1)} of ${String(PROCESSES)})`);
-      return run();
-    });
-  const runs = many('map → filter → map, all pipelines in one fresh child process', () => runChains(names, false, FAST));
+  const many = (label: string, run: () => Run): Run[] => inProcesses(PROCESSES, label, run);
+  const runs = many('map → filter → map, all pipelines in one fresh child process', () => runChains(names, { items: FAST, slowItems: SLOW, rounds: ROUNDS }));
   const rows = names.map((name) => {
     const s = acrossProcesses(runs, name);
     return [
@@ -101,7 +79,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   );
 
   const coldNames = ['iterscope', 'iterscope, unfused', 'async generators', 'hand-written'];
-  const cold = many('map → filter → map, cold: no pipeline held open across the forced collections', () => runChains(coldNames, false, FAST, true));
+  const cold = many('map → filter → map, cold: no pipeline held open across the forced collections', () => runChains(coldNames, { items: FAST, rounds: ROUNDS, cold: true }));
   const coldRows = coldNames.map((name) => {
     const s = acrossProcesses(cold, name);
     return [
@@ -115,7 +93,7 @@ export default async function suite(): Promise<{ title: string; markdown: string
   });
 
   const cmNames = ['iterscope', 'iterscope, unfused', 'async generators', 'hand-written'];
-  const withCm = many('map → filter → map with an OpenTelemetry context manager', () => runChains(cmNames, true, CM_ITEMS));
+  const withCm = many('map → filter → map with an OpenTelemetry context manager', () => runChains(cmNames, { items: CM_ITEMS, rounds: ROUNDS, contextManager: true }));
   const on = (name: string): string => `${name} (context manager)`;
   const cmRows = cmNames.map((name) => {
     const s = acrossProcesses(withCm, on(name));
@@ -152,15 +130,4 @@ export default async function suite(): Promise<{ title: string; markdown: string
     table(['pipeline', 'without (ns/item)', 'with (ns/item)', 'range', 'slowdown', 'vs async generators', 'vs hand-written'], cmRows),
   ].join('\n');
   return { title: 'map → filter → map', markdown };
-}
-
-function runChains(names: string[], contextManager: boolean, items: number, cold = false): Record<string, Summary> {
-  const args = ['--expose-gc', '--import', 'tsx', 'bench/lib/chain-runner.ts', `--items=${String(items)}`];
-  args.push(`--slow-items=${String(SLOW)}`, `--rounds=${String(ROUNDS)}`);
-  if (contextManager) args.push('--context-manager');
-  if (cold) args.push('--cold');
-  const out = execFileSync(process.execPath, [...args, ...names], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = out.trim().split('\n');
-  for (const line of lines.slice(0, -1)) console.log(line);
-  return JSON.parse(lines[lines.length - 1] ?? '{}') as Record<string, Summary>;
 }
