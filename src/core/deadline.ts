@@ -114,8 +114,10 @@ const resolved = Promise.resolve();
  * Arm `wait` two microtask turns from now unless its close settled by then. Two: a close
  * whose `return()` answered an already settled promise settles `closing` in the first turn
  * and the wait's reaction runs in the second, ahead of the arming queued behind it.
- * One batch for every wait made in the same turn: two promise reactions per batch, none
- * per wait (`queueMicrotask` would make an async resource for each, on Node).
+ * One batch for every wait made before the batch's second turn: two promise reactions per
+ * batch, none per wait (`queueMicrotask` would make an async resource for each, on Node).
+ * A wait that joins during the first turn is armed one turn after it was made: sooner
+ * than needed, which costs a timer and is never late.
  */
 function armLater(wait: DeadlineWait): void {
   toArm.push(wait);

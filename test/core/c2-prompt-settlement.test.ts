@@ -196,6 +196,8 @@ describe('C2 close deadline', () => {
       expect(vi.getTimerCount()).toBe(0);
 
       // One that never closes: the 20 ms count from return(), not from when the timer started.
+      // `waitedMs` counts from the timer's start: here 5 ms of fake time pass in between;
+      // on a real clock the two are at most two microtask turns apart.
       const stuck = aclosing(probe({ returnParks: true }), { closeTimeout: 20 });
       await stuck.next();
       const closingStuck = settledFlag(stuck.return());
